@@ -1,0 +1,303 @@
+"""The catalogue of controlled items: every document's ``items:``, found by name, code or family.
+
+Lookups accept an item name or alias (English or Chinese; case, punctuation and small spelling
+differences do not matter), an HS code (8 or 10 digits, dots allowed) or a control-list code
+(``3C001.b``; ``3C001`` finds every sub-item). :meth:`Catalogue.mentions` finds the items and
+families a free-text question names, for the answer stage.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from kb.errors import QueryError
+from kb.glossary import GLOSSARY
+from kb.sources import FAMILIES, Corpus, ItemSpec, SourceDocument
+
+__all__ = ["Catalogue", "CatalogueItem", "Match", "QueryKind", "classify_query", "normalise"]
+
+QueryKind = Literal["hs_code", "control_code", "name"]
+
+_CONTROL_CODE = re.compile(r"^\d[a-e]\d{3}(?:\.[a-z0-9]+)*$", re.IGNORECASE)
+_CODE_IN_TEXT = re.compile(r"(?<![\w.])(\d[A-Ea-e]\d{3}(?:\.[a-z0-9]+)*)(?![\w])")
+_HS_IN_TEXT = re.compile(r"(?<![\d.])(\d{4}(?:[.\s]?\d{2}){2}(?:[.\s]?\d{2})?)(?![\d])")
+_RANGE = re.compile(r"^(\d[a-e])(\d{3})-(\d[a-e])(\d{3})$")
+
+
+def normalise(text: str) -> str:
+    """Fold case, width and punctuation so that 'Gallium-Nitride' equals 'gallium nitride'."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[\s.]", "", text)
+
+
+def classify_query(query: str) -> QueryKind:
+    """Tell an HS code, a control-list code and a name apart; reject malformed codes."""
+    stripped = query.strip()
+    if not stripped:
+        raise QueryError("the query is empty: give an item name, an HS code or a control-list code")
+    compact = _digits(stripped)
+    if compact.isdigit():
+        if len(compact) in (8, 10):
+            return "hs_code"
+        raise QueryError(
+            f"{stripped!r} has {len(compact)} digits; HS codes have 8 or 10 digits (e.g. 2850001901)"
+        )
+    if _CONTROL_CODE.match(stripped):
+        return "control_code"
+    return "name"
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    """One controlled item as a document defines it, with what decides its status."""
+
+    document_id: str
+    number: str | None
+    title: str
+    name: str
+    name_zh: str
+    element: str
+    family: str
+    aliases: tuple[str, ...]
+    kind: str
+    control: str
+    control_code: str | None
+    hs_codes: tuple[str, ...]
+    forms: str | None
+    caveat: str | None
+    ref: str
+    #: The document whose force decides this item's status (itself unless ``governed_by`` says otherwise).
+    governed_by: str
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """Every name the item answers to, normalised."""
+        names = [self.name, _without_brackets(self.name), self.name_zh, _without_brackets(self.name_zh)]
+        names.extend(self.aliases)
+        return tuple(dict.fromkeys(n for n in (normalise(x) for x in names) if n))
+
+    @property
+    def control_codes(self) -> tuple[str, ...]:
+        return _code_tokens(self.control_code)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A catalogue item found for a query, and how well it matched (1.0 = exact)."""
+
+    item: CatalogueItem
+    score: float
+    matched: str
+
+
+def _without_brackets(text: str) -> str:
+    return re.sub(r"\s*[(（][^)）]*[)）]", "", text).strip()
+
+
+def _code_tokens(code: str | None) -> tuple[str, ...]:
+    if not code:
+        return ()
+    tokens: list[str] = []
+    for part in re.split(r"\s*[/,;]\s*", code.casefold()):
+        ranged = _RANGE.match(part)
+        if ranged and ranged.group(1) == ranged.group(3):
+            start, end = int(ranged.group(2)), int(ranged.group(4))
+            tokens.extend(f"{ranged.group(1)}{n:03d}" for n in range(start, end + 1))
+        elif part:
+            tokens.append(part)
+    return tuple(tokens)
+
+
+def _item(doc: SourceDocument, spec: ItemSpec) -> CatalogueItem:
+    return CatalogueItem(
+        document_id=doc.id,
+        number=doc.meta.number,
+        title=doc.meta.title,
+        name=spec.name,
+        name_zh=spec.name_zh,
+        element=spec.element,
+        family=spec.family,
+        aliases=tuple(spec.aliases),
+        kind=spec.kind,
+        control=spec.control,
+        control_code=spec.control_code,
+        hs_codes=tuple(spec.hs_codes),
+        forms=spec.forms,
+        caveat=spec.caveat,
+        ref=spec.ref,
+        governed_by=spec.governed_by or doc.id,
+    )
+
+
+def _family_words() -> dict[str, str]:
+    """Normalised words that name a family or an element -> the family or element they name."""
+    words = {normalise(f): f for f in FAMILIES}
+    words.update({"rare earth": "rare earths", "superhard material": "superhard materials"})
+    words.update({"lithium battery": "lithium batteries", "lithium ion batteries": "lithium batteries"})
+    for zh, english in GLOSSARY.items():
+        target = english[0].casefold()
+        if len(zh) <= 4 and (target in words.values() or target in _ELEMENTS):
+            words[zh] = words.get(normalise(target), target)
+    return words
+
+
+#: Elements that are narrower than their family (rare earths); a question naming one means its items.
+_ELEMENTS = (
+    "samarium", "gadolinium", "terbium", "dysprosium", "lutetium", "scandium", "yttrium",
+    "holmium", "erbium", "thulium", "europium", "ytterbium",
+)  # fmt: skip
+
+
+class Catalogue:
+    """All controlled items of a corpus, searchable by name, code and family."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.items: tuple[CatalogueItem, ...] = tuple(
+            _item(doc, spec) for doc in corpus.documents.values() for spec in doc.meta.items
+        )
+        self._vocabulary: dict[str, list[CatalogueItem]] = {}
+        for item in self.items:
+            for phrase in item.phrases:
+                self._vocabulary.setdefault(phrase, []).append(item)
+        self._families = _family_words()
+        for element in _ELEMENTS:
+            self._families.setdefault(element, element)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def lookup(self, query: str) -> list[Match]:
+        """Items matching an item name/alias, HS code or control-list code, best first."""
+        kind = classify_query(query)
+        if kind == "hs_code":
+            return self.by_hs_code(query)
+        if kind == "control_code":
+            return self.by_control_code(query)
+        return self.by_name(query)
+
+    def by_hs_code(self, code: str) -> list[Match]:
+        """Exact code matches first; an 8-digit code also finds the 10-digit lines under it."""
+        wanted = _digits(code)
+        matches = []
+        for item in self.items:
+            for hs in item.hs_codes:
+                if hs == wanted:
+                    matches.append(Match(item, 1.0, hs))
+                    break
+                if hs.startswith(wanted) or wanted.startswith(hs):
+                    matches.append(Match(item, 0.8, hs))
+                    break
+        return _ranked(matches)
+
+    def by_control_code(self, code: str) -> list[Match]:
+        """``3C001.b`` finds that entry (and list entries for all of 3C001); ``3C001`` every 3C001 entry."""
+        wanted = code.strip().casefold()
+        matches = []
+        for item in self.items:
+            for token in item.control_codes:
+                if token == wanted:
+                    matches.append(Match(item, 1.0, token))
+                    break
+                if token.startswith(wanted + ".") or wanted.startswith(token + "."):
+                    matches.append(Match(item, 0.8, token))
+                    break
+        return _ranked(matches)
+
+    def by_name(self, query: str) -> list[Match]:
+        """Exact names first, then names containing the query, then close spellings, then a family."""
+        wanted = normalise(query)
+        if not wanted:
+            raise QueryError(f"{query!r} contains no letters or digits to look up")
+        matches = [Match(item, 1.0, wanted) for item in self._vocabulary.get(wanted, [])]
+        if not matches:
+            matches = [
+                Match(item, 0.7, phrase)
+                for phrase, items in self._vocabulary.items()
+                if _contains_phrase(phrase, wanted) or _contains_phrase(wanted, phrase)
+                for item in items
+            ]
+        if not matches:
+            close = difflib.get_close_matches(wanted, list(self._vocabulary), n=5, cutoff=0.85)
+            matches = [Match(item, 0.6, phrase) for phrase in close for item in self._vocabulary[phrase]]
+        if not matches:
+            family = self._families.get(wanted) or self._close_family(wanted)
+            if family:
+                matches = [Match(item, 0.5, family) for item in self.in_family(family)]
+        return _ranked(matches)
+
+    def in_family(self, family_or_element: str) -> list[CatalogueItem]:
+        """Items of a family ("rare earths") or of one element ("samarium")."""
+        key = family_or_element.casefold()
+        return [item for item in self.items if key in (item.family, item.element.casefold())]
+
+    def _close_family(self, wanted: str) -> str | None:
+        close = difflib.get_close_matches(wanted, list(self._families), n=1, cutoff=0.85)
+        return self._families[close[0]] if close else None
+
+    # -- question analysis --------------------------------------------------------------------
+
+    def mentions(self, text: str) -> tuple[list[Match], list[str]]:
+        """Items and families named in free text: (item matches, families or elements).
+
+        Longer phrases win over the shorter ones inside them, so "gallium nitride wafers" names
+        the gallium-nitride item and not the gallium family. Codes in the text are matched too.
+        """
+        found: list[Match] = []
+        for raw in _HS_IN_TEXT.findall(text):
+            if len(_digits(raw)) in (8, 10):
+                found.extend(self.by_hs_code(raw))
+        for raw in _CODE_IN_TEXT.findall(text):
+            found.extend(self.by_control_code(raw))
+        normal = normalise(text)
+        spans: list[tuple[int, int, str, bool]] = []
+        for phrase in self._vocabulary:
+            spans.extend((s, e, phrase, True) for s, e in _phrase_spans(phrase, normal))
+        for word in self._families:
+            spans.extend((s, e, word, False) for s, e in _phrase_spans(word, normal))
+        kept: list[tuple[int, int, str, bool]] = []
+        for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+            if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+                kept.append(span)
+        families: list[str] = []
+        for _, _, phrase, is_item in sorted(kept):
+            if is_item:
+                found.extend(Match(item, 1.0, phrase) for item in self._vocabulary[phrase])
+            elif self._families[phrase] not in families:
+                families.append(self._families[phrase])
+        return _ranked(found), families
+
+
+def _phrase_spans(phrase: str, text: str) -> Iterable[tuple[int, int]]:
+    if any("\u4e00" <= ch <= "\u9fff" for ch in phrase):
+        start = text.find(phrase)
+        while start != -1:
+            yield start, start + len(phrase)
+            start = text.find(phrase, start + 1)
+        return
+    for found in re.finditer(rf"(?<!\w){re.escape(phrase)}(?:s|es)?(?!\w)", text):
+        yield found.start(), found.end()
+
+
+def _contains_phrase(haystack: str, needle: str) -> bool:
+    return len(needle) >= 3 and any(True for _ in _phrase_spans(needle, haystack))
+
+
+def _ranked(matches: list[Match]) -> list[Match]:
+    best: dict[tuple[str, str, str], Match] = {}
+    for match in matches:
+        key = (match.item.document_id, match.item.ref, match.item.name)
+        if key not in best or match.score > best[key].score:
+            best[key] = match
+    return sorted(best.values(), key=lambda m: -m.score)

@@ -1,0 +1,89 @@
+"""Settings: defaults plus ``KB_*`` environment variables, built once and passed in.
+
+| variable        | meaning                                                    | default                |
+|-----------------|------------------------------------------------------------|------------------------|
+| KB_HOME         | where the index, manifest and feedback log live            | ``<project>/.kb``      |
+| KB_SOURCES      | the corpus folder                                          | ``<project>/sources``  |
+| KB_CHROMA_URL   | a Chroma server (``http://host:port``) instead of embedded | unset (embedded)       |
+| KB_LLM_URL      | optional OpenAI-compatible endpoint for phrasing answers   | unset (extractive)     |
+| KB_LLM_MODEL    | model name to ask that endpoint for                        | ``default``            |
+| KB_AUTH         | ``user:password`` pairs, comma separated, for the app      | unset (no login)       |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+from kb.errors import KbError
+
+__all__ = ["PROJECT_ROOT", "Settings"]
+
+#: The checkout this package lives in; the corpus and the default KB_HOME sit beside it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that can be configured, with the defaults of the embedded set-up."""
+
+    home: Path = PROJECT_ROOT / ".kb"
+    sources: Path = PROJECT_ROOT / "sources"
+    chroma_url: str | None = None
+    collection: str = "kb_chunks"
+    llm_url: str | None = None
+    llm_model: str = "default"
+    auth: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``KB_*`` variables; a bad value raises ``KbError`` saying how to fix it."""
+        env = os.environ if env is None else env
+        settings = cls()
+        if env.get("KB_HOME"):
+            settings = replace(settings, home=Path(env["KB_HOME"]).expanduser())
+        if env.get("KB_SOURCES"):
+            settings = replace(settings, sources=Path(env["KB_SOURCES"]).expanduser())
+        if env.get("KB_CHROMA_URL"):
+            settings = replace(settings, chroma_url=_checked_url("KB_CHROMA_URL", env["KB_CHROMA_URL"]))
+        if env.get("KB_LLM_URL"):
+            settings = replace(settings, llm_url=_checked_url("KB_LLM_URL", env["KB_LLM_URL"]))
+        if env.get("KB_LLM_MODEL"):
+            settings = replace(settings, llm_model=env["KB_LLM_MODEL"])
+        if env.get("KB_AUTH"):
+            settings = replace(settings, auth=_parse_auth(env["KB_AUTH"]))
+        return settings
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.home / "manifest.json"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.home / "feedback.jsonl"
+
+
+def _checked_url(name: str, value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise KbError(f"{name}={value!r} is not a URL; use the form http://127.0.0.1:8000")
+    return value.rstrip("/")
+
+
+def _parse_auth(value: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for part in value.split(","):
+        user, sep, password = part.strip().partition(":")
+        if not sep or not user or not password:
+            raise KbError(
+                "KB_AUTH must be user:password pairs separated by commas, e.g. alice:s3cret,bob:pa55"
+            )
+        pairs.append((user, password))
+    return tuple(pairs)

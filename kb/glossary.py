@@ -1,0 +1,108 @@
+"""A small bilingual glossary of export-control terms, for query analysis.
+
+The embedding model is English-only, so a Chinese question is served by the keyword index over
+the corpus's Chinese fields *and* by the English terms this glossary adds to the query.
+"""
+
+from __future__ import annotations
+
+__all__ = ["GLOSSARY", "english_terms", "has_chinese"]
+
+#: Chinese term -> English equivalents. Longest terms are matched first.
+GLOSSARY: dict[str, tuple[str, ...]] = {
+    "两用物项": ("dual-use items",),
+    "出口许可证": ("export licence",),
+    "许可证": ("licence", "license"),
+    "许可": ("licence", "licensing"),
+    "通用许可": ("general licence",),
+    "出口管制": ("export control",),
+    "管制": ("control", "controlled"),
+    "管制清单": ("control list",),
+    "出口": ("export",),
+    "审查": ("review", "examination"),
+    "审查期限": ("review time limit", "working days"),
+    "工作日": ("working days",),
+    "申请": ("application", "apply"),
+    "最终用户": ("end user",),
+    "最终用途": ("end use",),
+    "军事用户": ("military end user",),
+    "军事用途": ("military end use",),
+    "军工": ("military", "defence industry"),
+    "军工企业": ("military end user", "defence contractor"),
+    "美国": ("United States", "US"),
+    "日本": ("Japan",),
+    "暂停": ("suspended", "suspension"),
+    "暂停实施": ("suspended", "suspension"),
+    "禁止": ("prohibited", "ban"),
+    "罚款": ("fine", "penalty"),
+    "处罚": ("penalty", "punishment"),
+    "违法所得": ("illegal gains",),
+    "走私": ("smuggling",),
+    "打击走私": ("anti-smuggling", "crackdown on smuggling"),
+    "战略矿产": ("strategic minerals",),
+    "海关": ("customs",),
+    "海关总署": ("General Administration of Customs", "GAC"),
+    "商务部": ("MOFCOM", "Ministry of Commerce"),
+    "公告": ("announcement",),
+    "生效": ("effective", "takes effect"),
+    "实施": ("implement", "apply"),
+    "有效期": ("validity", "valid"),
+    "记录": ("records",),
+    "保存": ("keep", "retain"),
+    "技术": ("technology",),
+    "设备": ("equipment",),
+    "物项": ("items",),
+    "镓": ("gallium",),
+    "锗": ("germanium",),
+    "锑": ("antimony",),
+    "石墨": ("graphite",),
+    "超硬材料": ("superhard materials",),
+    "金刚石": ("diamond",),
+    "钨": ("tungsten",),
+    "碲": ("tellurium",),
+    "铋": ("bismuth",),
+    "钼": ("molybdenum",),
+    "铟": ("indium",),
+    "稀土": ("rare earths",),
+    "中重稀土": ("medium and heavy rare earths",),
+    "钐": ("samarium",),
+    "钆": ("gadolinium",),
+    "铽": ("terbium",),
+    "镝": ("dysprosium",),
+    "镥": ("lutetium",),
+    "钪": ("scandium",),
+    "钇": ("yttrium",),
+    "钬": ("holmium",),
+    "铒": ("erbium",),
+    "铥": ("thulium",),
+    "铕": ("europium",),
+    "镱": ("ytterbium",),
+    "锂电池": ("lithium batteries",),
+    "锂离子电池": ("lithium-ion batteries",),
+    "正极材料": ("cathode material",),
+    "负极材料": ("anode material",),
+    "磁体": ("magnets",),
+    "永磁": ("permanent magnet",),
+    "氧化": ("oxide",),
+    "出口管制法": ("Export Control Law",),
+    "两用物项出口管制条例": ("Regulations on Export Control of Dual-use Items",),
+    "内部合规": ("internal compliance",),
+}
+
+_BY_LENGTH = sorted(GLOSSARY, key=len, reverse=True)
+
+
+def has_chinese(text: str) -> bool:
+    """True when ``text`` contains CJK ideographs."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def english_terms(text: str) -> list[str]:
+    """English equivalents of the glossary terms found in ``text``, longest terms first, no repeats."""
+    found: list[str] = []
+    remaining = text
+    for term in _BY_LENGTH:
+        if term in remaining:
+            remaining = remaining.replace(term, " ")
+            found.extend(t for t in GLOSSARY[term] if t not in found)
+    return found

@@ -1,0 +1,111 @@
+"""The knowledge base as one object: corpus, catalogue and timeline, loaded once and shared.
+
+The CLI, the app and the evaluation build one ``KnowledgeBase`` from ``Settings`` and call it;
+heavy parts (the retriever and its embedding model) load lazily on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from kb.catalogue import Catalogue, Match
+from kb.config import Settings
+from kb.countries import check_country
+from kb.errors import QueryError
+from kb.sources import Corpus, load_corpus
+from kb.timeline import Timeline, Verdict
+
+__all__ = ["KnowledgeBase", "LookupResult", "parse_date"]
+
+
+def parse_date(value: str | dt.date | None) -> dt.date:
+    """An ISO date (``2026-11-22``), ``today`` or ``None`` (today); anything else is a ``QueryError``."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip().lower()
+    if text in ("", "today", "now"):
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise QueryError(f"date {value!r} is not an ISO date such as 2026-11-22") from exc
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """A catalogue match with its verdict on the date and destination asked about."""
+
+    match: Match
+    verdict: Verdict
+
+    def to_dict(self) -> dict[str, object]:
+        item, verdict = self.match.item, self.verdict
+        return {
+            "name": item.name,
+            "name_zh": item.name_zh,
+            "family": item.family,
+            "element": item.element,
+            "kind": item.kind,
+            "control_code": item.control_code,
+            "hs_codes": list(item.hs_codes),
+            "document_id": item.document_id,
+            "number": item.number,
+            "locator": item.ref,
+            "match_score": self.match.score,
+            "verdict": verdict.value,
+            "as_of": verdict.as_of.isoformat(),
+            "destination": verdict.destination,
+            "controlled_from": verdict.controlled_from.isoformat() if verdict.controlled_from else None,
+            "until": verdict.until.isoformat() if verdict.until else None,
+            "reasons": [
+                {"text": r.text, "document_id": r.document_id, "locator": r.locator} for r in verdict.reasons
+            ],
+            "caveats": list(verdict.caveats),
+        }
+
+
+class KnowledgeBase:
+    """Corpus, catalogue, timeline (and, lazily, retrieval) for one set of settings."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        return load_corpus(self.settings.sources)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return Catalogue(self.corpus)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return Timeline(self.corpus)
+
+    def lookup(
+        self,
+        query: str,
+        as_of: str | dt.date | None = None,
+        destination: str | None = None,
+        military: bool = False,
+    ) -> list[LookupResult]:
+        """Items matching ``query`` (name, alias, HS or control code) with their verdicts."""
+        day = parse_date(as_of)
+        country = check_country(destination) if destination else None
+        matches = self.catalogue.lookup(query)
+        return [LookupResult(m, self.timeline.verdict(m.item, day, country, military)) for m in matches]
+
+    def not_listed_note(self, query: str) -> str:
+        """What to say when a lookup finds nothing: never 'no licence needed'."""
+        if not query.strip():
+            raise QueryError("the query is empty")
+        return (
+            f"{query.strip()!r} is not in any control list or announcement held in this knowledge base. "
+            "That does not mean no licence is needed: under Art. 12(3) of the Export Control Law "
+            "(catch-all control) an exporter who knows or should know that an item may endanger national "
+            "security or be used for weapons of mass destruction or terrorism must still apply for a licence."
+        )
