@@ -110,6 +110,7 @@ def lookup(
       kb lookup 氧化镓
     """
     from kb.knowledge import KnowledgeBase, parse_date
+    from kb.wording import say
 
     base = KnowledgeBase(_settings(ctx))
     results = base.lookup(query, as_of=as_of, destination=destination, military=military)
@@ -121,7 +122,7 @@ def lookup(
                 "as_of": day.isoformat(),
                 "destination": destination.upper() if destination else None,
                 "verdict": results[0].verdict.value if results else "not_listed",
-                "matches": [r.to_dict() for r in results],
+                "matches": [r.to_dict(base.corpus) for r in results],
                 "note": None if results else base.not_listed_note(query),
             }
         )
@@ -140,6 +141,6 @@ def lookup(
         )
         click.echo(f"  {item.number}, {item.ref}; control code {item.control_code or '-'}; HS {codes}")
         for reason in verdict.reasons[1:]:
-            click.echo(f"  - {reason.text}")
+            click.echo(f"  - {say(reason, base.corpus, 'en')}")
         for caveat in verdict.caveats:
             click.echo(f"  ! {caveat}")

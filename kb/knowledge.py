@@ -16,6 +16,7 @@ from kb.countries import check_country
 from kb.errors import QueryError
 from kb.sources import Corpus, load_corpus
 from kb.timeline import Timeline, Verdict
+from kb.wording import Lang, say
 
 __all__ = ["KnowledgeBase", "LookupResult", "parse_date"]
 
@@ -42,7 +43,7 @@ class LookupResult:
     match: Match
     verdict: Verdict
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, corpus: Corpus, lang: Lang = "en") -> dict[str, object]:
         item, verdict = self.match.item, self.verdict
         return {
             "name": item.name,
@@ -62,7 +63,8 @@ class LookupResult:
             "controlled_from": verdict.controlled_from.isoformat() if verdict.controlled_from else None,
             "until": verdict.until.isoformat() if verdict.until else None,
             "reasons": [
-                {"text": r.text, "document_id": r.document_id, "locator": r.locator} for r in verdict.reasons
+                {"text": say(r, corpus, lang), "document_id": r.document_id, "locator": r.locator}
+                for r in verdict.reasons
             ],
             "caveats": list(verdict.caveats),
         }

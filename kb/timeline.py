@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from kb.catalogue import CatalogueItem
@@ -25,6 +25,7 @@ __all__ = [
     "STRICTNESS",
     "DocumentState",
     "Reason",
+    "ReasonKind",
     "Timeline",
     "Verdict",
     "VerdictValue",
@@ -33,7 +34,7 @@ __all__ = [
 
 VerdictValue = Literal["licence_required", "prohibited", "suspended", "not_listed", "uncertain", "no_answer"]
 
-#: When several items or rules apply, the strictest verdict leads.
+#: When several items apply, the strictest verdict leads.
 STRICTNESS: tuple[VerdictValue, ...] = (
     "prohibited",
     "licence_required",
@@ -42,17 +43,46 @@ STRICTNESS: tuple[VerdictValue, ...] = (
     "not_listed",
     "no_answer",
 )
+#: Between a listed item's licence duty and a destination rule, a rule of unknown force leads:
+#: it may make the export prohibited again.
+RULE_STRICTNESS: tuple[VerdictValue, ...] = (
+    "prohibited",
+    "uncertain",
+    "licence_required",
+    "suspended",
+    "not_listed",
+    "no_answer",
+)
 
 StateName = Literal["not_yet_in_force", "in_force", "suspended", "uncertain", "repealed"]
+
+ReasonKind = Literal[
+    "listed",  # the item is listed in document_id at locator
+    "in_force",  # the control of ``subject`` applies since ``date``
+    "not_yet",  # the control of ``subject`` applies only from ``date``
+    "repealed",  # ``subject`` was repealed on ``date``
+    "suspended",  # ``subject`` is suspended by document_id until ``date``
+    "lapsed",  # the suspension of ``subject`` by document_id ended on ``date``; status after unknown
+    "rule",  # the destination rule ``rule`` of document_id applies
+    "rule_suspended",  # ``rule`` of ``subject`` is suspended by document_id until ``date``
+    "rule_lapsed",  # the suspension of ``rule`` of ``subject`` by document_id ended on ``date``
+]
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One fact behind a verdict, with the document and locator that state it."""
+    """One fact behind a verdict, with the document and locator that state it.
 
-    text: str
+    Reasons are data; :mod:`kb.wording` says them in English or Chinese.
+    """
+
+    kind: ReasonKind
     document_id: str
     locator: str
+    subject: str | None = None
+    date: dt.date | None = None
+    item: CatalogueItem | None = None
+    rule: Rule | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +95,7 @@ class DocumentState:
     effective: dt.date | None = None
     #: For ``suspended``: the last day of the suspension; for ``uncertain``: the day it lapsed.
     until: dt.date | None = None
-    #: The document that suspended it, when one did.
+    #: The document that suspended it, and that document's operative locator.
     by: str | None = None
     by_ref: str | None = None
 
@@ -81,29 +111,13 @@ class Verdict:
     reasons: tuple[Reason, ...] = ()
     controlled_from: dt.date | None = None
     until: dt.date | None = None
-    caveats: tuple[str, ...] = field(default=())
-
-
-#: Between a listed item's licence duty and a destination rule, a rule of unknown force leads:
-#: it may make the export prohibited again.
-RULE_STRICTNESS: tuple[VerdictValue, ...] = (
-    "prohibited",
-    "uncertain",
-    "licence_required",
-    "suspended",
-    "not_listed",
-    "no_answer",
-)
+    caveats: tuple[str, ...] = ()
 
 
 def strictest(verdicts: Iterable[Verdict], order: tuple[VerdictValue, ...] = STRICTNESS) -> Verdict | None:
     """The verdict that leads when several apply (prohibited before licence_required before ...)."""
     ordered = sorted(verdicts, key=lambda v: order.index(v.value))
     return ordered[0] if ordered else None
-
-
-def _fmt(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y} ({day.isoformat()})"
 
 
 class Timeline:
@@ -136,9 +150,7 @@ class Timeline:
             return DocumentState(doc_id, "not_yet_in_force", effective=effective)
         repeals = [e for e in doc.meta.status_history if e.status == "repealed" and e.date and e.date <= on]
         if repeals:
-            return DocumentState(
-                doc_id, "repealed", effective=effective, until=repeals[-1].date, by=repeals[-1].by
-            )
+            return DocumentState(doc_id, "repealed", effective, repeals[-1].date, repeals[-1].by)
         lapsed: DocumentState | None = None
         for source, rel in self._suspensions.get(doc_id, []):
             if rel.refs and (ref is None or ref not in rel.refs):
@@ -169,68 +181,27 @@ class Timeline:
     ) -> Verdict:
         """The verdict for exporting ``item`` on ``on`` (to ``destination``, to a military end user)."""
         state = self.state(item.governed_by, on)
-        cite = Reason(_item_sentence(item), item.document_id, item.ref)
+        listed = Reason("listed", item.document_id, item.ref, item=item)
         caveats = (item.caveat,) if item.caveat else ()
-        governing = self.corpus.documents[item.governed_by]
-        number = governing.meta.number or governing.meta.title
+        governing = item.governed_by
+
+        def make(value: VerdictValue, why: Reason, until: dt.date | None = None) -> Verdict:
+            return Verdict(value, on, item, destination, (listed, why), state.effective, until, caveats)
+
         if state.state == "not_yet_in_force":
-            assert state.effective is not None
-            why = Reason(
-                f"On that date the item was not yet controlled: the control under {number} "
-                f"applies from {_fmt(state.effective)}.",
-                governing.id,
-                "Summary",
-            )
-            return Verdict("not_listed", on, item, destination, (cite, why), state.effective, None, caveats)
+            return make("not_listed", Reason("not_yet", governing, "Summary", governing, state.effective))
         if state.state == "repealed":
-            why = Reason(f"{number} was repealed on {state.until}.", governing.id, "Status history")
-            return Verdict("not_listed", on, item, destination, (cite, why), state.effective, None, caveats)
+            return make("not_listed", Reason("repealed", governing, "Status history", governing, state.until))
         if state.state in ("suspended", "uncertain"):
-            return self._suspended_verdict(item, on, destination, state, cite, caveats)
-        base: VerdictValue = "prohibited" if item.control == "prohibited" else "licence_required"
-        reasons = [cite]
-        if base == "licence_required":
-            reasons.append(
-                Reason(
-                    f"The control under {number} has applied since {_fmt(state.effective)}."
-                    if state.effective
-                    else f"The control under {number} is in force.",
-                    governing.id,
-                    "Summary",
-                )
-            )
-        verdict = Verdict(base, on, item, destination, tuple(reasons), state.effective, None, caveats)
-        if destination and base == "licence_required":
+            assert state.by is not None
+            kind: ReasonKind = "suspended" if state.state == "suspended" else "lapsed"
+            why = Reason(kind, state.by, state.by_ref or "Summary", governing, state.until)
+            return make("suspended" if kind == "suspended" else "uncertain", why, state.until)
+        value: VerdictValue = "prohibited" if item.control == "prohibited" else "licence_required"
+        verdict = make(value, Reason("in_force", governing, "Summary", governing, state.effective))
+        if destination and value == "licence_required":
             verdict = self._apply_rules(verdict, item.family, on, destination, military)
         return verdict
-
-    def _suspended_verdict(
-        self,
-        item: CatalogueItem,
-        on: dt.date,
-        destination: str | None,
-        state: DocumentState,
-        cite: Reason,
-        caveats: tuple[str, ...],
-    ) -> Verdict:
-        assert state.by is not None and state.until is not None
-        suspender = self.corpus.documents[state.by]
-        number = suspender.meta.number or suspender.id
-        locator = state.by_ref or "Summary"
-        if state.state == "suspended":
-            why = Reason(
-                f"The control is suspended under {number} until {_fmt(state.until)}.", state.by, locator
-            )
-            return Verdict(
-                "suspended", on, item, destination, (cite, why), state.effective, state.until, caveats
-            )
-        why = Reason(
-            f"The suspension under {number} ran until {_fmt(state.until)}; the knowledge base holds no "
-            "official text on whether it was extended, lapsed or replaced, so the status now is uncertain.",
-            state.by,
-            locator,
-        )
-        return Verdict("uncertain", on, item, destination, (cite, why), state.effective, state.until, caveats)
 
     # -- destinations ---------------------------------------------------------------------------
 
@@ -257,36 +228,24 @@ class Timeline:
         result = strictest(outcomes, RULE_STRICTNESS)
         assert result is not None
         # The item's own listing stays first; every rule considered adds what it says.
-        return _with_reasons(result, tuple(dict.fromkeys(r for o in outcomes for r in o.reasons)))
+        reasons: list[Reason] = []
+        for reason in (r for o in outcomes for r in o.reasons):
+            if reason not in reasons:
+                reasons.append(reason)
+        return replace(result, reasons=tuple(reasons))
 
     def _rule_verdict(self, base: Verdict, doc: SourceDocument, rule: Rule, on: dt.date) -> Verdict:
         state = self.state(doc.id, on, rule.ref)
-        number = doc.meta.number or doc.id
-        said = Reason(f"{rule.note} ({number}, {rule.ref})", doc.id, rule.ref)
-        if state.state == "suspended":
-            assert state.by is not None and state.until is not None
-            suspender = self.corpus.documents[state.by]
-            gap = Reason(
-                f"{rule.ref} of {number} is suspended until {_fmt(state.until)} by "
-                f"{suspender.meta.number or suspender.id}, so ordinary licensing applies meanwhile.",
-                state.by,
-                state.by_ref or "Summary",
-            )
-            return _with_reasons(base, (said, gap))
-        if state.state == "uncertain":
-            assert state.by is not None and state.until is not None
-            gap = Reason(
-                f"The suspension of {rule.ref} of {number} ran until {_fmt(state.until)}; the knowledge base "
-                "holds no official text on what followed, so whether the rule applies again is uncertain.",
-                state.by,
-                state.by_ref or "Summary",
-            )
-            return Verdict("uncertain", on, base.item, base.destination, (said, gap), base.controlled_from,
-                           state.until, base.caveats)  # fmt: skip
+        said = Reason("rule", doc.id, rule.ref, doc.id, rule=rule)
+        if state.state in ("suspended", "uncertain"):
+            assert state.by is not None
+            kind: ReasonKind = "rule_suspended" if state.state == "suspended" else "rule_lapsed"
+            gap = Reason(kind, state.by, state.by_ref or "Summary", doc.id, state.until, rule=rule)
+            value: VerdictValue = base.value if kind == "rule_suspended" else "uncertain"
+            return replace(base, value=value, reasons=(said, gap), until=state.until)
         if state.state != "in_force":
             return base
-        return Verdict(rule.effect, on, base.item, base.destination, (said,), base.controlled_from, None,
-                       base.caveats)  # fmt: skip
+        return replace(base, value=rule.effect, reasons=(said,), until=None)
 
     def destination_verdict(self, destination: str, on: dt.date, military: bool) -> Verdict | None:
         """The verdict for dual-use items in general to a destination (no item named), if a rule covers it."""
@@ -299,24 +258,3 @@ class Timeline:
                 continue
             outcomes.append(self._rule_verdict(base, doc, rule, on))
         return strictest(outcomes, RULE_STRICTNESS)
-
-
-def _with_reasons(verdict: Verdict, reasons: tuple[Reason, ...]) -> Verdict:
-    return Verdict(
-        verdict.value,
-        verdict.as_of,
-        verdict.item,
-        verdict.destination,
-        reasons,
-        verdict.controlled_from,
-        verdict.until,
-        verdict.caveats,
-    )
-
-
-def _item_sentence(item: CatalogueItem) -> str:
-    codes = f"; HS {', '.join(item.hs_codes)}" if item.hs_codes else ""
-    control = f"control code {item.control_code}" if item.control_code else "no control-list code"
-    kind = "export prohibited" if item.control == "prohibited" else "export licence required"
-    where = f"{item.number or item.title}, {item.ref}"
-    return f"{item.name} ({item.name_zh}) is listed in {where} ({control}{codes}; {kind})."

@@ -8,6 +8,7 @@ import pytest
 
 from kb.knowledge import KnowledgeBase
 from kb.timeline import Verdict
+from kb.wording import say
 
 D = dt.date.fromisoformat
 
@@ -68,7 +69,7 @@ def test_verdict(base: KnowledgeBase, query: str, day: str, destination: str | N
 def test_before_effect_says_from_when(base: KnowledgeBase) -> None:
     verdict = _verdict(base, "germanium dioxide", "2023-06-15", document="mofcom-gac-2023-23")
     assert verdict.controlled_from == D("2023-08-01")
-    assert any("2023-08-01" in r.text for r in verdict.reasons)
+    assert any("2023-08-01" in say(r, base.corpus, "en") for r in verdict.reasons)
 
 
 def test_suspension_says_until_when_and_by_whom(base: KnowledgeBase) -> None:
@@ -81,12 +82,12 @@ def test_us_rule_suspension_is_cited(base: KnowledgeBase) -> None:
     verdict = _verdict(base, "metallic gallium", "2026-11-22", "US", document="mofcom-gac-2023-23")
     cited = {r.document_id for r in verdict.reasons}
     assert {"mofcom-2024-46", "mofcom-2025-72"} <= cited
-    assert any("2026-11-27" in r.text for r in verdict.reasons)
+    assert any("2026-11-27" in say(r, base.corpus, "en") for r in verdict.reasons)
 
 
 def test_lapsed_suspension_is_uncertain_not_a_guess(base: KnowledgeBase) -> None:
     verdict = _verdict(base, "holmium oxide", "2026-11-22", document="mofcom-gac-2025-57")
-    assert any("no official text" in r.text for r in verdict.reasons)
+    assert any("no official text" in say(r, base.corpus, "en") for r in verdict.reasons)
 
 
 def test_prohibited_technology(base: KnowledgeBase) -> None:
