@@ -7,9 +7,14 @@ heavy parts (the retriever and its embedding model) load lazily on first use.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
+from kb.analysis import analyse
+from kb.answer import Answer, Evidence, Searcher, compose_answer
 from kb.catalogue import Catalogue, Match
 from kb.config import Settings
 from kb.countries import check_country
@@ -19,6 +24,9 @@ from kb.timeline import Timeline, Verdict
 from kb.wording import Lang, say
 
 __all__ = ["KnowledgeBase", "LookupResult", "parse_date"]
+
+if TYPE_CHECKING:
+    from kb.retrieve import Retriever
 
 
 def parse_date(value: str | dt.date | None) -> dt.date:
@@ -73,8 +81,9 @@ class LookupResult:
 class KnowledgeBase:
     """Corpus, catalogue, timeline (and, lazily, retrieval) for one set of settings."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, searcher: Searcher | None = None) -> None:
         self.settings = settings or Settings.from_env()
+        self._searcher = searcher
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -111,3 +120,54 @@ class KnowledgeBase:
             "(catch-all control) an exporter who knows or should know that an item may endanger national "
             "security or be used for weapons of mass destruction or terrorism must still apply for a licence."
         )
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        """The hybrid retriever over the index (raises ``IndexNotBuilt`` when there is none)."""
+        from kb.retrieve import Retriever
+
+        return Retriever(self.settings)
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = _RetrieverSearcher(self.retriever)
+        return self._searcher
+
+    def answer(
+        self,
+        question: str,
+        as_of: str | dt.date | None = None,
+        destination: str | None = None,
+        lang: str | None = None,
+    ) -> Answer:
+        """Answer ``question`` as of a date (default today) with a verdict and numbered citations."""
+        started = time.perf_counter()
+        day = parse_date(as_of) if as_of is not None else None
+        analysis = analyse(question, self.catalogue, as_of=day, destination=destination, lang=lang)
+        analysed = time.perf_counter()
+        result = compose_answer(analysis, self.catalogue, self.timeline, self.searcher)
+        result.timings["analysis_s"] = round(analysed - started, 4)
+        result.timings["total_s"] = round(time.perf_counter() - started, 4)
+        return result
+
+
+@dataclass(frozen=True)
+class _HitEvidence:
+    document_id: str
+    locator: str
+    text: str
+    dense_score: float | None
+
+
+class _RetrieverSearcher:
+    """Adapts the retriever's hits to the evidence the answer stage reads."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+
+    def evidence(self, query: str, k: int) -> Sequence[Evidence]:
+        return [
+            _HitEvidence(h.chunk.document_id, h.chunk.locator, h.chunk.text, h.dense_score)
+            for h in self.retriever.search(query, k=k)
+        ]

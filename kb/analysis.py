@@ -1,0 +1,141 @@
+"""Question analysis: what a question asks about, in which language, for which date and destination.
+
+Only structure is read here (item names and codes through the catalogue, country names, dates,
+military end users, the kind of question); nothing in a question can change a verdict's rules,
+so "ignore your sources" is just more words.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from kb.catalogue import Catalogue, Match
+from kb.countries import check_country, find_destination
+from kb.errors import QueryError
+from kb.glossary import has_chinese
+
+__all__ = ["Analysis", "Intent", "analyse", "date_in_text"]
+
+Intent = Literal["verdict", "information"]
+
+#: Longest question accepted; longer input is an error, not silently cut.
+MAX_QUESTION_CHARS = 4000
+
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
+
+_MILITARY = re.compile(
+    r"\b(military|militar(y|ies)|defen[cs]e (contractor|compan|industr|user|end)|armed forces|army|weapons?)"
+    r"|军工|军事|军方|国防|武器",
+    re.IGNORECASE,
+)
+_VERDICT_ASK = re.compile(
+    r"\b(need|needs|needed|require|requires|required)\b.{0,60}\blicen[cs]e"
+    r"|\blicen[cs]e (required|needed)"
+    r"|\b(controlled|subject to (export )?control|export[- ]controlled|a controlled item)"
+    r"|\bon the (control )?list"
+    r"|^\s*(can|may|could)\b.{0,120}\b(export|sell|ship|supply)"
+    r"|\b(allowed|permitted|banned|prohibited) to\b|\bis (it|there) a ban"
+    r"|需要.{0,20}许可|须.{0,10}许可|是否.{0,20}管制|受.{0,10}管制|属于.{0,10}管制|管制物项"
+    r"|(可以|能否|能不能|是否可以|可否).{0,30}(出口|销售|卖)",
+    re.IGNORECASE,
+)
+_INFORMATION_START = re.compile(
+    r"^\s*(how|what|which|when|who|why|where|list|describe|explain|summari[sz]e)\b"
+    r"|多少|多久|哪些|什么|怎么|如何|怎样|为什么|期限|流程|程序",
+    re.IGNORECASE,
+)
+_TECHNOLOGY = re.compile(r"\btechnolog|\bknow-how|技术", re.IGNORECASE)
+_EQUIPMENT = re.compile(r"\bequipment|\bmachine|\bpress(es)?\b|\bfurnace|\bkiln|设备|压机|炉", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a question is about."""
+
+    question: str
+    lang: Literal["en", "zh"]
+    intent: Intent
+    as_of: dt.date
+    date_from_text: bool
+    destination: str | None
+    military: bool
+    items: tuple[Match, ...]
+    families: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    @property
+    def names_something(self) -> bool:
+        """True when the question names an item, family or code from the catalogue."""
+        return bool(self.items or self.families)
+
+
+def date_in_text(text: str, today: dt.date) -> dt.date | None:
+    """A date a question names: ISO, '1 August 2023', 'June 2023', '2023年6月', 'today'."""
+    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)
+    if iso:
+        return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    zh = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text)
+    if zh:
+        day = int(zh.group(3)) if zh.group(3) else 15
+        return _safe_date(int(zh.group(1)), int(zh.group(2)), day)
+    for words in re.finditer(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})\b", text):
+        month = _MONTHS.get(words.group(2).lower())
+        if month:
+            day_text = words.group(1) or words.group(3)
+            return _safe_date(int(words.group(4)), month, int(day_text) if day_text else 15)
+    if re.search(r"\b(today|now|currently|at present)\b|今天|目前|现在|当前", text, re.IGNORECASE):
+        return today
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def analyse(
+    question: str,
+    catalogue: Catalogue,
+    as_of: dt.date | None = None,
+    destination: str | None = None,
+    lang: str | None = None,
+    today: dt.date | None = None,
+) -> Analysis:
+    """Read a question. ``as_of``/``destination``/``lang`` given by the caller win over the text."""
+    text = question.strip()
+    if not text:
+        raise QueryError("the question is empty: ask about an item, an HS code or a procedure")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QueryError(f"the question has {len(text)} characters; the limit is {MAX_QUESTION_CHARS}")
+    if lang is not None and lang not in ("en", "zh"):
+        raise QueryError(f"language {lang!r} is not supported; use en or zh")
+    today = today or dt.date.today()
+    found_date = date_in_text(text, today)
+    day = as_of or found_date or today
+    country = check_country(destination) if destination else find_destination(text)
+    items, families = catalogue.mentions(text)
+    kinds = tuple(
+        kind
+        for kind, pattern in (("technology", _TECHNOLOGY), ("equipment", _EQUIPMENT))
+        if pattern.search(text)
+    )
+    asks_verdict = bool(_VERDICT_ASK.search(text)) and not _INFORMATION_START.search(text)
+    return Analysis(
+        question=text,
+        lang=("zh" if has_chinese(text) else "en") if lang is None else lang,  # type: ignore[arg-type]
+        intent="verdict" if asks_verdict else "information",
+        as_of=day,
+        date_from_text=as_of is None and found_date is not None,
+        destination=country,
+        military=bool(_MILITARY.search(text)),
+        items=tuple(items),
+        families=tuple(families),
+        kinds=kinds,
+    )
