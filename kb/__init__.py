@@ -3,6 +3,10 @@
 This is the public surface that the CLI, the app and the evaluation import.
 """
 
+import datetime as _dt
+from functools import lru_cache as _lru_cache
+
+from kb.answer import Answer, Citation
 from kb.config import Settings
 from kb.errors import (
     GeneratorError,
@@ -14,13 +18,19 @@ from kb.errors import (
     QuestionSetError,
     SourceError,
 )
+from kb.knowledge import KnowledgeBase, LookupResult
 from kb.sources import Corpus, SourceDocument, load_corpus, validate_corpus
+from kb.timeline import Verdict
 
 __all__ = [
+    "Answer",
+    "Citation",
     "Corpus",
     "GeneratorError",
     "IndexNotBuilt",
     "KbError",
+    "KnowledgeBase",
+    "LookupResult",
     "ModelUnavailable",
     "ParseError",
     "QueryError",
@@ -28,6 +38,29 @@ __all__ = [
     "Settings",
     "SourceDocument",
     "SourceError",
+    "Verdict",
+    "answer",
     "load_corpus",
     "validate_corpus",
 ]
+
+
+@_lru_cache(maxsize=4)
+def _default_base(settings: Settings) -> KnowledgeBase:
+    return KnowledgeBase(settings)
+
+
+def answer(
+    question: str,
+    as_of: str | _dt.date | None = None,
+    destination: str | None = None,
+    lang: str | None = None,
+) -> Answer:
+    """Answer ``question`` as of ``as_of`` (default today) for ``destination`` (ISO alpha-2).
+
+    Uses the settings of the ``KB_*`` environment variables; the knowledge base is loaded once per
+    distinct settings and reused. Raises ``KbError`` subclasses with a clear message on bad input.
+    """
+    return _default_base(Settings.from_env()).answer(
+        question, as_of=as_of, destination=destination, lang=lang
+    )

@@ -144,3 +144,42 @@ def lookup(
             click.echo(f"  - {say(reason, base.corpus, 'en')}")
         for caveat in verdict.caveats:
             click.echo(f"  ! {caveat}")
+
+
+@main.command()
+@click.argument("question")
+@click.option(
+    "--as-of", "as_of", default=None, help="Answer as of this date, ISO (2026-11-22); default today."
+)
+@click.option("--destination", default=None, help="Destination country, ISO alpha-2 (US, JP ...).")
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default=None, help="Answer language (default: the question's)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.pass_context
+@_friendly_errors
+def ask(
+    ctx: click.Context,
+    question: str,
+    as_of: str | None,
+    destination: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Answer a question with a verdict as of a date, key facts and numbered sources.
+
+    \b
+    Examples:
+      kb ask "Do I need a licence to export gallium nitride wafers?"
+      kb ask "Can antimony ingots go to the United States today?" --json
+      kb ask "出口氧化镓需要申请许可证吗？"
+      kb ask "Did germanium dioxide need a licence?" --as-of 2023-06-15
+    """
+    from kb.knowledge import KnowledgeBase
+
+    base = KnowledgeBase(_settings(ctx))
+    result = base.answer(question, as_of=as_of, destination=destination, lang=lang)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        click.echo(result.text)
