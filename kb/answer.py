@@ -19,6 +19,8 @@ from typing import Protocol
 
 from kb.analysis import Analysis
 from kb.catalogue import Catalogue, CatalogueItem
+from kb.errors import GeneratorError
+from kb.generate import Card, Generator, check_generated
 from kb.glossary import english_terms
 from kb.sources import Corpus, SourceDocument
 from kb.timeline import STRICTNESS, Reason, Timeline, Verdict, VerdictValue, strictest
@@ -372,8 +374,13 @@ def compose_answer(
     timeline: Timeline,
     searcher: Searcher,
     k: int = 10,
+    generator: Generator | None = None,
 ) -> Answer:
-    """Verdict, key facts, caveats and numbered sources for an analysed question."""
+    """Verdict, key facts, caveats and numbered sources for an analysed question.
+
+    With a ``generator``, a language model phrases the key facts; its text replaces the extractive
+    facts only if it passes :func:`kb.generate.check_generated`.
+    """
     started = time.perf_counter()
     hits = list(searcher.evidence(_search_query(analysis), k))
     retrieved = tuple((h.document_id, h.locator) for h in hits)
@@ -422,10 +429,10 @@ def compose_answer(
                 caveats.extend(c for c in verdict.caveats if c not in caveats)
             if value == "not_listed" and not any(v.value != "not_listed" for v in verdicts):
                 caveats.append(_CATCH_ALL[lang])
-    quoted = 0
+    quoted: set[int] = set()
     per_document: dict[str, int] = {}
     for hit in hits:
-        if quoted >= EVIDENCE_CHUNKS:
+        if len(quoted) >= EVIDENCE_CHUNKS:
             break
         if hit.document_id not in corpus.documents or per_document.get(hit.document_id, 0) >= 2:
             continue
@@ -438,7 +445,7 @@ def compose_answer(
         where = f"{document_name(corpus, hit.document_id, lang)}, {hit.locator}"
         facts.append(f"{where}: {quote} [{n}]" if lang == "en" else f"{where}：{quote} [{n}]")
         per_document[hit.document_id] = per_document.get(hit.document_id, 0) + 1
-        quoted += 1
+        quoted.add(n)
     for citation in citations.items:
         doc = corpus.documents[citation.document_id]
         if doc.meta.confidence == "low":
@@ -451,7 +458,12 @@ def compose_answer(
             if note not in caveats:
                 caveats.append(note)
     caveats.append(_OFFICIAL[lang])
-    text = _render(analysis, value, headline, facts, caveats, citations.items)
+    used = "extractive"
+    if generator is not None and facts:
+        phrased = _phrased(generator, analysis, value, headline, citations.items)
+        if phrased is not None:
+            facts, quoted, used = [phrased], set(), generator.name
+    text = _render(analysis, value, headline, facts, caveats, citations.items, quoted)
     return Answer(
         question=analysis.question,
         verdict=value,
@@ -463,7 +475,35 @@ def compose_answer(
         caveats=tuple(caveats),
         retrieved=retrieved,
         timings=_timings(started, searched),
+        generator=used,
     )
+
+
+def _phrased(
+    generator: Generator,
+    analysis: Analysis,
+    value: VerdictValue | None,
+    headline: str,
+    citations: list[Citation],
+) -> str | None:
+    """The model's phrasing of the key facts, or ``None`` (logged) when it cannot be trusted."""
+    card = Card(
+        question=analysis.question,
+        lang=analysis.lang,
+        verdict=value,
+        verdict_line=f"{_first_line(value, analysis.as_of, analysis.lang)} {headline}".strip(),
+        evidence=tuple((c.n, excerpt(c.text, analysis.question, 800)) for c in citations),
+    )
+    try:
+        text = generator.phrase(card)
+    except GeneratorError as exc:
+        log.warning("using the extractive answer: %s", exc)
+        return None
+    problem = check_generated(text, value, [c.n for c in citations])
+    if problem:
+        log.warning("using the extractive answer: the generated text was rejected because %s", problem)
+        return None
+    return " ".join(text.split())
 
 
 def _timings(started: float, searched: float) -> dict[str, float]:
@@ -504,6 +544,7 @@ def _render(
     facts: list[str],
     caveats: list[str],
     citations: list[Citation],
+    quoted: set[int],
 ) -> str:
     lang = analysis.lang
     key, cav, src = _HEADINGS[lang]

@@ -19,6 +19,7 @@ from kb.catalogue import Catalogue, Match
 from kb.config import Settings
 from kb.countries import check_country
 from kb.errors import QueryError
+from kb.generate import Generator, OpenAICompatibleGenerator
 from kb.sources import Corpus, load_corpus
 from kb.timeline import Timeline, Verdict
 from kb.wording import Lang, say
@@ -128,6 +129,13 @@ class KnowledgeBase:
 
         return Retriever(self.settings)
 
+    @cached_property
+    def generator(self) -> Generator | None:
+        """The optional language model (``KB_LLM_URL``); ``None`` means extractive answers only."""
+        if not self.settings.llm_url:
+            return None
+        return OpenAICompatibleGenerator(self.settings.llm_url, self.settings.llm_model)
+
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
@@ -146,7 +154,9 @@ class KnowledgeBase:
         day = parse_date(as_of) if as_of is not None else None
         analysis = analyse(question, self.catalogue, as_of=day, destination=destination, lang=lang)
         analysed = time.perf_counter()
-        result = compose_answer(analysis, self.catalogue, self.timeline, self.searcher)
+        result = compose_answer(
+            analysis, self.catalogue, self.timeline, self.searcher, generator=self.generator
+        )
         result.timings["analysis_s"] = round(analysed - started, 4)
         result.timings["total_s"] = round(time.perf_counter() - started, 4)
         return result

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -309,7 +309,7 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _read_yaml(text: str) -> object:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_Loader)
 
 
 def _error_lines(path: Path, exc: ValidationError) -> list[SourceError]:
@@ -448,4 +448,3 @@ def _link_problems(doc: SourceDocument, known: set[str]) -> list[SourceError]:
             SourceError(str(doc.path), "the body has no summary before the first section", "body")
         )
     return problems
-
