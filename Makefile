@@ -49,5 +49,9 @@ typecheck: setup
 test: setup browser validate lint typecheck
 	$(BIN)/pytest
 
+# Reliability: 10,000 random and adversarial examples per fuzz test (not part of make test).
+fuzz-long: setup
+	KB_FUZZ_PROFILE=long $(BIN)/pytest tests/test_fuzz.py -q
+
 clean:
 	rm -rf $(VENV) .kb .pytest_cache .mypy_cache .ruff_cache
