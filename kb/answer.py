@@ -23,10 +23,11 @@ from kb.errors import GeneratorError
 from kb.generate import Card, Generator, check_generated
 from kb.glossary import english_terms
 from kb.sources import Corpus, SourceDocument
+from kb.text import excerpt, without_repeats
 from kb.timeline import STRICTNESS, Reason, Timeline, Verdict, VerdictValue, strictest
 from kb.wording import VERDICT_LABELS, Lang, date_text, document_name, say
 
-__all__ = ["Answer", "Citation", "Evidence", "Searcher", "compose_answer", "split_sentences"]
+__all__ = ["Answer", "Citation", "Evidence", "Searcher", "compose_answer"]
 
 log = logging.getLogger(__name__)
 
@@ -123,74 +124,6 @@ class Answer:
             "timings": dict(self.timings),
             "generator": self.generator,
         }
-
-
-# -- text helpers ------------------------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'\u4e00-\u9fff])|(?<=[。！？；])")
-_ABBREVIATIONS = ("No.", "Art.", "Arts.", "Para.", "e.g.", "i.e.", "Co.", "Ltd.", "cf.", "vs.")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split English on sentence ends (not after 'No.' or 'Art.') and Chinese on 。！？；.
-
-    Semicolons do not end English sentences: legal lists run on them, and a quote must not stop mid-list.
-    """
-    pieces = [p.strip() for p in _SENTENCE_END.split(" ".join(text.split())) if p and p.strip()]
-    merged: list[str] = []
-    for piece in pieces:
-        if merged and merged[-1].endswith(_ABBREVIATIONS):
-            merged[-1] = f"{merged[-1]} {piece}"
-        else:
-            merged.append(piece)
-    return merged
-
-
-_WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]")
-_STOP = frozenset(
-    "a an and are as at be by can could did do does for from has have how i in is it its may must "
-    "of on or our the their there this to was we were what when which who will with would you your "
-    "need needs export exports exporting exported china chinese".split()
-)
-
-
-def _terms(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.casefold()) if w not in _STOP}
-
-
-def excerpt(text: str, question: str, limit: int = 420) -> str:
-    """The sentences of ``text`` that bear most on ``question``, in their order, within ``limit``."""
-    sentences = split_sentences(text)
-    if len(text) <= limit or len(sentences) <= 1:
-        return " ".join(sentences) if sentences else text.strip()
-    wanted = _terms(question)
-    ranked = sorted(range(len(sentences)), key=lambda i: (-len(_terms(sentences[i]) & wanted), i))
-    chosen: list[int] = []
-    size = 0
-    for i in ranked:
-        if chosen and size + len(sentences[i]) > limit:
-            continue
-        chosen.append(i)
-        size += len(sentences[i])
-    return " ".join(sentences[i] for i in sorted(chosen))
-
-
-def _without_repeats(facts: list[str]) -> list[str]:
-    """Drop sentences already said by an earlier fact; a fact left empty is dropped."""
-    seen: set[str] = set()
-    kept_facts = []
-    for fact in facts:
-        body, marker = re.match(r"^(.*?)((?:\s*\[\d+\])?)$", fact, re.DOTALL).groups()  # type: ignore[union-attr]
-        kept = []
-        for sentence in split_sentences(body):
-            key = sentence.strip().casefold()
-            if key in seen:
-                continue
-            seen.add(key)
-            kept.append(sentence)
-        if kept:
-            kept_facts.append(" ".join(kept) + marker)
-    return kept_facts
 
 
 # -- composition -------------------------------------------------------------------------------
@@ -553,7 +486,7 @@ def _render(
         first_cite = re.search(r"\[(\d+)\]", facts[0]) if facts else None
         first = f"{first} {headline}" + (f" [{first_cite.group(1)}]" if first_cite else "")
     lines = [first, "", key]
-    facts = _without_repeats(facts)
+    facts = without_repeats(facts)
     quoted = {
         int(n) for fact in facts if ": " in fact or "：" in fact for n in re.findall(r"\[(\d+)\]$", fact)
     }
