@@ -165,13 +165,15 @@ class Catalogue:
         self.items: tuple[CatalogueItem, ...] = tuple(
             _item(doc, spec) for doc in corpus.documents.values() for spec in doc.meta.items
         )
-        self._vocabulary: dict[str, list[CatalogueItem]] = {}
-        for item in self.items:
-            for phrase in item.phrases:
-                self._vocabulary.setdefault(phrase, []).append(item)
         self._families = _family_words()
         for element in _ELEMENTS:
             self._families.setdefault(element, element)
+        # A name that is a whole family or element ("antimony", "镓") means the family, not one item.
+        self._vocabulary: dict[str, list[CatalogueItem]] = {}
+        for item in self.items:
+            for phrase in item.phrases:
+                if phrase not in self._families:
+                    self._vocabulary.setdefault(phrase, []).append(item)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -220,6 +222,9 @@ class Catalogue:
         wanted = normalise(query)
         if not wanted:
             raise QueryError(f"{query!r} contains no letters or digits to look up")
+        if wanted in self._families:
+            family = self._families[wanted]
+            return _ranked([Match(item, 0.9, family) for item in self.in_family(family)])
         matches = [Match(item, 1.0, wanted) for item in self._vocabulary.get(wanted, [])]
         if not matches:
             matches = [
