@@ -23,7 +23,7 @@ from kb.errors import GeneratorError
 from kb.generate import Card, Generator, check_generated
 from kb.glossary import english_terms
 from kb.sources import Corpus, SourceDocument
-from kb.text import excerpt, without_repeats
+from kb.text import excerpt, table_excerpt, without_repeats
 from kb.timeline import STRICTNESS, Reason, Timeline, Verdict, VerdictValue, strictest
 from kb.wording import VERDICT_LABELS, Lang, date_text, document_name, say
 
@@ -316,7 +316,6 @@ def compose_answer(
     """
     started = time.perf_counter()
     hits = list(searcher.evidence(_search_query(analysis), k))
-    retrieved = tuple((h.document_id, h.locator) for h in hits)
     searched = time.perf_counter()
     lang = analysis.lang
     corpus = timeline.corpus
@@ -328,9 +327,11 @@ def compose_answer(
     if not in_scope:
         text = "\n".join([_first_line("no_answer", analysis.as_of, lang), "", _NO_ANSWER[lang]])
         return Answer(analysis.question, "no_answer", text, (), analysis.as_of, lang, analysis.destination,
-                      (), retrieved, _timings(started, searched), "extractive")  # fmt: skip
+                      (), _linked_first([], hits), _timings(started, searched), "extractive")  # fmt: skip
 
     citations = _Citations(corpus, timeline, analysis.as_of, lang)
+    #: Chunks the catalogue links to the items asked about: retrieved first, before search hits.
+    linked: list[tuple[str, str]] = []
     facts: list[str] = []
     caveats: list[str] = []
     value: VerdictValue | None = None
@@ -348,6 +349,7 @@ def compose_answer(
             catch_all = law.section("Art. 12(3)") if law else None
             if law and catch_all:
                 n = citations.cite(law.id, catch_all.locator, catch_all.text)
+                linked.append((law.id, catch_all.locator))
                 facts.append(f"{_CATCH_ALL[lang]} [{n}]")
             else:
                 caveats.append(_CATCH_ALL[lang])
@@ -357,6 +359,9 @@ def compose_answer(
             headline = _headline(shown[0], analysis, corpus)
             for verdict in shown:
                 for reason in verdict.reasons:
+                    linked.append(
+                        (reason.document_id, "Items" if reason.kind == "listed" else reason.locator)
+                    )
                     n = citations.cite(reason.document_id, reason.locator, _reason_text(reason, corpus))
                     facts.append(f"{say(reason, corpus, lang)} [{n}]")
                 caveats.extend(c for c in verdict.caveats if c not in caveats)
@@ -371,7 +376,7 @@ def compose_answer(
             continue
         if any(c.document_id == hit.document_id and c.locator == hit.locator for c in citations.items):
             continue
-        quote = excerpt(hit.text, analysis.question)
+        quote = table_excerpt(hit.text, analysis.question) or excerpt(hit.text, analysis.question)
         if not quote:
             continue
         n = citations.cite(hit.document_id, hit.locator, hit.text)
@@ -391,6 +396,7 @@ def compose_answer(
             if note not in caveats:
                 caveats.append(note)
     caveats.append(_OFFICIAL[lang])
+    retrieved = _linked_first(linked, hits)
     used = "extractive"
     if generator is not None and facts:
         phrased = _phrased(generator, analysis, value, headline, citations.items)
@@ -437,6 +443,12 @@ def _phrased(
         log.warning("using the extractive answer: the generated text was rejected because %s", problem)
         return None
     return " ".join(text.split())
+
+
+def _linked_first(linked: list[tuple[str, str]], hits: Sequence[Evidence]) -> tuple[tuple[str, str], ...]:
+    """Catalogue-linked chunks, then search hits, without repeats: what the answer retrieved."""
+    ranked = [*linked, *((h.document_id, h.locator) for h in hits)]
+    return tuple(dict.fromkeys(ranked))
 
 
 def _timings(started: float, searched: float) -> dict[str, float]:

@@ -174,6 +174,8 @@ class Catalogue:
             for phrase in item.phrases:
                 if phrase not in self._families:
                     self._vocabulary.setdefault(phrase, []).append(item)
+        self._item_phrases = _PhraseIndex(self._vocabulary)
+        self._family_phrases = _PhraseIndex(self._families)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -227,19 +229,20 @@ class Catalogue:
             return _ranked([Match(item, 0.9, family) for item in self.in_family(family)])
         matches = [Match(item, 1.0, wanted) for item in self._vocabulary.get(wanted, [])]
         if not matches:
+            inside = {phrase for _, _, phrase in self._item_phrases.exact(wanted) if len(phrase) >= 3}
+            around = {
+                phrase for phrase in self._vocabulary if len(wanted) >= 3 and f" {wanted} " in f" {phrase} "
+            }
             matches = [
-                Match(item, 0.7, phrase)
-                for phrase, items in self._vocabulary.items()
-                if _contains_phrase(phrase, wanted) or _contains_phrase(wanted, phrase)
-                for item in items
+                Match(item, 0.7, phrase) for phrase in inside | around for item in self._vocabulary[phrase]
             ]
         if not matches:
             close = difflib.get_close_matches(wanted, list(self._vocabulary), n=5, cutoff=0.85)
             matches = [Match(item, 0.6, phrase) for phrase in close for item in self._vocabulary[phrase]]
         if not matches:
-            family = self._families.get(wanted) or self._close_family(wanted)
-            if family:
-                matches = [Match(item, 0.5, family) for item in self.in_family(family)]
+            near = self._close_family(wanted)
+            if near:
+                matches = [Match(item, 0.5, near) for item in self.in_family(near)]
         return _ranked(matches)
 
     def in_family(self, family_or_element: str) -> list[CatalogueItem]:
@@ -257,7 +260,10 @@ class Catalogue:
         """Items and families named in free text: (item matches, families or elements).
 
         Longer phrases win over the shorter ones inside them, so "gallium nitride wafers" names
-        the gallium-nitride item and not the gallium family. Codes in the text are matched too.
+        the gallium-nitride item and not the gallium family; phrases covering the same words are
+        all kept (two documents may define the same thing). A name also matches with a word or two
+        between its words ("rare-earth magnet manufacturing technology" names "rare earth magnet
+        technology"), at a lower score. Codes in the text are matched too.
         """
         found: list[Match] = []
         for raw in _HS_IN_TEXT.findall(text):
@@ -266,37 +272,90 @@ class Catalogue:
         for raw in _CODE_IN_TEXT.findall(text):
             found.extend(self.by_control_code(raw))
         normal = normalise(text)
-        spans: list[tuple[int, int, str, bool]] = []
-        for phrase in self._vocabulary:
-            spans.extend((s, e, phrase, True) for s, e in _phrase_spans(phrase, normal))
-        for word in self._families:
-            spans.extend((s, e, word, False) for s, e in _phrase_spans(word, normal))
-        kept: list[tuple[int, int, str, bool]] = []
-        for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
-            if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+        # (start, end, phrase, is an item phrase, score)
+        spans: list[tuple[int, int, str, bool, float]] = []
+        exact = self._item_phrases.exact(normal)
+        spans.extend((s, e, phrase, True, 1.0) for s, e, phrase in exact)
+        matched = {phrase for _, _, phrase in exact}
+        spans.extend((s, e, phrase, True, 0.8) for s, e, phrase in self._item_phrases.gapped(normal, matched))
+        spans.extend((s, e, word, False, 1.0) for s, e, word in self._family_phrases.exact(normal))
+        kept: list[tuple[int, int, str, bool, float]] = []
+        for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), -s[4], s[0])):
+            if all(span[1] <= k[0] or span[0] >= k[1] or (span[0], span[1]) == (k[0], k[1]) for k in kept):
                 kept.append(span)
         families: list[str] = []
-        for _, _, phrase, is_item in sorted(kept):
+        for _, _, phrase, is_item, score in sorted(kept):
             if is_item:
-                found.extend(Match(item, 1.0, phrase) for item in self._vocabulary[phrase])
+                found.extend(Match(item, score, phrase) for item in self._vocabulary[phrase])
             elif self._families[phrase] not in families:
                 families.append(self._families[phrase])
         return _ranked(found), families
 
 
-def _phrase_spans(phrase: str, text: str) -> Iterable[tuple[int, int]]:
-    if any("\u4e00" <= ch <= "\u9fff" for ch in phrase):
-        start = text.find(phrase)
-        while start != -1:
-            yield start, start + len(phrase)
-            start = text.find(phrase, start + 1)
-        return
-    for found in re.finditer(rf"(?<!\w){re.escape(phrase)}(?:s|es)?(?!\w)", text):
-        yield found.start(), found.end()
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def _contains_phrase(haystack: str, needle: str) -> bool:
-    return len(needle) >= 3 and any(True for _ in _phrase_spans(needle, haystack))
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+class _PhraseIndex:
+    """Finds known phrases in normalised text: Latin phrases word by word, Chinese ones as substrings.
+
+    Built once; a question is scanned in one pass over its words instead of one regex per phrase.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._cjk: list[str] = []
+        self._long: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
+        for phrase in phrases:
+            if _has_cjk(phrase):
+                self._cjk.append(phrase)
+                continue
+            words = tuple(phrase.split())
+            self._by_first.setdefault(words[0], []).append((phrase, words))
+            if len(words) >= 3:
+                self._long.append((phrase, words, frozenset(words)))
+
+    def exact(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, phrase) for every phrase in ``text``; a final word may take a plural ending."""
+        tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        words = [token for token, _, _ in tokens]
+        spans = []
+        for i, word in enumerate(words):
+            for phrase, wanted in self._by_first.get(word, ()):
+                last = i + len(wanted) - 1
+                if last >= len(words) or words[i:last] != list(wanted[:-1]):
+                    continue
+                if words[last] in (wanted[-1], wanted[-1] + "s", wanted[-1] + "es"):
+                    spans.append((tokens[i][1], tokens[last][2], phrase))
+        for phrase in self._cjk:
+            start = text.find(phrase)
+            while start != -1:
+                spans.append((start, start + len(phrase), phrase))
+                start = text.find(phrase, start + 1)
+        return spans
+
+    def gapped(self, text: str, skip: set[str], gap: int = 2) -> list[tuple[int, int, str]]:
+        """Phrases of 3+ words whose words all occur within ``gap`` extra words of each other."""
+        tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        present = {token for token, _, _ in tokens} | {_singular(token) for token, _, _ in tokens}
+        spans = []
+        for phrase, words, wanted in self._long:
+            if phrase in skip or not wanted <= present:
+                continue
+            for i, (token, start, _) in enumerate(tokens):
+                if token not in wanted and _singular(token) not in wanted:
+                    continue
+                window = tokens[i : i + len(words) + gap]
+                seen = {t for t, _, _ in window} | {_singular(t) for t, _, _ in window}
+                if wanted <= seen:
+                    end = max(e for t, _, e in window if t in wanted or _singular(t) in wanted)
+                    spans.append((start, end, phrase))
+                    break
+        return spans
 
 
 def _ranked(matches: list[Match]) -> list[Match]:

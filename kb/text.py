@@ -70,3 +70,20 @@ def without_repeats(facts: list[str]) -> list[str]:
         if kept:
             kept_facts.append(" ".join(kept) + marker)
     return kept_facts
+
+
+def table_excerpt(text: str, question: str, rows: int = 2) -> str | None:
+    """The rows of a Markdown table in ``text`` that share most words with ``question``, as
+    'column: value; ...' lines (header kept with every row); ``None`` when ``text`` holds no table."""
+    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("|")]
+    if len(lines) < 3:
+        return None
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    body = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    wanted = _terms(question)
+    ranked = sorted(body, key=lambda cells: -len(_terms(" ".join(cells)) & wanted))
+    chosen = [cells for cells in ranked[:rows] if _terms(" ".join(cells)) & wanted] or ranked[:1]
+    return " ".join(
+        "; ".join(f"{name}: {value}" for name, value in zip(header, cells, strict=False) if value) + "."
+        for cells in chosen
+    )
