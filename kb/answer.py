@@ -27,7 +27,7 @@ from kb.text import excerpt, table_excerpt, without_repeats
 from kb.timeline import STRICTNESS, Reason, Timeline, Verdict, VerdictValue, strictest
 from kb.wording import VERDICT_LABELS, Lang, date_text, document_name, say
 
-__all__ = ["Answer", "Citation", "Evidence", "Searcher", "compose_answer"]
+__all__ = ["CATCH_ALL", "Answer", "Citation", "CitationList", "Evidence", "Searcher", "compose_answer"]
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class Answer:
 # -- composition -------------------------------------------------------------------------------
 
 
-class _Citations:
+class CitationList:
     """Numbers citations in order of first use; the same (document, locator) keeps its number."""
 
     def __init__(self, corpus: Corpus, timeline: Timeline, as_of: dt.date, lang: Lang) -> None:
@@ -199,16 +199,23 @@ def _reason_text(reason: Reason, corpus: Corpus) -> str:
 
 
 def _lead_items(verdicts: list[Verdict]) -> list[Verdict]:
-    """The verdicts worth stating: the leading value's items first, at most three in all."""
+    """The verdicts worth stating: the leading value's items first, at most three in all.
+
+    An entry of a consolidated list or catalogue is dropped when the announcement that defines
+    the same item (the one that governs it) is among the matches: that entry says it better.
+    """
+    defining = {v.item.governed_by for v in verdicts if v.item and v.item.document_id == v.item.governed_by}
     ordered = sorted(verdicts, key=lambda v: STRICTNESS.index(v.value))
     seen: set[str] = set()
     kept = []
     for verdict in ordered:
-        assert verdict.item is not None
-        key = verdict.item.name.casefold()
-        if key in seen:
+        item = verdict.item
+        assert item is not None
+        if item.document_id != item.governed_by and item.governed_by in defining:
             continue
-        seen.add(key)
+        if item.name.casefold() in seen:
+            continue
+        seen.add(item.name.casefold())
         kept.append(verdict)
     return kept[:3]
 
@@ -272,7 +279,7 @@ _OFFICIAL = {
     "en": "The official text published by MOFCOM governs; this answer is not legal advice.",
     "zh": "以商务部公布的正式文本为准；本回答不构成法律意见。",
 }
-_CATCH_ALL = {
+CATCH_ALL = {
     "en": (
         "Not being listed does not mean no licence is needed: under the catch-all rule of the Export "
         "Control Law (Art. 12(3)) a licence is still required where the exporter knows or should know, or "
@@ -329,7 +336,7 @@ def compose_answer(
         return Answer(analysis.question, "no_answer", text, (), analysis.as_of, lang, analysis.destination,
                       (), _linked_first([], hits), _timings(started, searched), "extractive")  # fmt: skip
 
-    citations = _Citations(corpus, timeline, analysis.as_of, lang)
+    citations = CitationList(corpus, timeline, analysis.as_of, lang)
     #: Chunks the catalogue links to the items asked about: retrieved first, before search hits.
     linked: list[tuple[str, str]] = []
     facts: list[str] = []
@@ -350,9 +357,9 @@ def compose_answer(
             if law and catch_all:
                 n = citations.cite(law.id, catch_all.locator, catch_all.text)
                 linked.append((law.id, catch_all.locator))
-                facts.append(f"{_CATCH_ALL[lang]} [{n}]")
+                facts.append(f"{CATCH_ALL[lang]} [{n}]")
             else:
-                caveats.append(_CATCH_ALL[lang])
+                caveats.append(CATCH_ALL[lang])
         else:
             value = lead.value
             shown = _lead_items([v for v in verdicts if v.item is not None]) or [lead]
@@ -366,7 +373,7 @@ def compose_answer(
                     facts.append(f"{say(reason, corpus, lang)} [{n}]")
                 caveats.extend(c for c in verdict.caveats if c not in caveats)
             if value == "not_listed" and not any(v.value != "not_listed" for v in verdicts):
-                caveats.append(_CATCH_ALL[lang])
+                caveats.append(CATCH_ALL[lang])
     quoted: set[int] = set()
     per_document: dict[str, int] = {}
     for hit in hits:
