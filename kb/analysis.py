@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from kb.catalogue import Catalogue, Match
+from kb.catalogue import Catalogue, Match, hs_codes_in
 from kb.countries import check_country, find_destination
 from kb.errors import QueryError
 from kb.glossary import has_chinese
@@ -67,11 +67,13 @@ class Analysis:
     items: tuple[Match, ...]
     families: tuple[str, ...]
     kinds: tuple[str, ...]
+    #: HS codes (8 or 10 digits) written in the question, listed or not.
+    hs_codes: tuple[str, ...] = ()
 
     @property
     def names_something(self) -> bool:
-        """True when the question names an item, family or code from the catalogue."""
-        return bool(self.items or self.families)
+        """True when the question names an item, family or customs code: it is about export control."""
+        return bool(self.items or self.families or self.hs_codes)
 
 
 def date_in_text(text: str, today: dt.date) -> dt.date | None:
@@ -138,4 +140,5 @@ def analyse(
         items=tuple(items),
         families=tuple(families),
         kinds=kinds,
+        hs_codes=tuple(hs_codes_in(text)),
     )

@@ -36,8 +36,11 @@ log = logging.getLogger(__name__)
 #: (in-scope questions score well above it, weather and foreign-regime questions below).
 NO_ANSWER_SIMILARITY = 0.42
 
-#: How many retrieved chunks are quoted as evidence.
-EVIDENCE_CHUNKS = 3
+#: How many retrieved chunks a procedural answer quotes as evidence.
+EVIDENCE_CHUNKS = 4
+
+#: Chunks that describe a document rather than state a rule; quoted only after its provisions.
+_META_LOCATORS = frozenset({"Summary", "摘要", "Notes", "Status history", "Items"})
 
 
 class Evidence(Protocol):
@@ -198,13 +201,22 @@ def _reason_text(reason: Reason, corpus: Corpus) -> str:
     return doc.summary
 
 
-def _lead_items(verdicts: list[Verdict]) -> list[Verdict]:
+def _listed_by(item: CatalogueItem, day: dt.date, timeline: Timeline) -> bool:
+    """False for an entry of a list or catalogue that did not exist yet on ``day``."""
+    if item.document_id == item.governed_by:
+        return True
+    effective = timeline.effective_date(item.document_id)
+    return effective is None or effective <= day
+
+
+def _lead_items(verdicts: list[Verdict], timeline: Timeline) -> list[Verdict]:
     """The verdicts worth stating: the leading value's items first, at most three in all.
 
     An entry of a consolidated list or catalogue is dropped when the announcement that defines
     the same item (the one that governs it) is among the matches: that entry says it better.
     """
     defining = {v.item.governed_by for v in verdicts if v.item and v.item.document_id == v.item.governed_by}
+    verdicts = [v for v in verdicts if v.item and _listed_by(v.item, v.as_of, timeline)]
     ordered = sorted(verdicts, key=lambda v: STRICTNESS.index(v.value))
     seen: set[str] = set()
     kept = []
@@ -362,7 +374,7 @@ def compose_answer(
                 caveats.append(CATCH_ALL[lang])
         else:
             value = lead.value
-            shown = _lead_items([v for v in verdicts if v.item is not None]) or [lead]
+            shown = _lead_items([v for v in verdicts if v.item is not None], timeline) or [lead]
             headline = _headline(shown[0], analysis, corpus)
             for verdict in shown:
                 for reason in verdict.reasons:
@@ -376,10 +388,16 @@ def compose_answer(
                 caveats.append(CATCH_ALL[lang])
     quoted: set[int] = set()
     per_document: dict[str, int] = {}
-    for hit in hits:
-        if len(quoted) >= EVIDENCE_CHUNKS:
+    # A verdict rests on the catalogue: quote only what its own documents add (one or two
+    # provisions). A procedural question rests on the provisions: quote more of them.
+    verdict_docs = {c.document_id for c in citations.items} if value is not None else None
+    limit, per_doc_limit = (2, 2) if verdict_docs is not None else (EVIDENCE_CHUNKS, 3)
+    for hit in _provisions_first(hits):
+        if len(quoted) >= limit:
             break
-        if hit.document_id not in corpus.documents or per_document.get(hit.document_id, 0) >= 2:
+        if hit.document_id not in corpus.documents or per_document.get(hit.document_id, 0) >= per_doc_limit:
+            continue
+        if verdict_docs is not None and hit.document_id not in verdict_docs:
             continue
         if any(c.document_id == hit.document_id and c.locator == hit.locator for c in citations.items):
             continue
@@ -450,6 +468,11 @@ def _phrased(
         log.warning("using the extractive answer: the generated text was rejected because %s", problem)
         return None
     return " ".join(text.split())
+
+
+def _provisions_first(hits: Sequence[Evidence]) -> list[Evidence]:
+    """Provisions in their ranked order, then the summaries, notes and tables."""
+    return sorted(hits, key=lambda h: h.locator in _META_LOCATORS)
 
 
 def _linked_first(linked: list[tuple[str, str]], hits: Sequence[Evidence]) -> tuple[tuple[str, str], ...]:

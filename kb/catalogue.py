@@ -19,7 +19,7 @@ from kb.errors import QueryError
 from kb.glossary import GLOSSARY
 from kb.sources import FAMILIES, Corpus, ItemSpec, SourceDocument
 
-__all__ = ["Catalogue", "CatalogueItem", "Match", "QueryKind", "classify_query", "normalise"]
+__all__ = ["Catalogue", "CatalogueItem", "Match", "QueryKind", "classify_query", "hs_codes_in", "normalise"]
 
 QueryKind = Literal["hs_code", "control_code", "name"]
 
@@ -38,6 +38,11 @@ def normalise(text: str) -> str:
 
 def _digits(text: str) -> str:
     return re.sub(r"[\s.]", "", text)
+
+
+def hs_codes_in(text: str) -> list[str]:
+    """HS codes of 8 or 10 digits written in free text (dots or spaces between digit pairs allowed)."""
+    return [code for code in (_digits(raw) for raw in _HS_IN_TEXT.findall(text)) if len(code) in (8, 10)]
 
 
 def classify_query(query: str) -> QueryKind:
@@ -174,7 +179,8 @@ class Catalogue:
             for phrase in item.phrases:
                 if phrase not in self._families:
                     self._vocabulary.setdefault(phrase, []).append(item)
-        self._item_phrases = _PhraseIndex(self._vocabulary)
+        # In free text, names of one or two letters ("Eu", "Ga") are too ambiguous to mean an item.
+        self._item_phrases = _PhraseIndex(p for p in self._vocabulary if len(p) > 2 or _has_cjk(p))
         self._family_phrases = _PhraseIndex(self._families)
 
     def __len__(self) -> int:
@@ -192,18 +198,22 @@ class Catalogue:
         return self.by_name(query)
 
     def by_hs_code(self, code: str) -> list[Match]:
-        """Exact code matches first; an 8-digit code also finds the 10-digit lines under it."""
+        """Items listing the code; without one, items whose code is a prefix of it or under it.
+
+        An 8-digit code finds the 10-digit lines under it; a 10-digit code finds an item listed only
+        by its 8-digit heading, but only when no item lists the 10-digit line itself.
+        """
         wanted = _digits(code)
-        matches = []
-        for item in self.items:
-            for hs in item.hs_codes:
-                if hs == wanted:
-                    matches.append(Match(item, 1.0, hs))
-                    break
-                if hs.startswith(wanted) or wanted.startswith(hs):
-                    matches.append(Match(item, 0.8, hs))
-                    break
-        return _ranked(matches)
+        exact = [Match(item, 1.0, wanted) for item in self.items if wanted in item.hs_codes]
+        if exact:
+            return _ranked(exact)
+        near = [
+            Match(item, 0.8, hs)
+            for item in self.items
+            for hs in item.hs_codes
+            if hs.startswith(wanted) or wanted.startswith(hs)
+        ]
+        return _ranked(near)
 
     def by_control_code(self, code: str) -> list[Match]:
         """``3C001.b`` finds that entry (and list entries for all of 3C001); ``3C001`` every 3C001 entry."""
@@ -266,9 +276,8 @@ class Catalogue:
         technology"), at a lower score. Codes in the text are matched too.
         """
         found: list[Match] = []
-        for raw in _HS_IN_TEXT.findall(text):
-            if len(_digits(raw)) in (8, 10):
-                found.extend(self.by_hs_code(raw))
+        for code in hs_codes_in(text):
+            found.extend(self.by_hs_code(code))
         for raw in _CODE_IN_TEXT.findall(text):
             found.extend(self.by_control_code(raw))
         normal = normalise(text)
