@@ -34,8 +34,11 @@ def catalogue() -> Catalogue:
         ("antimony ingots", "Antimony metal and products", "mofcom-gac-2024-33"),
         ("六面顶压机设备", "Cubic (six-anvil) press equipment", "mofcom-gac-2024-33"),
         ("2B901", "Cubic (six-anvil) press equipment", "mofcom-gac-2024-33"),
-        ("spherical graphite", "Natural flake graphite and its products (including spherical and expanded graphite)",
-         "mofcom-gac-2023-39"),
+        (
+            "spherical graphite",
+            "Natural flake graphite and its products (including spherical and expanded graphite)",
+            "mofcom-gac-2023-39",
+        ),
         ("holmium oxide", "Holmium oxide and mixtures; holmium compounds and mixtures", "mofcom-gac-2025-57"),
         ("lithium iron phosphate", "Lithium iron phosphate cathode material", "mofcom-gac-2025-58"),
     ],
@@ -56,7 +59,11 @@ def test_family_and_element_find_their_items(catalogue: Catalogue) -> None:
 
 
 def test_control_code_prefix_finds_every_sub_item(catalogue: Catalogue) -> None:
-    codes = {m.item.control_code for m in catalogue.by_control_code("3C001") if m.item.document_id == "mofcom-gac-2023-23"}
+    codes = {
+        m.item.control_code
+        for m in catalogue.by_control_code("3C001")
+        if m.item.document_id == "mofcom-gac-2023-23"
+    }
     assert codes == {f"3C001.{c}" for c in "abcdefgh"}
 
 
@@ -70,7 +77,8 @@ def test_unknown_item_finds_nothing(catalogue: Catalogue) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "kind"), [("2850001901", "hs_code"), ("2850.0019", "hs_code"), ("1C117.d", "control_code"), ("GaN", "name")]
+    ("query", "kind"),
+    [("2850001901", "hs_code"), ("2850.0019", "hs_code"), ("1C117.d", "control_code"), ("GaN", "name")],
 )
 def test_classify_query(query: str, kind: str) -> None:
     assert classify_query(query) == kind

@@ -27,7 +27,9 @@ def test_every_fact_base_document_is_in_the_corpus(shared_dir: Path) -> None:
 
 
 def _facts(shared_dir: Path) -> list[dict[str, object]]:
-    return [yaml.safe_load(p.read_text()) for p in sorted((shared_dir / "facts" / "documents").glob("*.yaml"))]
+    return [
+        yaml.safe_load(p.read_text()) for p in sorted((shared_dir / "facts" / "documents").glob("*.yaml"))
+    ]
 
 
 def test_figures_match_the_fact_base(shared_dir: Path) -> None:
@@ -80,7 +82,9 @@ def test_sections_follow_locators() -> None:
 
 
 def test_split_front_matter_and_sections() -> None:
-    header, body = split_front_matter("---\na: 1\n---\n# T\n\nintro\n\n## Art. 1\n\none\n### sub\nmore\n## Art. 2\ntwo")
+    header, body = split_front_matter(
+        "---\na: 1\n---\n# T\n\nintro\n\n## Art. 1\n\none\n### sub\nmore\n## Art. 2\ntwo"
+    )
     assert header == "a: 1"
     preamble, title, sections = split_sections(body)
     assert (preamble, title) == ("intro", "T")

@@ -18,8 +18,14 @@ def base() -> KnowledgeBase:
     return KnowledgeBase()
 
 
-def _verdict(base: KnowledgeBase, query: str, day: str, destination: str | None = None, military: bool = False,
-             document: str | None = None) -> Verdict:  # fmt: skip
+def _verdict(
+    base: KnowledgeBase,
+    query: str,
+    day: str,
+    destination: str | None = None,
+    military: bool = False,
+    document: str | None = None,
+) -> Verdict:
     results = base.lookup(query, as_of=day, destination=destination, military=military)
     assert results, f"no item found for {query!r}"
     if document:
