@@ -7,7 +7,13 @@ import datetime as _dt
 from functools import lru_cache as _lru_cache
 
 from kb.answer import Answer, Citation
+from kb.appstate import WebApp
+from kb.baseline import BaselinePipeline
+from kb.briefing import BriefingPack, build_briefing
+from kb.briefing_render import render as render_briefing
+from kb.chunking import Chunk
 from kb.config import Settings
+from kb.embedding import Embedder
 from kb.errors import (
     GeneratorError,
     IndexNotBuilt,
@@ -18,29 +24,54 @@ from kb.errors import (
     QuestionSetError,
     SourceError,
 )
+from kb.evaluate import EvalReport, evaluate
+from kb.feedback import FeedbackLog, FeedbackRecord
+from kb.index import IngestReport, ingest
 from kb.knowledge import KnowledgeBase, LookupResult
+from kb.metrics import Aggregate
+from kb.questions import Question, QuestionSet, load_question_set
+from kb.retrieve import Hit, Retriever
 from kb.sources import Corpus, SourceDocument, load_corpus, validate_corpus
 from kb.timeline import Verdict
 
 __all__ = [
+    "Aggregate",
     "Answer",
+    "BaselinePipeline",
+    "BriefingPack",
+    "Chunk",
     "Citation",
     "Corpus",
+    "Embedder",
+    "EvalReport",
+    "FeedbackLog",
+    "FeedbackRecord",
     "GeneratorError",
+    "Hit",
     "IndexNotBuilt",
+    "IngestReport",
     "KbError",
     "KnowledgeBase",
     "LookupResult",
     "ModelUnavailable",
     "ParseError",
     "QueryError",
+    "Question",
+    "QuestionSet",
     "QuestionSetError",
+    "Retriever",
     "Settings",
     "SourceDocument",
     "SourceError",
     "Verdict",
+    "WebApp",
     "answer",
+    "build_briefing",
+    "evaluate",
+    "ingest",
     "load_corpus",
+    "load_question_set",
+    "render_briefing",
     "validate_corpus",
 ]
 

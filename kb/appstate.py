@@ -120,15 +120,24 @@ class WebApp:
     # -- start-up --------------------------------------------------------------------------------
 
     def ensure_index(self, progress: bool = True, embedder: Embedder | None = None) -> str:
-        """Build the search index if there is none (first start); says what it found or did."""
-        from kb.index import ingest, keyword_index_path
+        """Check the search index and build it when it is missing or damaged; says what it did."""
+        from kb.index import index_problem, ingest, keyword_index_path, rebuild_index
 
-        if keyword_index_path(self.settings).exists() and self.settings.manifest_path.exists():
-            return f"search index ready in {self.settings.home}"
-        log.info("no search index in %s: building it from %s", self.settings.home, self.settings.sources)
-        report = ingest(self.settings, embedder=embedder, progress=progress)
+        if not keyword_index_path(self.settings).exists() and not self.settings.manifest_path.exists():
+            log.info("no search index in %s: building it from %s", self.settings.home, self.settings.sources)
+            report = ingest(self.settings, embedder=embedder, progress=progress)
+            done = "built the search index"
+        else:
+            problem = index_problem(self.settings)
+            if problem is None:
+                return f"search index ready in {self.settings.home}"
+            log.warning(
+                "the search index is damaged (%s): rebuilding it from %s", problem, self.settings.sources
+            )
+            report = rebuild_index(self.settings, embedder=embedder, progress=progress)
+            done = f"the search index was damaged ({problem}); rebuilt it"
         skipped = f"; skipped: {'; '.join(report.errors)}" if report.errors else ""
-        return f"built the search index in {self.settings.home}: {report.summary()}{skipped}"
+        return f"{done} in {self.settings.home}: {report.summary()}{skipped}"
 
     def warm_up(self) -> None:
         """Load the corpus, the index and the embedding model now, so the first question is quick."""

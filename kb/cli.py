@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -183,3 +184,341 @@ def ask(
         _print_json(result.to_dict())
     else:
         click.echo(result.text)
+
+
+@main.command()
+@click.argument("families", nargs=-1, required=True)
+@click.option("--as-of", "as_of", default=None, help="Date of the pack, ISO (2026-11-22); default today.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "docx"]),
+    default=None,
+    help="Output format (default: from the file name's suffix, else md).",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write ('-' for stdout)."
+)
+@click.pass_context
+@_friendly_errors
+def brief(
+    ctx: click.Context, families: tuple[str, ...], as_of: str | None, fmt: str | None, output: str
+) -> None:
+    """Write a briefing pack on one or more mineral families as of a date: what is controlled, the
+    items with codes and verdicts, dates and status history, destination rules, licence procedure,
+    penalties and a short FAQ, every fact cited [n] with its numbered source.
+
+    \b
+    Examples:
+      kb brief gallium -o gallium.md
+      kb brief gallium germanium --as-of 2025-03-01 -o ga-ge.html
+      kb brief "rare earths" --format docx -o rare-earths.docx
+    """
+    import os
+    from pathlib import Path
+
+    from kb.briefing import build_briefing
+    from kb.briefing_render import format_for, render
+    from kb.knowledge import KnowledgeBase, parse_date
+
+    base = KnowledgeBase(_settings(ctx))
+    pack = build_briefing(base, families, parse_date(as_of))
+    chosen = format_for(output, fmt)
+    data = render(pack, chosen)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        return
+    path = Path(output)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise KbError(f"cannot write {path}: {exc.strerror}") from exc
+    click.echo(
+        f"wrote {path} ({chosen}, {len(data):,} bytes): {', '.join(pack.families)} as of "
+        f"{pack.as_of.isoformat()}, {len(pack.items)} items, {len(pack.citations)} sources"
+    )
+
+
+@main.command()
+@click.option(
+    "--host",
+    envvar="KB_HOST",
+    show_envvar=True,
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on.",
+)
+@click.option(
+    "--port",
+    envvar="KB_PORT",
+    show_envvar=True,
+    type=click.IntRange(1, 65535),
+    default=7860,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--queue-size",
+    envvar="KB_QUEUE_SIZE",
+    show_envvar=True,
+    type=click.IntRange(1, 100_000),
+    default=64,
+    show_default=True,
+    help="Requests that may wait for a worker before new ones are turned away.",
+)
+@click.option("--no-build", is_flag=True, help="Do not build a missing index at start (answers will fail).")
+@click.pass_context
+@_friendly_errors
+def serve(ctx: click.Context, host: str, port: int, queue_size: int, no_build: bool) -> None:
+    """Start the web app (chat, lookup and briefing tabs), building the index first if it is missing.
+
+    Options also come from KB_HOST, KB_PORT and KB_QUEUE_SIZE; KB_AUTH=user:password[,user:password]
+    turns on a login. Analytics are off and nothing is fetched from outside the machine.
+
+    \b
+    Examples:
+      kb serve                      # http://127.0.0.1:7860
+      KB_AUTH=alice:s3cret kb serve --host 0.0.0.0 --port 8080
+    """
+    import importlib.util
+
+    from kb.config import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "app.py"
+    spec = importlib.util.spec_from_file_location("kb_app", path)
+    if not path.is_file() or spec is None or spec.loader is None:
+        raise KbError(f"the app is not at {path}; run `kb serve` from a checkout of the project")
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
+    logging.getLogger("kb").setLevel(logging.INFO)
+    app.launch(_settings(ctx), host=host, port=port, queue_size=queue_size, build_index=not no_build)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Build the corpus index again from scratch (a store that no longer opens is moved aside).",
+)
+@click.pass_context
+@_friendly_errors
+def ingest(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, as_json: bool, rebuild: bool) -> None:
+    """Index the corpus (KB_SOURCES or sources/) or the files and folders given, incrementally.
+
+    Reads .md (with or without front matter), .txt, .html, .pdf and .docx. Unchanged files are not
+    parsed or embedded again; files that are gone from a given folder leave the index. A file that
+    cannot be parsed is skipped and named, its previous chunks are kept, and the command exits 1.
+
+    \b
+    Examples:
+      kb ingest
+      kb ingest ~/Downloads/mofcom-notice.pdf my-notes/
+      kb ingest --rebuild
+    """
+    from kb.index import ingest as run_ingest
+    from kb.index import rebuild_index
+
+    progress = not quiet and not as_json
+    if rebuild and paths:
+        raise KbError("--rebuild builds the corpus index; run it without paths, then add your files")
+    if rebuild:
+        report = rebuild_index(_settings(ctx), progress=progress)
+    else:
+        report = run_ingest(_settings(ctx), list(paths) or None, progress=progress)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        for error in report.errors:
+            click.echo(f"skipped: {error}", err=True)
+        click.echo(report.summary())
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "-k", "--k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="How many hits."
+)
+@click.option("--as-of", "as_of", default=None, help="Only documents issued on or before this ISO date.")
+@click.option("--family", default=None, help="Only documents on this mineral family (gallium, ...).")
+@click.option("--kind", default=None, help="Only documents of this kind (announcement, law, press, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.pass_context
+@_friendly_errors
+def search(
+    ctx: click.Context,
+    query: str,
+    k: int,
+    as_of: str | None,
+    family: str | None,
+    kind: str | None,
+    as_json: bool,
+) -> None:
+    """Search the index (dense + keyword, fused) and print the best provisions with their scores.
+
+    \b
+    Examples:
+      kb search "review time limit for licence applications"
+      kb search 3C001.b --json
+      kb search 氧化镓 --family gallium --as-of 2024-01-01
+    """
+    from kb.retrieve import Retriever
+
+    hits = Retriever(_settings(ctx)).search(query, k=k, as_of=as_of, family=family, kind=kind)
+    if as_json:
+        _print_json([hit.to_dict() for hit in hits])
+        return
+    if not hits:
+        click.echo("no matching provisions")
+        return
+    for n, hit in enumerate(hits, start=1):
+        meta = hit.chunk.metadata
+        label = meta.get("number") or meta.get("title")
+        dense = "-" if hit.dense_score is None else f"{hit.dense_score:.2f}"
+        keyword = "-" if hit.keyword_score is None else f"{hit.keyword_score:.1f}"
+        click.echo(f"{n}. {hit.document_id} · {hit.locator} · {label}")
+        click.echo(f"   score {hit.score:.4f} (dense {dense}, keyword {keyword})")
+        snippet = " ".join(hit.text.split())
+        click.echo(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}")
+
+
+@main.group()
+def bench() -> None:
+    """Measure indexing and search speed and memory (figures to compare against the targets)."""
+
+
+@bench.command("index")
+@click.pass_context
+@_friendly_errors
+def bench_index_command(ctx: click.Context) -> None:
+    """Build the whole corpus into a temporary store, then re-ingest it unchanged; print build
+    seconds, chunks/s, re-ingest seconds and peak RSS. The real index is not touched."""
+    from kb.bench import bench_index
+
+    result = bench_index(_settings(ctx), progress=True)
+    for line in result.lines():
+        click.echo(line)
+
+
+_QUESTIONS_OPTION = click.option(
+    "--questions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Question-set YAML (default: the development set beside the project).",
+)
+
+
+def _bench_questions(path: Path | None) -> tuple[Path, list[Any]]:
+    from kb.bench import default_question_file
+    from kb.questions import load_question_set
+
+    path = path or default_question_file()
+    if path is None:
+        raise KbError("no question set found; name one with --questions FILE (e.g. evals/project.yaml)")
+    return path, list(load_question_set(path).questions)
+
+
+@bench.command("search")
+@_QUESTIONS_OPTION
+@click.option("--repeat", type=click.IntRange(1, 100), default=3, show_default=True, help="Passes.")
+@click.pass_context
+@_friendly_errors
+def bench_search_command(ctx: click.Context, questions: Path | None, repeat: int) -> None:
+    """Time searches of the existing index over a question set; print p50/p95 ms and peak RSS."""
+    from kb.bench import bench_search
+
+    path, chosen = _bench_questions(questions)
+    result = bench_search(_settings(ctx), chosen, repeat=repeat)
+    click.echo(f"questions from {path.name}")
+    for line in result.lines():
+        click.echo(line)
+
+
+@bench.command("ask")
+@_QUESTIONS_OPTION
+@click.option("--repeat", type=click.IntRange(1, 100), default=2, show_default=True, help="Passes.")
+@click.pass_context
+@_friendly_errors
+def bench_ask_command(ctx: click.Context, questions: Path | None, repeat: int) -> None:
+    """Time whole answers (kb.answer, warm, extractive) over a question set; print p50/p95 s."""
+    from kb.bench import bench_ask
+
+    path, chosen = _bench_questions(questions)
+    result = bench_ask(_settings(ctx), chosen, repeat=repeat)
+    click.echo(f"questions from {path.name}")
+    for line in result.lines():
+        click.echo(line)
+
+
+@main.command("eval")
+@click.argument("set_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--baseline", is_flag=True, help="Also run the plain llama-index pipeline, side by side.")
+@click.option(
+    "--k", "ks", default="5,10", show_default=True, help="Source-recall cut-offs (5 and 10 always included)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the aggregate as one JSON object.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the JSON/Markdown/PNG reports (default: evals/reports/).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@_friendly_errors
+def eval_command(
+    ctx: click.Context,
+    set_file: Path,
+    baseline: bool,
+    ks: str,
+    as_json: bool,
+    output: Path | None,
+    quiet: bool,
+) -> None:
+    """Score the system on a curated question set (format: ../shared/evals/README.md): verdict
+    accuracy, source recall@k, citation hit and precision, fact recall, abstention accuracy and
+    latency p50/p95, every question through the same kb.answer the app uses. Writes
+    <set>-<timestamp>.json (every answer and score), a Markdown report and a bar chart (PNG).
+    Needs the index (kb ingest).
+
+    \b
+    Examples:
+      kb eval evals/project.yaml
+      kb eval ../shared/evals/dev.yaml --baseline
+      kb eval evals/project-zh.yaml --baseline --json -o /tmp/reports
+    """
+    from kb.baseline import BaselinePipeline
+    from kb.evaluate import DEFAULT_REPORT_DIR, evaluate, format_table, parse_ks, target_misses
+    from kb.knowledge import KnowledgeBase
+    from kb.questions import load_question_set
+
+    cuts = parse_ks(ks)
+    question_set = load_question_set(set_file)
+    settings = _settings(ctx)
+    pipeline = BaselinePipeline(settings.sources, top_k=max(cuts)) if baseline else None
+    report = evaluate(
+        question_set,
+        KnowledgeBase(settings),
+        ks=cuts,
+        baseline=pipeline,
+        output_dir=output or DEFAULT_REPORT_DIR,
+        progress=not quiet,
+    )
+    if as_json:
+        _print_json(report.summary())
+        return
+    click.echo(f"{question_set.name}: {len(question_set)} questions from {set_file}")
+    click.echo(format_table(report))
+    for miss in target_misses(report):
+        click.echo(f"target missed: {miss}")
+    for path in (report.json_path, report.markdown_path, report.chart_path):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,34 @@
+"""Answer quality on the team's development set, through kb.answer on the real index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.evaluate import evaluate
+from kb.knowledge import KnowledgeBase
+from kb.questions import load_question_set
+
+from .conftest import BuiltIndex
+
+
+@pytest.mark.slow
+def test_dev_set_verdicts_citations_and_abstention(
+    built_index: BuiltIndex, shared_dir: Path, tmp_path: Path
+) -> None:
+    dev = load_question_set(shared_dir / "evals" / "dev.yaml")
+    report = evaluate(dev, KnowledgeBase(built_index.settings), output_dir=tmp_path)
+    figures = report.system.aggregate.to_dict()
+    print(
+        f"\ndev set, {figures['questions']} questions: verdict accuracy {figures['verdict_accuracy']}, "
+        f"citation hit {figures['citation_hit']}, abstention {figures['abstention_accuracy']}, "
+        f"recall@5 {figures['source_recall_at_5']}, fact recall {figures['fact_recall']}"
+    )
+    assert figures["verdict_accuracy"] is not None and figures["verdict_accuracy"] >= 0.9
+    assert figures["citation_hit"] is not None and figures["citation_hit"] >= 0.9
+    out_of_scope = [o for o in report.system.outcomes if o.question.expects_no_answer]
+    assert out_of_scope, "the development set has out-of-scope questions"
+    for outcome in out_of_scope:
+        assert outcome.response.verdict == "no_answer", outcome.question.id
+        assert outcome.response.citations == (), outcome.question.id
