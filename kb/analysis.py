@@ -38,7 +38,7 @@ _VERDICT_ASK = re.compile(
     r"|\blicen[cs]e (required|needed)"
     r"|\b(controlled|subject to (export )?control|export[- ]controlled|a controlled item)"
     r"|\bon the (control )?list"
-    r"|^\s*(can|may|could)\b.{0,120}\b(export|sell|ship|supply)"
+    r"|^\s*(can|may|could)\b.{0,120}\b((export|sell|ship|supply)|(send|go|be sent)\b)"
     r"|\b(allowed|permitted|banned|prohibited) to\b|\bis (it|there) a ban"
     r"|需要.{0,20}许可|须.{0,10}许可|是否.{0,20}管制|受.{0,10}管制|属于.{0,10}管制|管制物项"
     r"|(可以|能否|能不能|是否可以|可否).{0,30}(出口|销售|卖)",
@@ -128,7 +128,8 @@ def analyse(
         for kind, pattern in (("technology", _TECHNOLOGY), ("equipment", _EQUIPMENT))
         if pattern.search(text)
     )
-    asks_verdict = bool(_VERDICT_ASK.search(text)) and not _INFORMATION_START.search(text)
+    # A question that names an item and is not a how/what/when question asks about that item.
+    asks_verdict = not _INFORMATION_START.search(text) and bool(_VERDICT_ASK.search(text) or items)
     return Analysis(
         question=text,
         lang=("zh" if has_chinese(text) else "en") if lang is None else lang,  # type: ignore[arg-type]

@@ -176,13 +176,16 @@ class AskBench:
 def bench_ask(settings: Settings, questions: Sequence[Question], repeat: int = 2) -> AskBench:
     """Time ``KnowledgeBase.answer`` (extractive, warm) on every question ``repeat`` times.
 
-    A configured ``KB_LLM_URL`` is ignored: the figure is for the default generator.
+    A configured ``KB_LLM_URL`` is ignored: the figure is for the default generator. The
+    retriever's cache of query vectors is off, so every answer embeds its question.
     """
     from kb.knowledge import KnowledgeBase
+    from kb.retrieve import Retriever
 
     if not questions:
         raise QuestionSetError("no questions to time")
-    base = KnowledgeBase(dataclasses.replace(settings, llm_url=None))
+    settings = dataclasses.replace(settings, llm_url=None)
+    base = KnowledgeBase(settings, retriever=Retriever(settings, query_cache=0))
     started = time.perf_counter()
     base.answer(questions[0].question, as_of=questions[0].as_of, destination=questions[0].destination)
     first = time.perf_counter() - started

@@ -82,9 +82,15 @@ class LookupResult:
 class KnowledgeBase:
     """Corpus, catalogue, timeline (and, lazily, retrieval) for one set of settings."""
 
-    def __init__(self, settings: Settings | None = None, searcher: Searcher | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        searcher: Searcher | None = None,
+        retriever: Retriever | None = None,
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self._searcher = searcher
+        self._retriever = retriever
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -122,12 +128,14 @@ class KnowledgeBase:
             "security or be used for weapons of mass destruction or terrorism must still apply for a licence."
         )
 
-    @cached_property
+    @property
     def retriever(self) -> Retriever:
         """The hybrid retriever over the index (raises ``IndexNotBuilt`` when there is none)."""
-        from kb.retrieve import Retriever
+        if self._retriever is None:
+            from kb.retrieve import Retriever
 
-        return Retriever(self.settings)
+            self._retriever = Retriever(self.settings)
+        return self._retriever
 
     @cached_property
     def generator(self) -> Generator | None:
@@ -168,6 +176,7 @@ class _HitEvidence:
     locator: str
     text: str
     dense_score: float | None
+    keyword_score: float | None
 
 
 class _RetrieverSearcher:
@@ -178,6 +187,6 @@ class _RetrieverSearcher:
 
     def evidence(self, query: str, k: int) -> Sequence[Evidence]:
         return [
-            _HitEvidence(h.chunk.document_id, h.chunk.locator, h.chunk.text, h.dense_score)
+            _HitEvidence(h.chunk.document_id, h.chunk.locator, h.chunk.text, h.dense_score, h.keyword_score)
             for h in self.retriever.search(query, k=k)
         ]

@@ -22,6 +22,7 @@ class _Chunk:
     locator: str
     text: str
     dense_score: float | None
+    keyword_score: float | None = None
 
 
 class WordOverlapSearcher:
