@@ -420,6 +420,8 @@ def compose_answer(
             continue
         if any(c.document_id == hit.document_id and c.locator == hit.locator for c in citations.items):
             continue
+        if verdict_docs is not None and hit.locator == "Items":
+            continue  # the document's item table: the catalogue facts above already say it
         quote = table_excerpt(hit.text, analysis.question) or excerpt(hit.text, analysis.question)
         if not quote:
             continue

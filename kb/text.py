@@ -73,8 +73,9 @@ def without_repeats(facts: list[str]) -> list[str]:
 
 
 def table_excerpt(text: str, question: str, rows: int = 2) -> str | None:
-    """The rows of a Markdown table in ``text`` that share most words with ``question``, as
-    'column: value; ...' lines (header kept with every row); ``None`` when ``text`` holds no table."""
+    """The rows of a Markdown table in ``text`` that share most words with ``question``, each as one
+    sentence: the first cell, a Chinese name in brackets, then the other columns by name (aliases
+    left out: they are for finding, not for reading); ``None`` when ``text`` holds no table."""
     lines = [line.strip() for line in text.splitlines() if line.strip().startswith("|")]
     if len(lines) < 3:
         return None
@@ -83,7 +84,20 @@ def table_excerpt(text: str, question: str, rows: int = 2) -> str | None:
     wanted = _terms(question)
     ranked = sorted(body, key=lambda cells: -len(_terms(" ".join(cells)) & wanted))
     chosen = [cells for cells in ranked[:rows] if _terms(" ".join(cells)) & wanted] or ranked[:1]
-    return " ".join(
-        "; ".join(f"{name}: {value}" for name, value in zip(header, cells, strict=False) if value) + "."
-        for cells in chosen
-    )
+    return " ".join(_row_sentence(header, cells) for cells in chosen)
+
+
+def _row_sentence(header: list[str], cells: list[str]) -> str:
+    pairs = [(name, value) for name, value in zip(header, cells, strict=False) if value]
+    if not pairs:
+        return ""
+    subject = pairs[0][1]
+    rest = []
+    for name, value in pairs[1:]:
+        if name.casefold() == "aliases":
+            continue
+        if name == "中文名":
+            subject = f"{subject} ({value})"
+        else:
+            rest.append(f"{name} {value}")
+    return f"{subject}: {'; '.join(rest)}." if rest else f"{subject}."
