@@ -46,7 +46,7 @@ _VERDICT_ASK = re.compile(
 )
 _INFORMATION_START = re.compile(
     r"^\s*(how|what|which|when|who|why|where|list|describe|explain|summari[sz]e)\b"
-    r"|多少|多久|哪些|什么|怎么|如何|怎样|为什么|期限|流程|程序",
+    r"|多少|多久|多长|几年|几天|哪些|什么|怎么|如何|怎样|为什么|期限|流程|程序",
     re.IGNORECASE,
 )
 _TECHNOLOGY = re.compile(r"\btechnolog|\bknow-how|技术", re.IGNORECASE)

@@ -407,6 +407,9 @@ def compose_answer(
                 caveats.append(CATCH_ALL[lang])
     quoted: set[int] = set()
     per_document: dict[str, int] = {}
+    # Sentences are chosen by the words they share with the question; a Chinese question's
+    # English terms (from the glossary) pick English provisions.
+    focus = _search_query(analysis)
     # A verdict rests on the catalogue: quote only what its own documents add (one or two
     # provisions). A procedural question rests on the provisions: quote more of them.
     verdict_docs = {c.document_id for c in citations.items} if value is not None else None
@@ -422,7 +425,7 @@ def compose_answer(
             continue
         if verdict_docs is not None and hit.locator == "Items":
             continue  # the document's item table: the catalogue facts above already say it
-        quote = table_excerpt(hit.text, analysis.question) or excerpt(hit.text, analysis.question)
+        quote = table_excerpt(hit.text, focus) or excerpt(hit.text, focus)
         if not quote:
             continue
         n = citations.cite(hit.document_id, hit.locator, hit.text)
