@@ -60,8 +60,11 @@ LOOKUP_HEADERS: tuple[str, ...] = (
 ALL_FAMILIES = "All families"
 NO_DESTINATION = "Any destination"
 
-#: Pieces the answer text is streamed in: the chat shows it growing line by line.
-_STREAM_PIECE = re.compile(r"[^\n]*\n|[^\n]+$")
+#: Pieces the answer text is streamed in: the chat shows it growing paragraph by paragraph
+#: (verdict, key facts, caveats, sources). Each piece is one update sent with the whole chat, so
+#: finer pieces cost throughput under load (`make load`, 20 users: line by line 711 requests and
+#: p95 2.16 s in 60 s; by paragraph 898 and 1.75 s).
+_STREAM_PIECE = re.compile(r"(?:[^\n]+\n?)+\n*|\n+")
 
 
 def _day(value: str | None) -> dt.date:

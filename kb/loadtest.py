@@ -85,7 +85,8 @@ def run_load(url: str, users: int, seconds: float) -> LoadReport:
             question = QUESTIONS[(number + i) % len(QUESTIONS)]
             started = time.perf_counter()
             try:
-                client.predict(question, [], [], "2026-11-22", "", api_name="/on_ask")
+                # The per-session answers (a gr.State) are not part of the API: the server keeps them.
+                client.predict(text=question, history=[], day="2026-11-22", dest="", api_name="/on_ask")
             except Exception as exc:
                 with lock:
                     report.errors.append(f"{type(exc).__name__}: {exc}")
