@@ -69,8 +69,8 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def run_load(url: str, users: int, seconds: float) -> LoadReport:
-    """Drive ``users`` concurrent clients against ``url`` for ``seconds``."""
+def run_load(url: str, users: int, seconds: float, auth: tuple[str, str] | None = None) -> LoadReport:
+    """Drive ``users`` concurrent clients against ``url`` for ``seconds`` (logged in with ``auth``)."""
     from gradio_client import Client
 
     report = LoadReport(users, seconds)
@@ -78,7 +78,12 @@ def run_load(url: str, users: int, seconds: float) -> LoadReport:
     deadline = time.monotonic() + seconds
 
     def user(number: int) -> None:
-        client = Client(url, verbose=False)
+        try:
+            client = Client(url, auth=auth, verbose=False)
+        except Exception as exc:
+            with lock:
+                report.errors.append(f"cannot connect: {type(exc).__name__}: {exc}")
+            return
         for i in range(MAX_REQUESTS_PER_USER):
             if time.monotonic() >= deadline:
                 return

@@ -8,21 +8,13 @@ the session's real index. Screenshots land in ``evals/reports/screenshots/`` for
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import ROOT, BuiltIndex
+from .conftest import ROOT, BuiltIndex, copy_home, running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -38,18 +30,9 @@ QUESTION = "Do I need a licence to export gallium nitride?"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_home(built_index: BuiltIndex, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the session index, so the app's feedback log does not land in the shared one."""
-    home = tmp_path_factory.mktemp("browser") / "kb-home"
-    shutil.copytree(built_index.settings.home, home, ignore=shutil.ignore_patterns(".ingest.lock"))
-    return home
+    return copy_home(built_index, tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")
@@ -58,42 +41,8 @@ def app_url(app_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is absent: `make browser` installs it (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright's Python package is not installed")
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("browser-log") / "app.log"
-    env = {**os.environ, "KB_HOME": str(app_home), "KB_SOURCES": str(ROOT / "sources")}
-    env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    env.pop("KB_AUTH", None)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=ROOT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the app did not answer on {url} in 180 s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with running_app(app_home, tmp_path_factory.mktemp("browser-log") / "app.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
