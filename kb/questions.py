@@ -184,6 +184,8 @@ def load_question_set(path: Path) -> QuestionSet:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as exc:
         raise QuestionSetError(f"{path}: cannot read the question set: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise QuestionSetError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from exc
     except yaml.YAMLError as exc:
         raise QuestionSetError(f"{path}: not valid YAML: {_one_line(str(exc))}") from exc
     if not isinstance(raw, dict):

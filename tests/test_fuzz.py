@@ -86,3 +86,57 @@ def test_extreme_dates_give_verdicts(day: str) -> None:
     results = _BASE.lookup("gallium nitride", as_of=day)
     expected = "not_listed" if day.startswith("1899") else "licence_required"
     assert results and results[0].verdict.value == expected
+
+
+# -- parsers and the question-set loader: any bytes in a file --------------------------------------
+
+SUFFIXES = [".md", ".txt", ".html", ".pdf", ".docx", ".yaml"]
+FILE_BYTES = st.one_of(
+    st.binary(max_size=2_000),
+    text.map(lambda value: value.encode("utf-8", "surrogatepass")),
+    st.sampled_from(
+        [
+            b"---\nid: x\n---\n# T\n",
+            b"---\n: : :\n---\n",
+            b"---\nid: [unclosed\n",
+            b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF",
+            b"PK\x03\x04" + b"\x00" * 40,
+            b"<html><body><nav>menu</nav><script>x()</script><p>gallium</p></body></html>",
+            b"\xff\xfe\x00\x00garbage",
+            "# 标题\n\n镓、锗相关物项。".encode("gb18030"),
+        ]
+    ),
+)
+
+
+@given(data=FILE_BYTES, suffix=st.sampled_from(SUFFIXES[:-1]))
+def test_parsers(tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str) -> None:
+    from kb.parsing import parse_file
+
+    path = tmp_path_factory.mktemp("fuzz-parse") / f"input{suffix}"
+    path.write_bytes(data)
+    _only_kb_errors(lambda: parse_file(path))
+
+
+QUESTION_SETS = st.one_of(
+    FILE_BYTES,
+    st.builds(
+        lambda name, question, verdict, day: (
+            f"set: {name!r}\nas_of: {day!r}\nquestions:\n  - id: q1\n    question: {question!r}\n"
+            f"    expect: {{verdict: {verdict!r}}}\n"
+        ).encode("utf-8", "surrogatepass"),
+        text,
+        text,
+        st.one_of(st.sampled_from(["licence_required", "no_answer", "maybe", ""]), text),
+        dates.map(str),
+    ),
+)
+
+
+@given(data=QUESTION_SETS)
+def test_question_set_loader(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    from kb.questions import load_question_set
+
+    path = tmp_path_factory.mktemp("fuzz-set") / "set.yaml"
+    path.write_bytes(data)
+    _only_kb_errors(lambda: load_question_set(path))
