@@ -402,9 +402,7 @@ def bench_index_command(ctx: click.Context) -> None:
     seconds, chunks/s, re-ingest seconds and peak RSS. The real index is not touched."""
     from kb.bench import bench_index
 
-    result = bench_index(_settings(ctx), progress=True)
-    for line in result.lines():
-        click.echo(line)
+    _echo_lines(bench_index(_settings(ctx), progress=True).lines())
 
 
 _QUESTIONS_OPTION = click.option(
@@ -413,6 +411,11 @@ _QUESTIONS_OPTION = click.option(
     default=None,
     help="Question-set YAML (default: the development set beside the project).",
 )
+
+
+def _echo_lines(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)
 
 
 def _bench_questions(path: Path | None) -> tuple[Path, list[Any]]:
@@ -435,10 +438,7 @@ def bench_search_command(ctx: click.Context, questions: Path | None, repeat: int
     from kb.bench import bench_search
 
     path, chosen = _bench_questions(questions)
-    result = bench_search(_settings(ctx), chosen, repeat=repeat)
-    click.echo(f"questions from {path.name}")
-    for line in result.lines():
-        click.echo(line)
+    _echo_lines([f"questions from {path.name}", *bench_search(_settings(ctx), chosen, repeat=repeat).lines()])
 
 
 @bench.command("ask")
@@ -451,10 +451,7 @@ def bench_ask_command(ctx: click.Context, questions: Path | None, repeat: int) -
     from kb.bench import bench_ask
 
     path, chosen = _bench_questions(questions)
-    result = bench_ask(_settings(ctx), chosen, repeat=repeat)
-    click.echo(f"questions from {path.name}")
-    for line in result.lines():
-        click.echo(line)
+    _echo_lines([f"questions from {path.name}", *bench_ask(_settings(ctx), chosen, repeat=repeat).lines()])
 
 
 @main.command("eval")

@@ -24,7 +24,7 @@ from kb.errors import IndexNotBuilt, KbError
 from kb.index import ChunkStore, ingest, keyword_index_path, read_keyword_index
 from kb.retrieve import Retriever
 
-from .conftest import SOURCES, BuiltIndex, CachingEmbedder
+from .conftest import SOURCES, BuiltIndex, CachingEmbedder, stop
 from .test_parsing import make_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -346,12 +346,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
 
 

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 from kb.evaluate import evaluate
+from kb.glossary import has_chinese
 from kb.knowledge import KnowledgeBase
 from kb.questions import load_question_set
 
 from .conftest import BuiltIndex
+from .test_answer import assert_well_formed
 
 
 @pytest.mark.slow
@@ -32,3 +34,19 @@ def test_dev_set_verdicts_citations_and_abstention(
     for outcome in out_of_scope:
         assert outcome.response.verdict == "no_answer", outcome.question.id
         assert outcome.response.citations == (), outcome.question.id
+
+
+@pytest.mark.slow
+def test_dev_answers_are_well_formed_and_in_the_question_language(
+    built_index: BuiltIndex, shared_dir: Path
+) -> None:
+    dev = load_question_set(shared_dir / "evals" / "dev.yaml")
+    base = KnowledgeBase(built_index.settings)
+    for question in dev.questions:
+        answer = base.answer(question.question, as_of=question.as_of, destination=question.destination)
+        assert_well_formed(answer)
+        assert answer.lang == ("zh" if has_chinese(question.question) else "en"), question.id
+        if answer.lang == "zh":
+            assert has_chinese(answer.text.splitlines()[0]), question.id
+        for citation in answer.citations:
+            assert citation.document_id in base.corpus.documents, question.id
