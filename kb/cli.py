@@ -491,7 +491,7 @@ def eval_command(
     Examples:
       kb eval evals/project.yaml
       kb eval ../shared/evals/dev.yaml --baseline
-      kb eval evals/project-zh.yaml --baseline --json -o /tmp/reports
+      kb eval evals/project-zh.yaml --baseline --json -o my-reports/
     """
     from kb.baseline import BaselinePipeline
     from kb.evaluate import DEFAULT_REPORT_DIR, evaluate, format_table, parse_ks, target_misses
