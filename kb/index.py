@@ -100,7 +100,8 @@ class IngestReport:
 
 
 class ChunkStore:
-    """The Chroma collection of chunk vectors, reached through llama-index's ``ChromaVectorStore``.
+    """The Chroma collection of chunk vectors: written through llama-index's ``ChromaVectorStore``,
+    searched on the collection itself (ids and distances only).
 
     Embedded (``PersistentClient`` under ``settings.chroma_path``) or a server
     (``HttpClient`` at ``settings.chroma_url``); which one is a setting, the code is the same.

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,10 +63,10 @@ def _delete_manifest(settings: Settings) -> None:
     ],
 )
 def test_a_damaged_index_is_found_at_start_and_rebuilt(
-    indexed: Settings, damage: object, symptom: str
+    indexed: Settings, damage: Callable[[Settings], None], symptom: str
 ) -> None:
     chunks = store_ids(indexed)
-    damage(indexed)  # type: ignore[operator]
+    damage(indexed)
     problem = index_problem(indexed)
     assert problem is not None and symptom in problem
 
