@@ -69,11 +69,14 @@ class Analysis:
     kinds: tuple[str, ...]
     #: HS codes (8 or 10 digits) written in the question, listed or not.
     hs_codes: tuple[str, ...] = ()
+    #: Documents of the corpus the question names by number ("No. 46 of 2024").
+    documents: tuple[str, ...] = ()
 
     @property
     def names_something(self) -> bool:
-        """True when the question names an item, family or customs code: it is about export control."""
-        return bool(self.items or self.families or self.hs_codes)
+        """True when the question names an item, family, customs code or one of the corpus's
+        documents: it is about export control."""
+        return bool(self.items or self.families or self.hs_codes or self.documents)
 
 
 def date_in_text(text: str, today: dt.date) -> dt.date | None:
@@ -142,4 +145,5 @@ def analyse(
         families=tuple(families),
         kinds=kinds,
         hs_codes=tuple(hs_codes_in(text)),
+        documents=catalogue.documents_named(text),
     )

@@ -67,9 +67,10 @@ class Evidence(Protocol):
 
 
 class Searcher(Protocol):
-    """Anything that returns ranked evidence for a query (the hybrid retriever, or a stand-in)."""
+    """Anything that returns ranked evidence for a query (the hybrid retriever, or a stand-in).
+    With ``documents``, the best evidence from those documents comes first, then the rest."""
 
-    def evidence(self, query: str, k: int) -> Sequence[Evidence]: ...
+    def evidence(self, query: str, k: int, documents: Sequence[str] = ()) -> Sequence[Evidence]: ...
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,7 @@ def compose_answer(
     facts only if it passes :func:`kb.generate.check_generated`.
     """
     started = time.perf_counter()
-    hits = list(searcher.evidence(_search_query(analysis), k))
+    hits = list(searcher.evidence(_search_query(analysis), k, documents=analysis.documents))
     searched = time.perf_counter()
     lang = analysis.lang
     corpus = timeline.corpus

@@ -18,6 +18,7 @@ from typing import Literal
 from kb.errors import QueryError
 from kb.glossary import GLOSSARY
 from kb.sources import FAMILIES, Corpus, ItemSpec, SourceDocument
+from kb.text import document_numbers
 
 __all__ = ["Catalogue", "CatalogueItem", "Match", "QueryKind", "classify_query", "hs_codes_in", "normalise"]
 
@@ -170,6 +171,11 @@ class Catalogue:
         self.items: tuple[CatalogueItem, ...] = tuple(
             _item(doc, spec) for doc in corpus.documents.values() for spec in doc.meta.items
         )
+        # Documents by their number ("No. 46 of 2024", "2024年第46号" -> (2024, 46)).
+        self._numbers: dict[tuple[int | None, int], list[str]] = {}
+        for doc in corpus.documents.values():
+            for key in document_numbers(f"{doc.meta.number or ''} {doc.meta.number_zh or ''}"):
+                self._numbers.setdefault(key, []).append(doc.id)
         self._families = _family_words()
         for element in _ELEMENTS:
             self._families.setdefault(element, element)
@@ -265,6 +271,11 @@ class Catalogue:
         return self._families[close[0]] if close else None
 
     # -- question analysis --------------------------------------------------------------------
+
+    def documents_named(self, text: str) -> tuple[str, ...]:
+        """Ids of the documents ``text`` names by number (English or Chinese form)."""
+        found = [doc for key in sorted(document_numbers(text), key=str) for doc in self._numbers.get(key, [])]
+        return tuple(dict.fromkeys(found))
 
     def mentions(self, text: str) -> tuple[list[Match], list[str]]:
         """Items and families named in free text: (item matches, families or elements).

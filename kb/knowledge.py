@@ -185,8 +185,11 @@ class _RetrieverSearcher:
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
 
-    def evidence(self, query: str, k: int) -> Sequence[Evidence]:
+    def evidence(self, query: str, k: int, documents: Sequence[str] = ()) -> Sequence[Evidence]:
+        hits = self.retriever.search(query, k=k, documents=documents) if documents else []
+        seen = {h.chunk.id for h in hits}
+        hits += [h for h in self.retriever.search(query, k=k) if h.chunk.id not in seen]
         return [
             _HitEvidence(h.chunk.document_id, h.chunk.locator, h.chunk.text, h.dense_score, h.keyword_score)
-            for h in self.retriever.search(query, k=k)
+            for h in hits[:k]
         ]

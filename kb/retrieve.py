@@ -280,9 +280,11 @@ class Retriever:
         as_of: str | dt.date | None = None,
         family: str | None = None,
         kind: str | None = None,
+        documents: Sequence[str] | None = None,
     ) -> list[Hit]:
         """The ``k`` best chunks for ``query``, optionally only of documents issued (or in effect)
-        on or before ``as_of`` (undated ones are kept), of one ``family`` or of one ``kind``."""
+        on or before ``as_of`` (undated ones are kept), of one ``family``, of one ``kind`` or
+        among the ``documents`` with these ids."""
         if not query.strip():
             raise QueryError("the search query is empty")
         if k <= 0:
@@ -297,6 +299,7 @@ class Retriever:
             if (day is None or table.days[i] == 0 or table.days[i] <= day)
             and (kind_name is None or table.kinds[i] == kind_name)
             and (family_name is None or family_name in table.families[i])
+            and (documents is None or table.chunks[i].document_id in documents)
         ]
         if not allowed:
             return []

@@ -10,6 +10,7 @@ import pytest
 from kb.analysis import analyse
 from kb.catalogue import Catalogue
 from kb.sources import load_corpus
+from kb.text import document_numbers
 
 from .conftest import SOURCES
 
@@ -54,3 +55,35 @@ def test_destination_date_and_language(catalogue: Catalogue) -> None:
     analysis = analyse("Can antimony ingots go to the United States in June 2025?", catalogue)
     assert (analysis.destination, analysis.as_of, analysis.lang) == ("US", dt.date(2025, 6, 15), "en")
     assert analyse("锑锭能否出口到美国？", catalogue).lang == "zh"
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("MOFCOM Announcement No. 46 of 2024", {(2024, 46)}),
+        ("商务部公告2024年第46号", {(2024, 46)}),
+        ("what does No.33/2024 say", {(2024, 33)}),
+        ("Shang Ban An Guan Han [2021] No. 209", {(2021, 209)}),
+        ("商办安管函〔2021〕209号", {(2021, 209)}),
+        ("State Council Decree No. 792", {(None, 792)}),
+        ("国务院令第792号", {(None, 792)}),
+        ("gallium in 2024, 46 tonnes", set()),
+    ],
+)
+def test_document_numbers(text: str, numbers: set[tuple[int | None, int]]) -> None:
+    assert document_numbers(text) == numbers
+
+
+@pytest.mark.parametrize(
+    ("question", "documents"),
+    [
+        ("Which items does Announcement No. 33 of 2024 list?", ("mofcom-gac-2024-33",)),
+        ("商务部公告2024年第46号规定了什么？", ("mofcom-2024-46",)),
+        ("What does Decree No. 792 say about penalties?", ("state-council-2024-792",)),
+        ("What does Announcement No. 99 of 2024 say?", ()),
+    ],
+)
+def test_documents_named_by_number(catalogue: Catalogue, question: str, documents: tuple[str, ...]) -> None:
+    analysis = analyse(question, catalogue, today=dt.date(2026, 11, 22))
+    assert analysis.documents == documents
+    assert analysis.names_something == bool(documents)

@@ -36,9 +36,15 @@ class WordOverlapSearcher:
             for section in doc.sections
         ]
 
-    def evidence(self, query: str, k: int) -> Sequence[Evidence]:
+    def evidence(self, query: str, k: int, documents: Sequence[str] = ()) -> Sequence[Evidence]:
         words = set(re.findall(r"\w+", query.lower()))
-        scored = sorted(self.chunks, key=lambda c: -len(words & set(re.findall(r"\w+", c.text.lower()))))
+        scored = sorted(
+            self.chunks,
+            key=lambda c: (
+                c.document_id not in documents,
+                -len(words & set(re.findall(r"\w+", c.text.lower()))),
+            ),
+        )
         return scored[:k]
 
 
@@ -152,3 +158,10 @@ def test_excerpt_prefers_relevant_sentences() -> None:
     text = " ".join(f"Filler sentence number {i} about nothing much at all." for i in range(12))
     text += " The review takes 45 working days from receipt."
     assert "45 working days" in excerpt(text, "How many working days does the review take?", limit=120)
+
+
+def test_a_document_named_by_number_is_quoted_first(base: KnowledgeBase) -> None:
+    answer = base.answer("What does MOFCOM Announcement No. 72 of 2025 say?", as_of="2026-11-22")
+    assert answer.verdict is None
+    assert answer.citations and answer.citations[0].document_id == "mofcom-2025-72"
+    assert_well_formed(answer)

@@ -153,6 +153,9 @@ def test_filters_narrow_both_rankings(built_index: BuiltIndex) -> None:
         meta = hit.chunk.metadata
         dates = [str(meta[key]) for key in ("issued", "effective") if meta[key]]
         assert not dates or min(dates) <= day.isoformat()
+    named = ["mofcom-2024-46", "mofcom-2025-72"]
+    hits = retriever.search("export licence", k=10, documents=named)
+    assert hits and {hit.document_id for hit in hits} <= set(named)
 
 
 def test_an_empty_filter_gives_nothing(built_index: BuiltIndex) -> None:
@@ -162,6 +165,8 @@ def test_an_empty_filter_gives_nothing(built_index: BuiltIndex) -> None:
     for family in missing:
         assert retriever.search("export licence", family=family) == []
     assert retriever.search("export licence", kind="user") == []
+    assert retriever.search("export licence", documents=[]) == []
+    assert retriever.search("export licence", documents=["no-such-document"]) == []
 
 
 def _has_family(family: str) -> bool:
