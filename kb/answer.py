@@ -515,7 +515,9 @@ def _timings(started: float, searched: float) -> dict[str, float]:
 
 def _search_query(analysis: Analysis) -> str:
     parts = [analysis.question]
-    parts.extend(m.item.name for m in analysis.items[:3])
+    # Each named item's core name ("Antimony-related items", not its parenthesised list): the
+    # words that find its provisions, without lengthening what is embedded.
+    parts.extend(m.item.name.split(" (")[0] for m in analysis.items[:3])
     if analysis.lang == "zh":
         parts.extend(english_terms(analysis.question))
     return " ".join(parts)
