@@ -44,8 +44,10 @@ NO_ANSWER_SIMILARITY = 0.42
 NO_ANSWER_SIMILARITY_ZH = 0.6
 NO_ANSWER_KEYWORD_ZH = 9.0
 
-#: How many retrieved chunks a procedural answer quotes as evidence.
+#: How many retrieved chunks a procedural answer quotes as evidence, and from how many documents
+#: (the best-ranked ones).
 EVIDENCE_CHUNKS = 4
+PROCEDURAL_DOCUMENTS = 2
 
 #: Chunks that describe a document rather than state a rule; quoted only after its provisions.
 _META_LOCATORS = frozenset({"Summary", "摘要", "Notes", "Status history", "Items"})
@@ -417,12 +419,18 @@ def compose_answer(
     # provisions). A procedural question rests on the provisions: quote more of them.
     verdict_docs = {c.document_id for c in citations.items} if value is not None else None
     limit, per_doc_limit = (2, 2) if verdict_docs is not None else (EVIDENCE_CHUNKS, 3)
+    # A procedural answer quotes the documents that rank highest, not one provision from each of
+    # many: the Law and the Regulations may both set a penalty, a press note may repeat it.
+    ranked_documents = dict.fromkeys(h.document_id for h in hits if h.document_id in corpus.documents)
+    leading = set(list(ranked_documents)[:PROCEDURAL_DOCUMENTS])
     for hit in _provisions_first(hits):
         if len(quoted) >= limit:
             break
         if hit.document_id not in corpus.documents or per_document.get(hit.document_id, 0) >= per_doc_limit:
             continue
         if verdict_docs is not None and hit.document_id not in verdict_docs:
+            continue
+        if verdict_docs is None and hit.document_id not in leading:
             continue
         if any(c.document_id == hit.document_id and c.locator == hit.locator for c in citations.items):
             continue

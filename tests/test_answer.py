@@ -165,3 +165,9 @@ def test_a_document_named_by_number_is_quoted_first(base: KnowledgeBase) -> None
     assert answer.verdict is None
     assert answer.citations and answer.citations[0].document_id == "mofcom-2025-72"
     assert_well_formed(answer)
+
+
+def test_a_procedural_answer_quotes_the_best_ranked_documents_only(base: KnowledgeBase) -> None:
+    answer = base.answer("What is the penalty for exporting without a licence?", as_of="2026-11-22")
+    assert answer.verdict is None and answer.citations
+    assert len({c.document_id for c in answer.citations}) <= 2
