@@ -51,6 +51,8 @@ PROCEDURAL_DOCUMENTS = 2
 
 #: Chunks that describe a document rather than state a rule; quoted only after its provisions.
 _META_LOCATORS = frozenset({"Summary", "摘要", "Notes", "Status history", "Items"})
+#: Chunks a verdict answer does not quote: its catalogue and timeline facts already say them.
+_RESTATED_BY_VERDICT = frozenset({"Items", "Status history"})
 
 
 class Evidence(Protocol):
@@ -91,6 +93,15 @@ class Citation:
     status: str
     url: str | None
     text: str
+
+    def dates(self, lang: Lang = "en") -> str:
+        """'issued 2023-07-03, effective 2023-08-01' (发布/施行 in Chinese); empty when none is known."""
+        issued, effective = ("发布", "施行") if lang == "zh" else ("issued", "effective")
+        parts = [
+            f"{issued} {self.issued.isoformat()}" if self.issued else "",
+            f"{effective} {self.effective.isoformat()}" if self.effective else "",
+        ]
+        return ", ".join(part for part in parts if part)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -347,7 +358,10 @@ def compose_answer(
     facts only if it passes :func:`kb.generate.check_generated`.
     """
     started = time.perf_counter()
-    hits = list(searcher.evidence(_search_query(analysis), k, documents=analysis.documents))
+    # The question with the names it refers to (and, for Chinese, its English terms): what is
+    # searched, and what picks the sentences quoted from each provision.
+    focus = _search_query(analysis)
+    hits = list(searcher.evidence(focus, k, documents=analysis.documents))
     searched = time.perf_counter()
     lang = analysis.lang
     corpus = timeline.corpus
@@ -412,9 +426,6 @@ def compose_answer(
                 caveats.append(CATCH_ALL[lang])
     quoted: set[int] = set()
     per_document: dict[str, int] = {}
-    # Sentences are chosen by the words they share with the question; a Chinese question's
-    # English terms (from the glossary) pick English provisions.
-    focus = _search_query(analysis)
     # A verdict rests on the catalogue: quote only what its own documents add (one or two
     # provisions). A procedural question rests on the provisions: quote more of them.
     verdict_docs = {c.document_id for c in citations.items} if value is not None else None
@@ -434,8 +445,8 @@ def compose_answer(
             continue
         if any(c.document_id == hit.document_id and c.locator == hit.locator for c in citations.items):
             continue
-        if verdict_docs is not None and hit.locator in ("Items", "Status history"):
-            continue  # the catalogue and the timeline facts above already say what these hold
+        if verdict_docs is not None and hit.locator in _RESTATED_BY_VERDICT:
+            continue
         quote = table_excerpt(hit.text, focus) or excerpt(hit.text, focus)
         if not quote:
             continue
@@ -576,16 +587,7 @@ def _render(
     for c in citations:
         name = c.number or c.title
         title_zh = f" / {c.title_zh}" if c.title_zh else ""
-        dates = ", ".join(
-            part
-            for part in (
-                f"issued {c.issued.isoformat()}" if c.issued else "",
-                f"effective {c.effective.isoformat()}" if c.effective else "",
-            )
-            if part
-        )
-        if lang == "zh":
-            dates = dates.replace("issued", "发布").replace("effective", "施行")
+        dates = c.dates(lang)
         status = f"{'状态' if lang == 'zh' else 'status on'} {analysis.as_of.isoformat()}: {c.status}"
         url = c.url or ("无官方链接" if lang == "zh" else "no official link held")
         lines.append(f"[{c.n}] {name}, {c.locator} — {c.title}{title_zh} — {dates or '-'} — {status} — {url}")

@@ -92,12 +92,7 @@ def badge_html(verdict: str | None, as_of: str | None = None, destination: str |
 
 
 def _dates(c: Citation, lang: Lang) -> str:
-    parts = []
-    if c.issued:
-        parts.append(f"{'发布' if lang == 'zh' else 'issued'} {c.issued.isoformat()}")
-    if c.effective:
-        parts.append(f"{'施行' if lang == 'zh' else 'effective'} {c.effective.isoformat()}")
-    return ", ".join(parts) or "dates not known"
+    return c.dates(lang) or "dates not known"
 
 
 def _link_label(c: Citation, corpus: Corpus | None) -> str:

@@ -84,14 +84,7 @@ def _row_cells(pack: BriefingPack) -> list[tuple[str, ...]]:
 
 def _source_line(c: Citation, day: str) -> str:
     title = f"{c.title} / {c.title_zh}" if c.title_zh else c.title
-    dates = ", ".join(
-        part
-        for part in (
-            f"issued {c.issued.isoformat()}" if c.issued else "",
-            f"effective {c.effective.isoformat()}" if c.effective else "",
-        )
-        if part
-    )
+    dates = c.dates("en")
     name = c.number or c.document_id
     return f"{name}, {c.locator} — {title} — {dates or 'dates not known'} — status on {day}: {c.status}"
 

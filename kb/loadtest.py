@@ -8,6 +8,7 @@ goes only to the loopback address the test started; every loop is bounded in cou
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import statistics
@@ -16,10 +17,14 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["LoadReport", "main", "run_load"]
+from kb.config import PROJECT_ROOT
+from kb.errors import KbError
+
+__all__ = ["LoadReport", "app_server", "free_port", "main", "run_load", "stop_process"]
 
 QUESTIONS = (
     "Do I need a licence to export gallium nitride wafers?",
@@ -53,10 +58,62 @@ class LoadReport:
         ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server this code started, killing it if it does not stop within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def app_server(
+    env: Mapping[str, str], log_path: Path | None = None, queue_size: int = 64, wait_s: float = 180
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``python app.py`` on a free loopback port with ``env``; yields its URL and process once the
+    page answers, and stops it afterwards. A start that fails is a ``KbError`` with the end of
+    ``log_path`` (where the app's output goes, when given)."""
+    port = free_port()
+    command = [sys.executable, str(PROJECT_ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--queue-size", str(queue_size)]
+    log = log_path.open("w") if log_path else None
+    process = subprocess.Popen(
+        command, env=dict(env), cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT if log else None
+    )
+    if log:
+        log.close()  # the app holds its own copy of the handle
+    url = f"http://127.0.0.1:{port}/"
+
+    def failed(why: str) -> KbError:
+        tail = log_path.read_text(errors="replace")[-3000:] if log_path else ""
+        return KbError(f"{why}\n{tail}" if tail else why)
+
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            if process.poll() is not None:
+                raise failed(f"the app exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise failed(f"the app did not answer on {url} in {wait_s:.0f} s")
+            time.sleep(0.5)
+        yield url, process
+    finally:
+        stop_process(process)
 
 
 def _peak_rss_mb(pid: int) -> float | None:
@@ -112,28 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
-    port = _free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
-    app = subprocess.Popen(
-        [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--queue-size", "256"],
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            print("the app did not start within 120 s", file=sys.stderr)
-            return 1
-        report = run_load(url, args.users, args.seconds)
-        report.peak_rss_mb = _peak_rss_mb(app.pid)
-    finally:
-        app.terminate()
-        app.wait(timeout=30)
+        with app_server(env, queue_size=256) as (url, app):
+            report = run_load(url, args.users, args.seconds)
+            report.peak_rss_mb = _peak_rss_mb(app.pid)
+    except KbError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print("\n".join(report.lines()))
     return 0 if not report.errors else 1
 

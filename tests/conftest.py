@@ -5,12 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,12 +108,6 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, session_embedder: Cach
     return BuiltIndex(settings, Retriever(settings, embedder=session_embedder), session_embedder, report)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def copy_home(built: BuiltIndex, folder: Path) -> Path:
     """A copy of the session index (so an app's feedback log does not land in the shared one)."""
     home = folder / "kb-home"
@@ -131,44 +119,11 @@ def copy_home(built: BuiltIndex, folder: Path) -> Path:
 def running_app(home: Path, log_path: Path, **env_vars: str) -> Iterator[str]:
     """``python app.py`` on a free loopback port with KB_HOME ``home``; yields its URL once it
     answers, stops it afterwards. ``env_vars`` (e.g. ``KB_AUTH``) are added to the environment."""
-    port = free_port()
+    from kb.loadtest import app_server
+
     env = {**os.environ, "KB_HOME": str(home), "KB_SOURCES": str(SOURCES)}
     env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     env.pop("KB_AUTH", None)
     env.update(env_vars)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=ROOT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the app did not answer on {url} in 180 s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+    with app_server(env, log_path) as (url, _):
         yield url
-    finally:
-        stop(process)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate a server started by a test, killing it if it does not stop within 20 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)

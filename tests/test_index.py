@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,9 +21,10 @@ from kb.cli import main
 from kb.config import Settings
 from kb.errors import IndexNotBuilt, KbError
 from kb.index import ChunkStore, ingest, keyword_index_path, read_keyword_index
+from kb.loadtest import free_port, stop_process
 from kb.retrieve import Retriever
 
-from .conftest import SOURCES, BuiltIndex, CachingEmbedder, stop
+from .conftest import SOURCES, BuiltIndex, CachingEmbedder
 from .test_parsing import make_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -303,19 +303,13 @@ def test_search_without_an_index_says_to_ingest(tmp_path: Path) -> None:
 # --- a real Chroma server ------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     """``chroma run`` on 127.0.0.1 and a free port, stopped after the test."""
     chroma = Path(sys.executable).parent / "chroma"
     if not chroma.exists():
         pytest.skip("the chroma CLI is not installed beside this Python")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "chroma.log").open("wb")
     server = subprocess.Popen(
@@ -346,7 +340,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        stop(server)
+        stop_process(server)
         log.close()
 
 
