@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup browser index run test lint typecheck validate fuzz-long load bench eval clean
+.PHONY: setup browser index run test test-fast lint typecheck validate fuzz-long load bench eval clean
 
 # torch is pinned in the same pip command as the rest, so pip takes the CPU build on disk
 # instead of pulling a CUDA build.
@@ -42,14 +42,18 @@ run: setup index
 	$(BIN)/kb serve
 
 lint: setup
-	$(BIN)/ruff check kb tests app.py
-	$(BIN)/ruff format --check kb tests app.py
+	$(BIN)/ruff check kb tests tools app.py
+	$(BIN)/ruff format --check kb tests tools app.py
 
 typecheck: setup
 	$(BIN)/mypy
 
 test: setup browser validate lint typecheck
 	$(BIN)/pytest
+
+# The quick lane for development: no model, no index, no server, no browser (under a minute).
+test-fast: setup
+	$(BIN)/pytest -m "not slow and not browser" -q
 
 # Reliability: 10,000 random and adversarial examples per fuzz test (not part of make test).
 fuzz-long: setup
@@ -65,7 +69,7 @@ eval: setup index
 
 # Load: 20 simulated users for 60 s against the app on 127.0.0.1 (not part of make test).
 load: setup index
-	$(BIN)/python -m kb.loadtest --users 20 --seconds 60
+	$(BIN)/python -m tools.loadtest --users 20 --seconds 60
 
 clean:
 	rm -rf $(VENV) .kb .pytest_cache .mypy_cache .ruff_cache

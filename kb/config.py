@@ -66,6 +66,11 @@ class Settings:
         return self.home / "manifest.json"
 
     @property
+    def keyword_path(self) -> Path:
+        """The keyword index: every indexed chunk with its BM25 tokens."""
+        return self.home / "keyword.json"
+
+    @property
     def feedback_path(self) -> Path:
         return self.home / "feedback.jsonl"
 

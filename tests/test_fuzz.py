@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kb.answering.knowledge import KnowledgeBase
 from kb.errors import KbError
-from kb.knowledge import KnowledgeBase, parse_date
-
-from .test_answer import WordOverlapSearcher
+from kb.language.dates import parse_date
+from tests.conftest import WordOverlapSearcher
 
 settings.register_profile(
     "quick", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -111,7 +111,7 @@ FILE_BYTES = st.one_of(
 
 @given(data=FILE_BYTES, suffix=st.sampled_from(SUFFIXES[:-1]))
 def test_parsers(tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str) -> None:
-    from kb.parsing import parse_file
+    from kb.corpus.parsing import parse_file
 
     path = tmp_path_factory.mktemp("fuzz-parse") / f"input{suffix}"
     path.write_bytes(data)
@@ -135,7 +135,7 @@ QUESTION_SETS = st.one_of(
 
 @given(data=QUESTION_SETS)
 def test_question_set_loader(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
-    from kb.questions import load_question_set
+    from kb.evaluation.questions import load_question_set
 
     path = tmp_path_factory.mktemp("fuzz-set") / "set.yaml"
     path.write_bytes(data)

@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from kb.answer import Answer
+from kb.answering.generate import Card
+from kb.answering.knowledge import KnowledgeBase
+from kb.answering.records import Answer
 from kb.config import Settings
-from kb.evaluate import evaluate
-from kb.generate import Card
-from kb.index import ingest
-from kb.knowledge import KnowledgeBase
-from kb.questions import load_question_set
-
-from .conftest import SOURCES, CachingEmbedder
+from kb.evaluation.questions import load_question_set
+from kb.evaluation.run import evaluate
+from kb.indexing.ingest import ingest
+from tests.conftest import SOURCES, CachingEmbedder
 
 SMALL = ["mofcom-gac-2023-23.md", "mofcom-2024-46.md", "mofcom-2025-72.md", "law-export-control-2020.md"]
 HOSTILE = (
@@ -69,7 +68,7 @@ def small_corpus(tmp_path: Path) -> Path:
 def test_ingest_ask_app_and_eval_stay_on_the_machine(
     no_network: list[str], small_corpus: Path, tmp_path: Path, session_embedder: CachingEmbedder
 ) -> None:
-    from kb.appstate import WebApp
+    from kb.app.state import WebApp
 
     settings = Settings(home=tmp_path / "home", sources=small_corpus)
     report = ingest(settings, embedder=session_embedder, progress=False)
@@ -81,7 +80,7 @@ def test_ingest_ask_app_and_eval_stay_on_the_machine(
     updates = list(
         WebApp(settings, base=base).chat("Is gallium oxide controlled?", [], [], "2026-11-22", None)
     )
-    assert updates
+    assert updates[-1].answer is not None and updates[-1].answer.verdict == "licence_required"
     question_set = tmp_path / "set.yaml"
     question_set.write_text(
         "set: offline\nas_of: 2026-11-22\nquestions:\n"
@@ -117,8 +116,8 @@ def test_a_hostile_source_changes_no_verdict(
     assert plain.verdict == "licence_required"
     assert any(doc == "supplier-memo" for doc, _ in plain.retrieved), "the hostile memo should be indexed"
 
-    from kb.analysis import analyse
-    from kb.answer import compose_answer
+    from kb.answering.analysis import analyse
+    from kb.answering.compose import compose_answer
 
     analysis = analyse(question, base.catalogue, as_of=plain.as_of)
     phrased: Answer = compose_answer(

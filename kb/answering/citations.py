@@ -1,0 +1,72 @@
+"""Numbering the sources of an answer, and the corpus text each verdict reason rests on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kb.answering.records import Citation, Lang
+from kb.answering.wording import status_words
+from kb.corpus.documents import Corpus, SourceDocument
+from kb.verdicts.catalogue import CatalogueItem
+from kb.verdicts.timeline import Reason, Timeline
+
+__all__ = ["CitationList", "item_text", "reason_text", "status_on"]
+
+
+class CitationList:
+    """Numbers citations in order of first use; the same (document, locator) keeps its number."""
+
+    def __init__(self, corpus: Corpus, timeline: Timeline, as_of: dt.date, lang: Lang) -> None:
+        self.corpus, self.timeline, self.as_of, self.lang = corpus, timeline, as_of, lang
+        self.items: list[Citation] = []
+
+    def cite(self, document_id: str, locator: str, text: str) -> int:
+        """The number of the citation of ``locator`` in ``document_id``, added if new."""
+        for citation in self.items:
+            if (citation.document_id, citation.locator) == (document_id, locator):
+                return citation.n
+        doc = self.corpus.documents[document_id]
+        meta = doc.meta
+        self.items.append(
+            Citation(
+                n=len(self.items) + 1,
+                document_id=document_id,
+                number=meta.number,
+                number_zh=meta.number_zh,
+                title=meta.title,
+                title_zh=meta.title_zh,
+                locator=locator,
+                issued=meta.issued,
+                effective=meta.effective,
+                status=status_on(self.timeline, doc, self.as_of, self.lang),
+                url=doc.url,
+                text=text.strip(),
+            )
+        )
+        return len(self.items)
+
+
+def status_on(timeline: Timeline, doc: SourceDocument, day: dt.date, lang: Lang) -> str:
+    """A document's force on ``day`` as a citation shows it ("in force", "suspended until ...")."""
+    if doc.meta.kind in ("press", "guidance", "user") and not doc.meta.effective:
+        return status_words("published", doc.meta.issued, lang)
+    state = timeline.state(doc.id, day)
+    when = state.effective if state.state == "not_yet_in_force" else state.until
+    return status_words(state.state, when, lang)
+
+
+def item_text(item: CatalogueItem, with_caveat: bool = False) -> str:
+    """A catalogue entry as the text a citation quotes: names, codes, forms (and its caveat)."""
+    parts = [f"{item.name} ({item.name_zh})", f"control code {item.control_code or '-'}"]
+    parts.append(f"HS {', '.join(item.hs_codes)}" if item.hs_codes else "no HS code given")
+    parts += [p for p in (item.forms, item.caveat if with_caveat else None) if p]
+    return "; ".join(parts)
+
+
+def reason_text(reason: Reason, corpus: Corpus, with_caveat: bool = False) -> str:
+    """The corpus text that a catalogue reason rests on (the item's entry, a provision, a summary)."""
+    if reason.kind == "listed" and reason.item is not None:
+        return item_text(reason.item, with_caveat)
+    doc = corpus.documents[reason.document_id]
+    section = doc.section(reason.locator)
+    return section.text if section is not None else doc.summary

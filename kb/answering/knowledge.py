@@ -1,0 +1,178 @@
+"""The knowledge base as one object: corpus, catalogue and timeline, loaded once and shared.
+
+The CLI, the app and the evaluation build one ``KnowledgeBase`` from ``Settings`` and call it;
+heavy parts (the retriever and its embedding model) load lazily on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from kb.answering.analysis import analyse
+from kb.answering.compose import compose_answer
+from kb.answering.generate import Generator, OpenAICompatibleGenerator
+from kb.answering.records import Answer, Evidence, Lang, Searcher
+from kb.answering.wording import not_listed_note, say
+from kb.config import Settings
+from kb.corpus.documents import Corpus
+from kb.corpus.loading import load_corpus
+from kb.errors import QueryError
+from kb.language.countries import check_country
+from kb.language.dates import parse_date
+from kb.verdicts.catalogue import Catalogue, Match
+from kb.verdicts.timeline import Timeline, Verdict
+
+__all__ = ["KnowledgeBase", "LookupResult"]
+
+if TYPE_CHECKING:
+    from kb.retrieval.hybrid import Retriever
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """A catalogue match with its verdict on the date and destination asked about."""
+
+    match: Match
+    verdict: Verdict
+
+    def to_dict(self, corpus: Corpus, lang: Lang = "en") -> dict[str, object]:
+        item, verdict = self.match.item, self.verdict
+        return {
+            "name": item.name,
+            "name_zh": item.name_zh,
+            "family": item.family,
+            "element": item.element,
+            "kind": item.kind,
+            "control_code": item.control_code,
+            "hs_codes": list(item.hs_codes),
+            "document_id": item.document_id,
+            "number": item.number,
+            "locator": item.ref,
+            "match_score": self.match.score,
+            "verdict": verdict.value,
+            "as_of": verdict.as_of.isoformat(),
+            "destination": verdict.destination,
+            "controlled_from": verdict.controlled_from.isoformat() if verdict.controlled_from else None,
+            "until": verdict.until.isoformat() if verdict.until else None,
+            "reasons": [
+                {"text": say(r, corpus, lang), "document_id": r.document_id, "locator": r.locator}
+                for r in verdict.reasons
+            ],
+            "caveats": list(verdict.caveats),
+        }
+
+
+class KnowledgeBase:
+    """Corpus, catalogue, timeline (and, lazily, retrieval) for one set of settings."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        searcher: Searcher | None = None,
+        retriever: Retriever | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self._searcher = searcher
+        self._retriever = retriever
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        return load_corpus(self.settings.sources)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return Catalogue(self.corpus)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return Timeline(self.corpus)
+
+    def lookup(
+        self,
+        query: str,
+        as_of: str | dt.date | None = None,
+        destination: str | None = None,
+        military: bool = False,
+    ) -> list[LookupResult]:
+        """Items matching ``query`` (name, alias, HS or control code) with their verdicts."""
+        day = parse_date(as_of)
+        country = check_country(destination) if destination else None
+        matches = self.catalogue.lookup(query)
+        return [LookupResult(m, self.timeline.verdict(m.item, day, country, military)) for m in matches]
+
+    def not_listed_note(self, query: str) -> str:
+        """What to say when a lookup finds nothing: never 'no licence needed'."""
+        if not query.strip():
+            raise QueryError("the query is empty")
+        return not_listed_note(query)
+
+    @property
+    def retriever(self) -> Retriever:
+        """The hybrid retriever over the index (raises ``IndexNotBuilt`` when there is none)."""
+        if self._retriever is None:
+            from kb.retrieval.hybrid import Retriever
+
+            self._retriever = Retriever(self.settings)
+        return self._retriever
+
+    @cached_property
+    def generator(self) -> Generator | None:
+        """The optional language model (``KB_LLM_URL``); ``None`` means extractive answers only."""
+        if not self.settings.llm_url:
+            return None
+        return OpenAICompatibleGenerator(self.settings.llm_url, self.settings.llm_model)
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = _RetrieverSearcher(self.retriever)
+        return self._searcher
+
+    def answer(
+        self,
+        question: str,
+        as_of: str | dt.date | None = None,
+        destination: str | None = None,
+        lang: str | None = None,
+    ) -> Answer:
+        """Answer ``question`` as of a date (default today) with a verdict and numbered citations."""
+        started = time.perf_counter()
+        day = parse_date(as_of) if as_of is not None else None
+        analysis = analyse(question, self.catalogue, as_of=day, destination=destination, lang=lang)
+        analysed = time.perf_counter()
+        result = compose_answer(
+            analysis, self.catalogue, self.timeline, self.searcher, generator=self.generator
+        )
+        result.timings["analysis_s"] = round(analysed - started, 4)
+        result.timings["total_s"] = round(time.perf_counter() - started, 4)
+        return result
+
+
+@dataclass(frozen=True)
+class _HitEvidence:
+    document_id: str
+    locator: str
+    text: str
+    dense_score: float | None
+    keyword_score: float | None
+
+
+class _RetrieverSearcher:
+    """Adapts the retriever's hits to the evidence the answer stage reads."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+
+    def evidence(self, query: str, k: int, documents: Sequence[str] = ()) -> Sequence[Evidence]:
+        hits = self.retriever.search(query, k=k, documents=documents) if documents else []
+        seen = {h.chunk.id for h in hits}
+        hits += [h for h in self.retriever.search(query, k=k) if h.chunk.id not in seen]
+        return [
+            _HitEvidence(h.chunk.document_id, h.chunk.locator, h.chunk.text, h.dense_score, h.keyword_score)
+            for h in hits[:k]
+        ]

@@ -1,0 +1,300 @@
+"""How verdicts and their reasons are said, in English and in Chinese.
+
+The timeline decides; this module only words what it decided, so the CLI, the answers, the app
+and the briefing packs all say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kb.answering.records import Lang
+from kb.corpus.documents import Corpus
+from kb.corpus.schema import Rule
+from kb.language.countries import country_name
+from kb.verdicts.catalogue import CatalogueItem
+from kb.verdicts.timeline import Reason, Verdict, VerdictValue
+
+__all__ = [
+    "CATCH_ALL",
+    "HEADINGS",
+    "NO_ANSWER",
+    "OFFICIAL",
+    "VERDICT_LABELS",
+    "date_text",
+    "document_name",
+    "first_line",
+    "headline",
+    "item_label",
+    "low_confidence",
+    "not_listed_headline",
+    "not_listed_note",
+    "quoted_fact",
+    "say",
+    "status_words",
+]
+
+VERDICT_LABELS: dict[str, dict[Lang, str]] = {
+    "licence_required": {"en": "licence required", "zh": "需要许可证"},
+    "prohibited": {"en": "prohibited", "zh": "禁止出口"},
+    "suspended": {"en": "suspended", "zh": "管制暂停实施"},
+    "not_listed": {"en": "not listed", "zh": "未列入管制"},
+    "uncertain": {"en": "uncertain", "zh": "状态不确定"},
+    "no_answer": {"en": "no answer", "zh": "无法回答"},
+}
+
+_FAMILIES_ZH = {
+    "gallium": "镓",
+    "germanium": "锗",
+    "antimony": "锑",
+    "graphite": "石墨",
+    "superhard materials": "超硬材料",
+    "tungsten": "钨",
+    "tellurium": "碲",
+    "bismuth": "铋",
+    "molybdenum": "钼",
+    "indium": "铟",
+    "rare earths": "稀土",
+    "lithium batteries": "锂电池",
+}
+
+
+def date_text(day: dt.date, lang: Lang) -> str:
+    """'1 August 2023 (2023-08-01)' or '2023年8月1日（2023-08-01）'."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日（{day.isoformat()}）"
+    return f"{day.day} {day:%B %Y} ({day.isoformat()})"
+
+
+def document_name(corpus: Corpus, doc_id: str, lang: Lang) -> str:
+    """A document's number in the answer's language, with the other form where the corpus has it."""
+    doc = corpus.documents.get(doc_id)
+    if doc is None:
+        return doc_id
+    en = doc.meta.number or doc.meta.title
+    zh = doc.meta.number_zh or doc.meta.title_zh
+    if lang == "zh":
+        return f"{zh}（{en}）" if zh else en
+    return en
+
+
+def _rule_text(rule: Rule, lang: Lang) -> str:
+    where = country_name(rule.destination, lang)
+    if lang == "en":
+        return rule.note
+    families = "、".join(_FAMILIES_ZH.get(f, f) for f in rule.families if f != "all")
+    if rule.end_use == "military":
+        return f"禁止向{where}军事用户或军事用途出口两用物项"
+    if rule.effect == "prohibited":
+        return f"{families}相关两用物项对{where}出口原则上不予许可"
+    return f"对{where}出口{families}两用物项实施更严格的最终用户和最终用途审查"
+
+
+def say(reason: Reason, corpus: Corpus, lang: Lang) -> str:
+    """One sentence stating ``reason``."""
+    subject = document_name(corpus, reason.subject, lang) if reason.subject else ""
+    source = document_name(corpus, reason.document_id, lang)
+    day = date_text(reason.date, lang) if reason.date else ""
+    if reason.kind == "listed":
+        item = reason.item
+        assert item is not None
+        codes = ", ".join(item.hs_codes)
+        if lang == "zh":
+            control = "禁止出口" if item.control == "prohibited" else "出口须申领两用物项出口许可证"
+            code = f"管制编码{item.control_code}" if item.control_code else "无管制编码"
+            hs = f"，海关商品编号{codes}" if codes else ""
+            return f"{item.name_zh}（{item.name}）列于{source}{item.ref}（{code}{hs}），{control}。"
+        control = "its export is prohibited" if item.control == "prohibited" else "its export needs a licence"
+        code = f"control code {item.control_code}" if item.control_code else "no control-list code"
+        hs = f", HS {codes}" if codes else ""
+        return f"{item.name} ({item.name_zh}) is listed in {source}, {item.ref} ({code}{hs}); {control}."
+    if reason.kind == "in_force":
+        if lang == "zh":
+            return f"{subject}自{day}起施行。" if day else f"{subject}现行有效。"
+        return f"The control under {subject} has applied since {day}." if day else f"{subject} is in force."
+    if reason.kind == "not_yet":
+        if lang == "zh":
+            return f"当日该物项尚未受管制：{subject}自{day}起才实施管制。"
+        return (
+            f"On that date the item was not yet controlled: the control under {subject} applies from {day}."
+        )
+    if reason.kind == "repealed":
+        if lang == "zh":
+            return f"{subject}已于{day}废止。"
+        return f"{subject} was repealed on {day}."
+    if reason.kind == "suspended":
+        if lang == "zh":
+            return f"{subject}已由{source}暂停实施，暂停期至{day}止。"
+        return f"{subject} is suspended by {source} until {day}."
+    if reason.kind == "lapsed":
+        if lang == "zh":
+            return (
+                f"{source}规定的暂停期已于{day}届满；知识库中没有关于其后延长、终止或取代的官方文本，"
+                f"因此{subject}目前的状态不确定。"
+            )
+        return (
+            f"The suspension of {subject} by {source} ran until {day}; the knowledge base holds no official "
+            "text on whether it was extended, lapsed or replaced, so its status now is uncertain."
+        )
+    rule = reason.rule
+    assert rule is not None
+    if reason.kind == "rule":
+        if lang == "zh":
+            return f"{source}{rule.ref}：{_rule_text(rule, lang)}。"
+        return f"{source}, {rule.ref}: {_rule_text(rule, lang)}"
+    if reason.kind == "rule_suspended":
+        if lang == "zh":
+            return f"{subject}{rule.ref}已由{source}暂停实施至{day}，暂停期间按一般许可程序逐案审查。"
+        return (
+            f"{rule.ref} of {subject} is suspended by {source} until {day}, so ordinary case-by-case "
+            "licensing applies meanwhile."
+        )
+    if lang == "zh":
+        return (
+            f"{source}对{subject}{rule.ref}的暂停期已于{day}届满；知识库中没有其后情况的官方文本，"
+            "该规定是否重新适用不确定。"
+        )
+    return (
+        f"The suspension of {rule.ref} of {subject} by {source} ran until {day}; the knowledge base holds "
+        "no official text on what followed, so whether the rule applies again is uncertain."
+    )
+
+
+# -- answers ------------------------------------------------------------------------------------
+
+HEADINGS: dict[Lang, tuple[str, str, str]] = {
+    "en": ("Key facts:", "Caveats:", "Sources:"),
+    "zh": ("要点：", "注意事项：", "来源："),
+}
+OFFICIAL: dict[Lang, str] = {
+    "en": "The official text published by MOFCOM governs; this answer is not legal advice.",
+    "zh": "以商务部公布的正式文本为准；本回答不构成法律意见。",
+}
+CATCH_ALL: dict[Lang, str] = {
+    "en": (
+        "Not being listed does not mean no licence is needed: under the catch-all rule of the Export "
+        "Control Law (Art. 12(3)) a licence is still required where the exporter knows or should know, or "
+        "is told by the authorities, that the export may endanger national security or serve weapons of "
+        "mass destruction or terrorism."
+    ),
+    "zh": (
+        "未列入管制不等于无需许可：根据《出口管制法》第十二条第三款（全面管控条款），出口经营者知道或者应当知道，"
+        "或者经主管部门通知，相关出口可能危害国家安全或被用于大规模杀伤性武器、恐怖主义目的的，仍须申请许可。"
+    ),
+}
+NO_ANSWER: dict[Lang, str] = {
+    "en": (
+        "The knowledge base holds nothing on this question. It covers China's export controls on "
+        "strategic minerals (gallium, germanium, antimony, graphite, superhard materials, tungsten, "
+        "tellurium, bismuth, molybdenum, indium, rare earths and related technologies) and the Chinese "
+        "rules on dual-use export "
+        "licensing. Other countries' export rules are published by their own authorities; China's are "
+        "published by MOFCOM (www.mofcom.gov.cn and its export-control portal)."
+    ),
+    "zh": (
+        "知识库中没有与该问题相关的内容。本知识库涵盖中国对镓、锗、锑、石墨、超硬材料、钨、碲、铋、钼、铟、稀土等战略矿产"
+        "及相关技术的出口管制和两用物项出口许可规则。其他国家的出口管制规则由其本国主管机关发布；"
+        "中国的规则以商务部网站（www.mofcom.gov.cn）及其出口管制信息网公布的为准。"
+    ),
+}
+
+
+def not_listed_headline(lang: Lang) -> str:
+    """The headline of a verdict question whose item no document held lists."""
+    if lang == "zh":
+        return "该问题所涉物项未列入本知识库收录的任何管制清单或公告。"
+    return (
+        "The item asked about is not listed in any control list or announcement held in this knowledge base."
+    )
+
+
+def not_listed_note(query: str) -> str:
+    """What a lookup that finds nothing says: never 'no licence needed'."""
+    return (
+        f"{query.strip()!r} is not in any control list or announcement held in this knowledge base. "
+        "That does not mean no licence is needed: under Art. 12(3) of the Export Control Law "
+        "(catch-all control) an exporter who knows or should know that an item may endanger national "
+        "security or be used for weapons of mass destruction or terrorism must still apply for a licence."
+    )
+
+
+def low_confidence(name: str, lang: Lang) -> str:
+    """The caveat for a cited document whose facts are not all confirmed."""
+    if lang == "zh":
+        return f"{name}：该文件部分事实未经确认（低可信度），请以官方文本核实。"
+    return f"{name} rests on facts that are not fully confirmed (low confidence); check the official text."
+
+
+def quoted_fact(where: str, quote: str, n: int, lang: Lang) -> str:
+    """A key fact quoting a provision: 'No. 23 of 2023, Art. 1: ... [2]'."""
+    return f"{where}: {quote} [{n}]" if lang == "en" else f"{where}：{quote} [{n}]"
+
+
+def first_line(value: VerdictValue | None, day: dt.date, lang: Lang) -> str:
+    """'As of 2026-11-22: licence required.' (a procedural question has no item verdict)."""
+    if lang == "zh":
+        label = VERDICT_LABELS[value]["zh"] if value else "程序性问题，无物项结论"
+        return f"截至{day.isoformat()}：{label}。"
+    label = VERDICT_LABELS[value]["en"] if value else "no item verdict (an informational question)"
+    return f"As of {day.isoformat()}: {label}."
+
+
+def item_label(item: CatalogueItem, lang: Lang) -> str:
+    """An item's name in a sentence: 'gallium nitride (氮化镓)' or '氮化镓（Gallium nitride）'."""
+    if lang == "zh":
+        return f"{item.name_zh}（{item.name}）"
+    name = item.name
+    if len(name) > 1 and name[1].islower():  # "Gallium nitride" reads "gallium nitride" mid-sentence
+        name = name[0].lower() + name[1:]
+    return f"{name} ({item.name_zh})"
+
+
+def headline(verdict: Verdict, military: bool, lang: Lang) -> str:
+    """The sentence after the verdict line that says what the verdict means for this item."""
+    item = verdict.item
+    what = item_label(item, lang) if item else ("两用物项" if lang == "zh" else "dual-use items")
+    dest = verdict.destination
+    to_en = f" to {country_name(dest, 'en') if dest == 'US' else dest}" if dest else ""
+    to_zh = f"向{country_name(dest, 'zh')}" if dest else ""
+    military_en = " for military end users or uses" if military and dest else ""
+    military_zh = "军事用户或军事用途" if military and dest else ""
+    until = date_text(verdict.until, lang) if verdict.until else ""
+    start = date_text(verdict.controlled_from, lang) if verdict.controlled_from else ""
+    if lang == "zh":
+        texts = {
+            "licence_required": f"出口{what}须向商务部申领两用物项出口许可证。",
+            "prohibited": f"{to_zh}{military_zh}出口{what}不被允许。",
+            "suspended": f"{what}的出口管制暂停实施，暂停期至{until}止。",
+            "uncertain": f"{what}的管制状态在该日期不确定（相关暂停期已于{until}届满，未见后续官方文本）。",
+            "not_listed": f"该日期{what}尚未列入管制；管制自{start}起实施。",
+        }
+    else:
+        texts = {
+            "licence_required": f"Exporting {what}{to_en} needs a dual-use export licence from MOFCOM.",
+            "prohibited": f"Exporting {what}{to_en}{military_en} is not permitted.",
+            "suspended": f"The export control on {what} is suspended until {until}.",
+            "uncertain": (
+                f"The status of the control on {what} is uncertain on that date: the suspension that "
+                f"covered it ran until {until} and no later official text is held."
+            ),
+            "not_listed": f"On that date {what} was not yet controlled; the control applies from {start}.",
+        }
+    return texts[verdict.value]
+
+
+_STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "published": ("published {day}", "发布于{day}"),
+    "in_force": ("in force", "有效"),
+    "not_yet_in_force": ("not yet in force (from {day})", "尚未施行（自{day}起）"),
+    "suspended": ("suspended until {day}", "暂停实施至{day}"),
+    "uncertain": ("uncertain after {day}", "{day}后状态不确定"),
+    "repealed": ("repealed {day}", "已于{day}废止"),
+}
+
+
+def status_words(state: str, day: dt.date | None, lang: Lang) -> str:
+    """A document's state as a citation shows it: 'suspended until 2026-11-10', '有效'."""
+    if state == "published" and day is None:
+        return "发布日期不详" if lang == "zh" else "publication date unknown"
+    en, zh = _STATUS_WORDS[state]
+    return (zh if lang == "zh" else en).format(day=day)

@@ -1,0 +1,270 @@
+"""A briefing pack as Markdown, as a self-contained HTML page, or as a Word document (python-docx).
+
+All three show the same sections in the same order, every fact followed by its ``[n]``, and end
+with the numbered sources (number, locator, titles, dates, status on the pack's date, link, and
+the text relied on). The HTML page has no external resources, so it opens offline.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable
+from typing import Literal
+
+from kb.answering.excerpts import excerpt
+from kb.answering.records import Citation
+from kb.answering.wording import VERDICT_LABELS
+from kb.briefing.pack import BriefingPack, Fact
+from kb.errors import QueryError
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "checked_format",
+    "format_for",
+    "render",
+    "render_docx",
+    "render_html",
+    "render_markdown",
+]
+
+Format = Literal["md", "html", "docx"]
+FORMATS: tuple[Format, ...] = ("md", "html", "docx")
+
+OFFICIAL_NOTE = (
+    "Prepared from the knowledge base's own-words rendering of official documents. The official text "
+    "published by MOFCOM governs; this pack is training material, not legal advice."
+)
+ITEM_HEADERS = (
+    "Family", "Item", "名称", "Kind", "Control code", "HS codes", "Document", "Ref", "Verdict", "Note", "Src",
+)  # fmt: skip
+
+
+def _sections(pack: BriefingPack) -> list[tuple[str, tuple[Fact, ...], str]]:
+    """(heading, facts, what to say when there are none) for the fact sections, in order."""
+    day = pack.as_of.isoformat()
+    return [
+        ("What is controlled", pack.controlled, "No document held controls items of these families."),
+        (f"Items, codes and verdicts on {day}", (), ""),
+        ("Caveats on items", pack.caveats, "No item carries a caveat."),
+        ("Dates and status history", pack.history, "No status history is held."),
+        (
+            "Destination and end-user rules",
+            pack.destinations,
+            "No destination rule held covers these families.",
+        ),
+        ("Licence procedure", pack.procedure, "No provision held describes the procedure."),
+        ("Penalties", pack.penalties, "No provision held describes penalties."),
+    ]
+
+
+def _marks(cites: tuple[int, ...]) -> str:
+    return " ".join(f"[{n}]" for n in cites)
+
+
+def _row_cells(pack: BriefingPack) -> list[tuple[str, ...]]:
+    return [
+        (
+            row.family,
+            row.name,
+            row.name_zh,
+            row.kind,
+            row.control_code or "-",
+            ", ".join(row.hs_codes) or "-",
+            row.document,
+            row.ref,
+            VERDICT_LABELS[row.verdict]["en"],
+            row.note,
+            f"[{row.cite}]",
+        )
+        for row in pack.items
+    ]
+
+
+def _source_line(c: Citation, day: str) -> str:
+    title = f"{c.title} / {c.title_zh}" if c.title_zh else c.title
+    dates = c.dates("en")
+    name = c.number or c.document_id
+    return f"{name}, {c.locator} — {title} — {dates or 'dates not known'} — status on {day}: {c.status}"
+
+
+# -- Markdown --------------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(pack: BriefingPack) -> str:
+    """The pack as Markdown: headings, cited bullet points, the items table and the sources."""
+    day = pack.as_of.isoformat()
+    lines = [f"# {pack.title}", "", f"_{OFFICIAL_NOTE}_", ""]
+    for heading, facts, empty in _sections(pack):
+        lines += [f"## {heading}", ""]
+        if heading.startswith("Items"):
+            lines.append("| " + " | ".join(ITEM_HEADERS) + " |")
+            lines.append("|" + "---|" * len(ITEM_HEADERS))
+            lines += ["| " + " | ".join(_md_cell(c) for c in cells) + " |" for cells in _row_cells(pack)]
+            if not pack.items:
+                lines.append(f"| {' | '.join('-' * len(ITEM_HEADERS))} |")
+        else:
+            lines += [f"- {_md_cell(f.text)} {_marks(f.cites)}" for f in facts] or [f"_{empty}_"]
+        lines.append("")
+    lines += ["## FAQ", ""]
+    for qa in pack.faq:
+        lines += [f"**{qa.question}**", "", f"{qa.answer.text} {_marks(qa.answer.cites)}", ""]
+    lines += ["## Sources", ""]
+    for c in pack.citations:
+        url = f"<{c.url}>" if c.url else "no official link held"
+        lines.append(f"{c.n}. {_md_cell(_source_line(c, day))} — {url}")
+        lines.append(f"   > {_md_cell(excerpt(c.text, pack.title, 300))}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC",sans-serif;
+max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1f2933;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.2rem;border-bottom:1px solid #d9e2ec;padding-bottom:.2rem;margin-top:2rem}
+.note{color:#52606d;font-style:italic}table{border-collapse:collapse;font-size:.85rem;width:100%}
+th,td{border:1px solid #cbd2d9;padding:.25rem .4rem;vertical-align:top;text-align:left}th{background:#f0f4f8}
+.v-licence_required{color:#8d2b0b}.v-prohibited{color:#a61b1b;font-weight:600}.v-suspended{color:#7c5e10}
+.v-uncertain{color:#5b3a89}.v-not_listed{color:#3e4c59}a.cite{text-decoration:none}
+.q{font-weight:600;margin-bottom:.2rem}ol.sources li{margin-bottom:.6rem}
+blockquote{margin:.2rem 0 0 0;padding-left:.6rem;border-left:3px solid #d9e2ec;color:#52606d}
+"""
+
+
+def _html_cites(cites: tuple[int, ...]) -> str:
+    return " ".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in cites)
+
+
+def render_html(pack: BriefingPack) -> str:
+    """The pack as one self-contained HTML page (inline CSS, no scripts, nothing fetched)."""
+    e = html.escape
+    day = pack.as_of.isoformat()
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(pack.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(pack.title)}</h1>",
+        f'<p class="note">{e(OFFICIAL_NOTE)}</p>',
+    ]
+    for heading, facts, empty in _sections(pack):
+        out.append(f"<h2>{e(heading)}</h2>")
+        if heading.startswith("Items"):
+            out.append(
+                "<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in ITEM_HEADERS) + "</tr></thead>"
+            )
+            out.append("<tbody>")
+            for row, cells in zip(pack.items, _row_cells(pack), strict=True):
+                tds = [f"<td>{e(c)}</td>" for c in cells[:-1]]
+                tds[8] = f'<td class="v-{row.verdict}">{e(cells[8])}</td>'
+                out.append("<tr>" + "".join(tds) + f"<td>{_html_cites((row.cite,))}</td></tr>")
+            out.append("</tbody></table>")
+        elif facts:
+            out.append(
+                "<ul>" + "".join(f"<li>{e(f.text)} {_html_cites(f.cites)}</li>" for f in facts) + "</ul>"
+            )
+        else:
+            out.append(f'<p class="note">{e(empty)}</p>')
+    out.append("<h2>FAQ</h2>")
+    for qa in pack.faq:
+        out.append(
+            f'<p class="q">{e(qa.question)}</p><p>{e(qa.answer.text)} {_html_cites(qa.answer.cites)}</p>'
+        )
+    out.append('<h2>Sources</h2><ol class="sources">')
+    for c in pack.citations:
+        link = f'<a href="{e(c.url)}">{e(c.url)}</a>' if c.url else "no official link held"
+        quote = e(excerpt(c.text, pack.title, 300))
+        out.append(
+            f'<li id="src-{c.n}">{e(_source_line(c, day))} — {link}<blockquote>{quote}</blockquote></li>'
+        )
+    out.append("</ol></body></html>")
+    return "\n".join(out) + "\n"
+
+
+# -- DOCX ------------------------------------------------------------------------------------------
+
+
+def render_docx(pack: BriefingPack) -> bytes:
+    """The pack as a Word document (python-docx), returned as the bytes of a ``.docx`` file."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10)
+    # Chinese names need an East Asian font, or Word shows boxes on some systems.
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Microsoft YaHei")
+    document.core_properties.title = pack.title
+    document.add_heading(pack.title, level=1)
+    document.add_paragraph(OFFICIAL_NOTE).runs[0].italic = True
+    day = pack.as_of.isoformat()
+    for heading, facts, empty in _sections(pack):
+        document.add_heading(heading, level=2)
+        if heading.startswith("Items"):
+            table = document.add_table(rows=1, cols=len(ITEM_HEADERS))
+            table.style = "Light Grid Accent 1"
+            for cell, text in zip(table.rows[0].cells, ITEM_HEADERS, strict=True):
+                cell.text = text
+            for cells in _row_cells(pack):
+                for cell, text in zip(table.add_row().cells, cells, strict=True):
+                    cell.text = text
+                    for paragraph in cell.paragraphs:
+                        for run in paragraph.runs:
+                            run.font.size = Pt(8)
+        elif facts:
+            for fact in facts:
+                document.add_paragraph(f"{fact.text} {_marks(fact.cites)}", style="List Bullet")
+        else:
+            document.add_paragraph(empty).runs[0].italic = True
+    document.add_heading("FAQ", level=2)
+    for qa in pack.faq:
+        document.add_paragraph().add_run(qa.question).bold = True
+        document.add_paragraph(f"{qa.answer.text} {_marks(qa.answer.cites)}")
+    document.add_heading("Sources", level=2)
+    for c in pack.citations:
+        url = c.url or "no official link held"
+        document.add_paragraph(f"[{c.n}] {_source_line(c, day)} — {url}")
+        quote = document.add_paragraph(excerpt(c.text, pack.title, 300))
+        quote.paragraph_format.left_indent = Pt(18)
+        quote.runs[0].italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+_RENDERERS: dict[Format, Callable[[BriefingPack], str | bytes]] = {
+    "md": render_markdown,
+    "html": render_html,
+    "docx": render_docx,
+}
+
+
+_SUFFIXES: dict[str, Format] = {"md": "md", "markdown": "md", "html": "html", "htm": "html", "docx": "docx"}
+
+
+def checked_format(fmt: str) -> Format:
+    """``fmt`` as a :data:`Format`, or a ``QueryError`` naming the formats there are."""
+    if fmt not in FORMATS:
+        raise QueryError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    return _SUFFIXES[fmt]
+
+
+def format_for(filename: str, fmt: str | None = None) -> Format:
+    """The format asked for, or the one a file name's suffix implies (Markdown by default)."""
+    if fmt is not None:
+        return checked_format(fmt)
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return _SUFFIXES.get(suffix, "md")
+
+
+def render(pack: BriefingPack, fmt: str) -> bytes:
+    """The pack in ``fmt`` (``md``, ``html`` or ``docx``) as bytes ready to write to a file."""
+    out = _RENDERERS[checked_format(fmt)](pack)
+    return out.encode("utf-8") if isinstance(out, str) else out

@@ -1,0 +1,130 @@
+"""Commands on the corpus and the index: validate, ingest, search."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kb.cli.group import friendly_errors, main, print_json, settings_of
+from kb.corpus.loading import validate_corpus
+from kb.errors import KbError
+
+
+@main.command()
+@click.option(
+    "--sources",
+    "folder",
+    type=click.Path(file_okay=False),
+    help="Corpus folder (default: KB_SOURCES or sources/).",
+)
+@click.pass_context
+@friendly_errors
+def validate(ctx: click.Context, folder: str | None) -> None:
+    """Check every corpus file: schema, unique ids matching file names, ISO dates, HS codes of 8 or
+    10 digits, and relations that point at existing documents. Prints each problem with its file and
+    field; exits 1 if there is any."""
+    from pathlib import Path
+
+    path = Path(folder) if folder else settings_of(ctx).sources
+    problems = validate_corpus(path)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {path}", err=True)
+        sys.exit(1)
+    count = len([p for p in path.glob("*.md") if p.name.lower() != "readme.md"])
+    click.echo(f"ok: {count} documents in {path} are valid")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Build the corpus index again from scratch (a store that no longer opens is moved aside).",
+)
+@click.pass_context
+@friendly_errors
+def ingest(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, as_json: bool, rebuild: bool) -> None:
+    """Index the corpus (KB_SOURCES or sources/) or the files and folders given, incrementally.
+
+    Reads .md (with or without front matter), .txt, .html, .pdf and .docx. Unchanged files are not
+    parsed or embedded again; files that are gone from a given folder leave the index. A file that
+    cannot be parsed is skipped and named, its previous chunks are kept, and the command exits 1.
+
+    \b
+    Examples:
+      kb ingest
+      kb ingest ~/Downloads/mofcom-notice.pdf my-notes/
+      kb ingest --rebuild
+    """
+    from kb.indexing.health import rebuild_index
+    from kb.indexing.ingest import ingest as run_ingest
+
+    progress = not quiet and not as_json
+    if rebuild and paths:
+        raise KbError("--rebuild builds the corpus index; run it without paths, then add your files")
+    if rebuild:
+        report = rebuild_index(settings_of(ctx), progress=progress)
+    else:
+        report = run_ingest(settings_of(ctx), list(paths) or None, progress=progress)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        for error in report.errors:
+            click.echo(f"skipped: {error}", err=True)
+        click.echo(report.summary())
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "-k", "--k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="How many hits."
+)
+@click.option("--as-of", "as_of", default=None, help="Only documents issued on or before this ISO date.")
+@click.option("--family", default=None, help="Only documents on this mineral family (gallium, ...).")
+@click.option("--kind", default=None, help="Only documents of this kind (announcement, law, press, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.pass_context
+@friendly_errors
+def search(
+    ctx: click.Context,
+    query: str,
+    k: int,
+    as_of: str | None,
+    family: str | None,
+    kind: str | None,
+    as_json: bool,
+) -> None:
+    """Search the index (dense + keyword, fused) and print the best provisions with their scores.
+
+    \b
+    Examples:
+      kb search "review time limit for licence applications"
+      kb search 3C001.b --json
+      kb search 氧化镓 --family gallium --as-of 2024-01-01
+    """
+    from kb.retrieval.hybrid import Retriever
+
+    hits = Retriever(settings_of(ctx)).search(query, k=k, as_of=as_of, family=family, kind=kind)
+    if as_json:
+        print_json([hit.to_dict() for hit in hits])
+        return
+    if not hits:
+        click.echo("no matching provisions")
+        return
+    for n, hit in enumerate(hits, start=1):
+        meta = hit.chunk.metadata
+        label = meta.get("number") or meta.get("title")
+        dense = "-" if hit.dense_score is None else f"{hit.dense_score:.2f}"
+        keyword = "-" if hit.keyword_score is None else f"{hit.keyword_score:.1f}"
+        click.echo(f"{n}. {hit.document_id} · {hit.locator} · {label}")
+        click.echo(f"   score {hit.score:.4f} (dense {dense}, keyword {keyword})")
+        snippet = " ".join(hit.text.split())
+        click.echo(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}")

@@ -1,0 +1,146 @@
+"""Commands that measure: eval and the benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kb.cli.group import friendly_errors, main, print_json, settings_of
+from kb.errors import KbError
+
+
+@main.group()
+def bench() -> None:
+    """Measure indexing and search speed and memory (figures to compare against the targets)."""
+
+
+@bench.command("index")
+@click.pass_context
+@friendly_errors
+def bench_index_command(ctx: click.Context) -> None:
+    """Build the whole corpus into a temporary store, then re-ingest it unchanged; print build
+    seconds, chunks/s, re-ingest seconds and peak RSS. The real index is not touched."""
+    from kb.evaluation.bench import bench_index
+
+    _echo_lines(bench_index(settings_of(ctx), progress=True).lines())
+
+
+_QUESTIONS_OPTION = click.option(
+    "--questions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Question-set YAML (default: the development set beside the project).",
+)
+
+
+def _echo_lines(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)
+
+
+def _bench_questions(path: Path | None) -> tuple[Path, list[Any]]:
+    from kb.evaluation.bench import default_question_file
+    from kb.evaluation.questions import load_question_set
+
+    path = path or default_question_file()
+    if path is None:
+        raise KbError("no question set found; name one with --questions FILE (e.g. evals/project.yaml)")
+    return path, list(load_question_set(path).questions)
+
+
+@bench.command("search")
+@_QUESTIONS_OPTION
+@click.option("--repeat", type=click.IntRange(1, 100), default=3, show_default=True, help="Passes.")
+@click.pass_context
+@friendly_errors
+def bench_search_command(ctx: click.Context, questions: Path | None, repeat: int) -> None:
+    """Time searches of the existing index over a question set; print p50/p95 ms and peak RSS."""
+    from kb.evaluation.bench import bench_search
+
+    path, chosen = _bench_questions(questions)
+    _echo_lines(
+        [f"questions from {path.name}", *bench_search(settings_of(ctx), chosen, repeat=repeat).lines()]
+    )
+
+
+@bench.command("ask")
+@_QUESTIONS_OPTION
+@click.option("--repeat", type=click.IntRange(1, 100), default=2, show_default=True, help="Passes.")
+@click.pass_context
+@friendly_errors
+def bench_ask_command(ctx: click.Context, questions: Path | None, repeat: int) -> None:
+    """Time whole answers (kb.answer, warm, extractive) over a question set; print p50/p95 s."""
+    from kb.evaluation.bench import bench_ask
+
+    path, chosen = _bench_questions(questions)
+    _echo_lines([f"questions from {path.name}", *bench_ask(settings_of(ctx), chosen, repeat=repeat).lines()])
+
+
+@main.command("eval")
+@click.argument("set_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--baseline", is_flag=True, help="Also run the plain llama-index pipeline, side by side.")
+@click.option(
+    "--k", "ks", default="5,10", show_default=True, help="Source-recall cut-offs (5 and 10 always included)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the aggregate as one JSON object.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the JSON/Markdown/PNG reports (default: evals/reports/).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@friendly_errors
+def eval_command(
+    ctx: click.Context,
+    set_file: Path,
+    baseline: bool,
+    ks: str,
+    as_json: bool,
+    output: Path | None,
+    quiet: bool,
+) -> None:
+    """Score the system on a curated question set (format: ../shared/evals/README.md): verdict
+    accuracy, source recall@k, citation hit and precision, fact recall, abstention accuracy and
+    latency p50/p95, every question through the same kb.answer the app uses. Writes
+    <set>-<timestamp>.json (every answer and score), a Markdown report and a bar chart (PNG).
+    Needs the index (kb ingest).
+
+    \b
+    Examples:
+      kb eval evals/project.yaml
+      kb eval ../shared/evals/dev.yaml --baseline
+      kb eval evals/project-zh.yaml --baseline --json -o my-reports/
+    """
+    from kb.answering.knowledge import KnowledgeBase
+    from kb.evaluation.baseline import BaselinePipeline
+    from kb.evaluation.questions import load_question_set
+    from kb.evaluation.report import format_table, target_misses
+    from kb.evaluation.run import DEFAULT_REPORT_DIR, evaluate, parse_ks
+
+    cuts = parse_ks(ks)
+    question_set = load_question_set(set_file)
+    settings = settings_of(ctx)
+    pipeline = BaselinePipeline(settings.sources, top_k=max(cuts)) if baseline else None
+    report = evaluate(
+        question_set,
+        KnowledgeBase(settings),
+        ks=cuts,
+        baseline=pipeline,
+        output_dir=output or DEFAULT_REPORT_DIR,
+        progress=not quiet,
+    )
+    if as_json:
+        print_json(report.summary())
+        return
+    click.echo(f"{question_set.name}: {len(question_set)} questions from {set_file}")
+    click.echo(format_table(report))
+    for miss in target_misses(report):
+        click.echo(f"target missed: {miss}")
+    for path in (report.json_path, report.markdown_path, report.chart_path):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,2 @@
+"""The evaluation stage: question sets, metrics, runs beside the llama-index baseline, reports and
+benchmarks."""

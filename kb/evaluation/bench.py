@@ -1,0 +1,213 @@
+"""Benchmarks of indexing, search and answers: figures to print, not timed tests.
+
+``kb bench index`` builds the whole corpus into a temporary store (the real index is not
+touched), then ingests it again unchanged. ``kb bench search`` runs a question set's questions
+through the retriever of the existing index; ``kb bench ask`` runs them through ``kb.answer``
+(warm, extractive). Targets on a 2-core machine: full build <= 60 s, unchanged re-ingest <= 5 s,
+search p50 <= 100 ms, answer p50 <= 0.3 s and p95 <= 1 s, peak RSS <= 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.config import PROJECT_ROOT, Settings
+from kb.errors import QuestionSetError
+from kb.evaluation.metrics import percentile
+from kb.evaluation.questions import Question
+from kb.indexing.embedding import Embedder, default_embedder
+
+__all__ = [
+    "AskBench",
+    "IndexBench",
+    "SearchBench",
+    "bench_ask",
+    "bench_index",
+    "bench_search",
+    "default_question_file",
+    "peak_rss_mb",
+]
+
+#: Where ``kb bench search`` looks for questions when none are named, first found wins.
+QUESTION_FILES = (
+    PROJECT_ROOT / "evals" / "dev.yaml",
+    PROJECT_ROOT.parent / "shared" / "evals" / "dev.yaml",
+)
+
+
+@dataclass(frozen=True)
+class IndexBench:
+    files: int
+    chunks: int
+    model_load_s: float
+    build_s: float
+    chunks_per_s: float
+    reingest_s: float
+    peak_rss_mb: float
+
+    def lines(self) -> list[str]:
+        return [
+            f"files                 {self.files}",
+            f"chunks                {self.chunks}",
+            f"model load            {self.model_load_s:.1f} s",
+            f"full build            {self.build_s:.1f} s  (target <= 60 s; model load excluded)",
+            f"embedding throughput  {self.chunks_per_s:.1f} chunks/s",
+            f"unchanged re-ingest   {self.reingest_s:.2f} s  (target <= 5 s)",
+            f"peak RSS              {self.peak_rss_mb:.0f} MB  (target <= 1536 MB)",
+        ]
+
+
+@dataclass(frozen=True)
+class SearchBench:
+    queries: int
+    repeat: int
+    first_search_s: float
+    p50_ms: float
+    p95_ms: float
+    mean_ms: float
+    peak_rss_mb: float
+
+    def lines(self) -> list[str]:
+        return [
+            f"queries               {self.queries} x {self.repeat}",
+            f"first search          {self.first_search_s:.1f} s  (loads the index and the model)",
+            f"search p50            {self.p50_ms:.1f} ms  (target <= 100 ms)",
+            f"search p95            {self.p95_ms:.1f} ms",
+            f"search mean           {self.mean_ms:.1f} ms",
+            f"peak RSS              {self.peak_rss_mb:.0f} MB  (target <= 1536 MB)",
+        ]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def bench_index(settings: Settings, embedder: Embedder | None = None, progress: bool = False) -> IndexBench:
+    """Build ``settings.sources`` into a temporary embedded store, then re-ingest it unchanged."""
+    from kb.indexing.ingest import ingest
+
+    embedder = embedder or default_embedder()
+    started = time.perf_counter()
+    embedder.embed_query("warm up")  # load the model outside the build figure
+    model_load = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        scratch = dataclasses.replace(settings, home=Path(tmp) / "kb", chroma_url=None)
+        first = ingest(scratch, embedder=embedder, progress=progress)
+        second = ingest(scratch, embedder=embedder, progress=progress)
+    chunks = first.added + first.updated + first.unchanged
+    return IndexBench(
+        files=first.files,
+        chunks=chunks,
+        model_load_s=round(model_load, 2),
+        build_s=first.seconds,
+        chunks_per_s=round(first.embedded / first.seconds, 1) if first.seconds else 0.0,
+        reingest_s=second.seconds,
+        peak_rss_mb=round(peak_rss_mb(), 1),
+    )
+
+
+def bench_search(
+    settings: Settings,
+    questions: Sequence[Question],
+    k: int = 5,
+    repeat: int = 3,
+    embedder: Embedder | None = None,
+) -> SearchBench:
+    """Time ``Retriever.search`` on every question ``repeat`` times, after one warm-up search.
+
+    The retriever's cache of query vectors is off, so every search embeds its question.
+    """
+    from kb.retrieval.hybrid import Retriever
+
+    if not questions:
+        raise QuestionSetError("no questions to time")
+    retriever = Retriever(settings, embedder=embedder, query_cache=0)
+    started = time.perf_counter()
+    retriever.search(questions[0].question, k=k)
+    first = time.perf_counter() - started
+    timings: list[float] = []
+    for _ in range(repeat):
+        for question in questions:
+            t0 = time.perf_counter()
+            retriever.search(question.question, k=k)
+            timings.append((time.perf_counter() - t0) * 1000)
+    p50, p95 = percentile(timings, 50) or 0.0, percentile(timings, 95) or 0.0
+    return SearchBench(
+        queries=len(questions),
+        repeat=repeat,
+        first_search_s=round(first, 2),
+        p50_ms=round(p50, 2),
+        p95_ms=round(p95, 2),
+        mean_ms=round(statistics.fmean(timings), 2),
+        peak_rss_mb=round(peak_rss_mb(), 1),
+    )
+
+
+@dataclass(frozen=True)
+class AskBench:
+    questions: int
+    repeat: int
+    first_answer_s: float
+    p50_s: float
+    p95_s: float
+    max_s: float
+    peak_rss_mb: float
+
+    def lines(self) -> list[str]:
+        return [
+            f"questions             {self.questions} x {self.repeat}",
+            f"first answer          {self.first_answer_s:.1f} s  (loads the index and the model)",
+            f"answer p50            {self.p50_s:.3f} s  (target <= 0.3 s)",
+            f"answer p95            {self.p95_s:.3f} s  (target <= 1 s)",
+            f"answer max            {self.max_s:.3f} s",
+            f"peak RSS              {self.peak_rss_mb:.0f} MB  (target <= 1536 MB)",
+        ]
+
+
+def bench_ask(settings: Settings, questions: Sequence[Question], repeat: int = 2) -> AskBench:
+    """Time ``KnowledgeBase.answer`` (extractive, warm) on every question ``repeat`` times.
+
+    A configured ``KB_LLM_URL`` is ignored: the figure is for the default generator. The
+    retriever's cache of query vectors is off, so every answer embeds its question.
+    """
+    from kb.answering.knowledge import KnowledgeBase
+    from kb.retrieval.hybrid import Retriever
+
+    if not questions:
+        raise QuestionSetError("no questions to time")
+    settings = dataclasses.replace(settings, llm_url=None)
+    base = KnowledgeBase(settings, retriever=Retriever(settings, query_cache=0))
+    started = time.perf_counter()
+    base.answer(questions[0].question, as_of=questions[0].as_of, destination=questions[0].destination)
+    first = time.perf_counter() - started
+    timings: list[float] = []
+    for _ in range(repeat):
+        for question in questions:
+            t0 = time.perf_counter()
+            base.answer(question.question, as_of=question.as_of, destination=question.destination)
+            timings.append(time.perf_counter() - t0)
+    p50, p95 = percentile(timings, 50) or 0.0, percentile(timings, 95) or 0.0
+    return AskBench(
+        questions=len(questions),
+        repeat=repeat,
+        first_answer_s=round(first, 2),
+        p50_s=round(p50, 4),
+        p95_s=round(p95, 4),
+        max_s=round(max(timings), 4),
+        peak_rss_mb=round(peak_rss_mb(), 1),
+    )
+
+
+def default_question_file() -> Path | None:
+    """The development question set, if one is beside the project."""
+    return next((path for path in QUESTION_FILES if path.is_file()), None)

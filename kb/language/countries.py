@@ -1,0 +1,71 @@
+"""Destination countries, in one table: ISO 3166-1 alpha-2 codes, the names questions use for them,
+and the names answers give them in English and Chinese."""
+
+from __future__ import annotations
+
+import re
+
+from kb.errors import QueryError
+from kb.language.script import has_chinese
+
+__all__ = ["COUNTRY_NAMES", "ISO_CODES", "check_country", "country_name", "find_destination"]
+
+ISO_CODES = frozenset(
+    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT
+    BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER
+    ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID
+    IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV
+    LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR
+    NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL
+    SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC
+    VE VG VI VN VU WF WS YE YT ZA ZM ZW""".split()
+)
+
+#: Names and adjectives a question may use -> code. Only what questions in this domain use.
+COUNTRY_NAMES: dict[str, str] = {
+    "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US", "u.s": "US",
+    "us": "US", "america": "US", "american": "US", "美国": "US", "美方": "US",
+    "japan": "JP", "japanese": "JP", "日本": "JP",
+    "germany": "DE", "german": "DE", "德国": "DE", "france": "FR", "french": "FR", "法国": "FR",
+    "united kingdom": "GB", "uk": "GB", "britain": "GB", "british": "GB", "英国": "GB",
+    "south korea": "KR", "korea": "KR", "korean": "KR", "韩国": "KR", "india": "IN", "印度": "IN",
+    "netherlands": "NL", "dutch": "NL", "荷兰": "NL", "taiwan": "TW", "台湾": "TW",
+    "russia": "RU", "russian": "RU", "俄罗斯": "RU", "canada": "CA", "加拿大": "CA",
+    "australia": "AU", "澳大利亚": "AU", "vietnam": "VN", "越南": "VN", "singapore": "SG", "新加坡": "SG",
+    "european union": "EU", "eu": "EU", "欧盟": "EU",
+}  # fmt: skip
+
+
+#: How answers name a destination: code -> (English, Chinese). Others are shown by their code.
+_DISPLAY: dict[str, tuple[str, str]] = {"US": ("the United States", "美国"), "JP": ("Japan", "日本")}
+
+
+def country_name(code: str, lang: str) -> str:
+    """The destination as an answer in ``lang`` (en/zh) names it: 'the United States', '美国', or the code."""
+    names = _DISPLAY.get(code)
+    return (names[1] if lang == "zh" else names[0]) if names else code
+
+
+def check_country(code: str) -> str:
+    """Upper-case an ISO alpha-2 code, or raise ``QueryError`` saying what is expected."""
+    value = code.strip().upper()
+    if value not in ISO_CODES and value != "EU":
+        raise QueryError(f"destination {code!r} is not an ISO 3166 alpha-2 country code (e.g. US, JP, DE)")
+    return value
+
+
+_CASE_SENSITIVE = {"US"}  # "us" as a pronoun must not mean the United States
+
+
+def find_destination(text: str) -> str | None:
+    """The destination a question names ("to the US", "日本"), or ``None``."""
+    for name in sorted(COUNTRY_NAMES, key=len, reverse=True):
+        if has_chinese(name):
+            if name in text:
+                return COUNTRY_NAMES[name]
+            continue
+        flags = 0 if name.upper() in _CASE_SENSITIVE else re.IGNORECASE
+        pattern = re.escape(name.upper() if name.upper() in _CASE_SENSITIVE else name)
+        if re.search(rf"(?<![\w.]){pattern}(?![\w])", text, flags):
+            return COUNTRY_NAMES[name]
+    return None

@@ -1,0 +1,63 @@
+"""Dates, parsed in one place: ISO dates given by users, dates written in questions, day numbers."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from kb.errors import QueryError
+
+__all__ = ["date_in_text", "day_number", "parse_date"]
+
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
+
+
+def parse_date(value: str | dt.date | None) -> dt.date:
+    """An ISO date (``2026-11-22``; a time part after it is ignored), ``today``/``now``, empty or
+    ``None`` (today); anything else is a ``QueryError`` saying what is expected."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip().lower()
+    if re.match(r"^\d{4}-\d{2}-\d{2}[ t]", text):
+        text = text[:10]
+    if text in ("", "today", "now"):
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise QueryError(f"date {value!r} is not an ISO date such as 2026-11-22") from exc
+
+
+def day_number(day: dt.date) -> int:
+    """``yyyymmdd`` as an integer, for fast date comparisons in index filters."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def date_in_text(text: str, today: dt.date) -> dt.date | None:
+    """A date a question names: ISO, '1 August 2023', 'June 2023', '2023年6月', 'today'."""
+    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)
+    if iso:
+        return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    zh = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text)
+    if zh:
+        day = int(zh.group(3)) if zh.group(3) else 15
+        return _safe_date(int(zh.group(1)), int(zh.group(2)), day)
+    for words in re.finditer(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})\b", text):
+        month = _MONTHS.get(words.group(2).lower())
+        if month:
+            day_text = words.group(1) or words.group(3)
+            return _safe_date(int(words.group(4)), month, int(day_text) if day_text else 15)
+    if re.search(r"\b(today|now|currently|at present)\b|今天|目前|现在|当前", text, re.IGNORECASE):
+        return today
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,79 @@
+"""Keyword-index tokens: HS and control-list codes whole, English words stemmed, Chinese as jieba
+words plus every pair of adjacent characters."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from typing import Any
+
+from kb.language.codes import CONTROL_CODE_TOKEN, HS_CODE_TOKEN
+from kb.language.script import HAN_RUN
+from kb.language.stopwords import CHINESE, ENGLISH
+
+__all__ = ["TOKENIZER_VERSION", "keyword_tokens"]
+
+#: Bumped whenever ``keyword_tokens`` changes, so stored tokens are computed again.
+TOKENIZER_VERSION = 3
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def keyword_tokens(text: str, query: bool = False) -> list[str]:
+    """BM25 tokens of ``text``: codes whole, English words stemmed, Chinese words and character pairs."""
+    tokens: list[str] = []
+
+    def codes(match: re.Match[str]) -> str:
+        code = match.group(0).lower()
+        parts = code.split(".")
+        # Indexed with every prefix (3C001.b -> 3c001, 3c001.b) so that asking for 3C001 finds
+        # its sub-items; asked as given, so that 3C001.h prefers the chunk naming 3C001.h.
+        start = len(parts) - 1 if query else 0
+        tokens.extend(".".join(parts[: i + 1]) for i in range(start, len(parts)))
+        return " "
+
+    def hs(match: re.Match[str]) -> str:
+        digits = match.group(0).replace(".", "")
+        tokens.append(digits)
+        if len(digits) == 10:
+            tokens.append(digits[:8])
+        return " "
+
+    rest = HS_CODE_TOKEN.sub(hs, CONTROL_CODE_TOKEN.sub(codes, text))
+    for run in HAN_RUN.findall(rest):
+        if len(run) == 1:
+            tokens.append(run)
+            continue
+        # jieba's words, and every pair of adjacent characters: item names (砷化铟镓) are often
+        # missing from jieba's dictionary, and single characters match every document alike.
+        tokens.extend(word for word in _jieba().cut_for_search(run) if len(word) > 1 and word not in CHINESE)
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    words = [w for w in _WORD.findall(rest.lower()) if w not in ENGLISH and (len(w) > 1 or w.isdigit())]
+    tokens.extend(_stem(words))
+    return tokens
+
+
+@functools.cache
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not ours to print
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+@functools.cache
+def _stemmer() -> Any:
+    import Stemmer  # type: ignore[import-not-found]  # PyStemmer, a dependency of the bm25 retriever
+
+    return Stemmer.Stemmer("english")
+
+
+def _stem(words: list[str]) -> list[str]:
+    if not words:
+        return []
+    stems: list[str] = _stemmer().stemWords(words)
+    # British and American spellings of the word this corpus uses most.
+    return [s.replace("licens", "licenc", 1) if s.startswith("licens") else s for s in stems]

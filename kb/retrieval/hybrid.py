@@ -1,0 +1,365 @@
+"""Hybrid retrieval: dense (Chroma) and keyword (BM25) rankings fused by reciprocal rank fusion.
+
+The embedding model reads English only, so a Chinese question is served by the keyword index
+(jieba words and character pairs over the corpus's Chinese titles, numbers, summaries and item
+names) and by a dense query in English: the names the corpus itself gives the Chinese terms it
+holds (item names, titles), else the glossary's equivalents. HS codes (``2850001901``,
+``8112.92.90.10``) and control-list codes (``3C001.b``) are kept as whole tokens, and a query
+holding one leans on the keyword ranking, which can read them.
+
+Filters (document family, kind, "in force as of a date") narrow both rankings before fusion; a
+filter that matches nothing gives nothing, never the whole corpus. Fusion sits behind the small
+``Fuser`` protocol; further chunks of an already-ranked document are discounted a little so that
+one long document does not fill every place. An optional ``Reranker`` can reorder the fused
+hits; none ships, because none is available offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from kb.config import Settings
+from kb.corpus.schema import FAMILIES
+from kb.errors import IndexNotBuilt, QueryError
+from kb.indexing.chunks import Chunk, keyword_text
+from kb.indexing.embedding import Embedder, default_embedder
+from kb.indexing.keyword import keyword_index_path, read_keyword_index
+from kb.indexing.store import ChunkStore
+from kb.language.codes import CONTROL_CODE_TOKEN, HS_CODE_TOKEN
+from kb.language.dates import day_number, parse_date
+from kb.language.glossary import english_terms
+from kb.language.script import has_chinese
+from kb.language.tokens import TOKENIZER_VERSION, keyword_tokens
+from kb.retrieval.fusion import SAME_DOCUMENT_DECAY, Fuser, ReciprocalRankFusion, spread
+
+__all__ = ["KINDS", "Hit", "Reranker", "Retriever"]
+
+log = logging.getLogger(__name__)
+
+#: Fusion weight of the dense ranking (keyword = 1) for a query holding an HS or control code,
+#: which the embedding model cannot read.
+CODE_DENSE_WEIGHT = 0.1
+#: Fusion weight of the dense ranking (keyword = 1) for a Chinese query, which the model reads
+#: only through the English terms added to it.
+CHINESE_DENSE_WEIGHT = 0.5
+
+#: Document kinds a ``kind`` filter may name.
+KINDS = ("law", "regulation", "list", "announcement", "catalogue", "guidance", "press", "notice", "user")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the scores of the rankings that found it.
+
+    ``dense_score`` is the cosine similarity of the dense match (``None`` when only the keyword
+    index found the chunk); ``keyword_score`` the BM25 score (``None`` when only dense found it).
+    """
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    keyword_score: float | None = None
+
+    @property
+    def document_id(self) -> str:
+        return self.chunk.document_id
+
+    @property
+    def locator(self) -> str:
+        return self.chunk.locator
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "document_id": self.chunk.document_id,
+            "locator": self.chunk.locator,
+            "score": round(self.score, 6),
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 4),
+            "keyword_score": None if self.keyword_score is None else round(self.keyword_score, 4),
+            "text": self.chunk.text,
+            "metadata": dict(self.chunk.metadata),
+            "chunk_id": self.chunk.id,
+        }
+
+
+class Reranker(Protocol):
+    """Reorders fused hits, e.g. with a cross-encoder (none ships offline; this is the seam)."""
+
+    def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]: ...
+
+
+# --- the retriever ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """The keyword index in memory: chunks, BM25 model and the fields filters read."""
+
+    stamp: tuple[int, int]
+    chunks: list[Chunk]
+    position: dict[str, int]
+    bm25: Any
+    lexicon: list[tuple[str, list[str]]]  # Chinese name -> English names, longest first
+    days: list[int]  # yyyymmdd of the earlier of issued/effective, 0 when undated
+    kinds: list[str]
+    families: list[frozenset[str]]
+
+    def document_of(self, chunk_id: str) -> str | None:
+        """The document a chunk id belongs to, or ``None`` for an id the table does not hold."""
+        position = self.position.get(chunk_id)
+        return None if position is None else self.chunks[position].document_id
+
+
+class Retriever:
+    """Hybrid search over the index of ``settings``; loads lazily and follows a re-ingest.
+
+    ``embedder`` must be the model the index was built with (default: the offline MiniLM);
+    ``fuser`` combines the rankings (default: reciprocal rank fusion); ``reranker`` may reorder
+    the fused hits; ``depth`` is how many candidates each ranking contributes;
+    ``same_document_decay`` discounts further chunks of a ranked document; ``query_cache`` is how
+    many query vectors are remembered. Raises ``IndexNotBuilt`` (at construction or search) when
+    there is no index.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        fuser: Fuser | None = None,
+        reranker: Reranker | None = None,
+        depth: int = 40,
+        same_document_decay: float = SAME_DOCUMENT_DECAY,
+        query_cache: int = 512,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or default_embedder()
+        self.fuser = fuser or ReciprocalRankFusion()
+        self.reranker = reranker
+        self.depth = depth
+        self.same_document_decay = same_document_decay
+        self.query_cache = query_cache
+        self._table: _Table | None = None
+        self._store: ChunkStore | None = None
+        self._lock = threading.Lock()
+        self._query_vectors: dict[str, list[float]] = {}
+        if not keyword_index_path(settings).is_file():
+            raise IndexNotBuilt(f"no search index in {settings.home}; run `kb ingest`")
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """Every indexed chunk, in index order."""
+        return list(self._load().chunks)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        as_of: str | dt.date | None = None,
+        family: str | None = None,
+        kind: str | None = None,
+        documents: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The ``k`` best chunks for ``query``, optionally only of documents issued (or in effect)
+        on or before ``as_of`` (undated ones are kept), of one ``family``, of one ``kind`` or
+        among the ``documents`` with these ids."""
+        if not query.strip():
+            raise QueryError("the search query is empty")
+        if k <= 0:
+            return []
+        day = None if as_of is None else day_number(parse_date(as_of))
+        family_name = _check_choice("family", family, FAMILIES)
+        kind_name = _check_choice("kind", kind, KINDS)
+        table = self._load()
+        allowed = [
+            i
+            for i in range(len(table.chunks))
+            if (day is None or table.days[i] == 0 or table.days[i] <= day)
+            and (kind_name is None or table.kinds[i] == kind_name)
+            and (family_name is None or family_name in table.families[i])
+            and (documents is None or table.chunks[i].document_id in documents)
+        ]
+        if not allowed:
+            return []
+        filtered = len(allowed) < len(table.chunks)
+        depth = max(self.depth, k)
+
+        names, terms = self._english(table, query) if has_chinese(query) else ([], [])
+        within = allowed if filtered else None
+        keyword_scores = self._keyword(table, query, [*names, *terms], within, depth)
+        # A named item or document is what a Chinese question is about; the domain words around
+        # it ("export", "licence") fit every document and would drown it in the dense query.
+        dense_scores = self._dense(table, query, names or terms, within, depth)
+        rankings = {"dense": list(dense_scores), "keyword": list(keyword_scores)}
+        fused = spread(
+            self.fuser.fuse(rankings, self._weights(query)), table.document_of, self.same_document_decay
+        )
+        hits = [
+            Hit(table.chunks[table.position[cid]], score, dense_scores.get(cid), keyword_scores.get(cid))
+            for cid, score in fused
+            if cid in table.position
+        ]
+        if self.reranker is not None:
+            hits = self.reranker.rerank(query, hits[:depth])
+        return hits[:k]
+
+    @staticmethod
+    def _weights(query: str) -> dict[str, float]:
+        """Trust the keyword ranking more where the dense model is weak: codes, which it cannot
+        read, and Chinese, which it reads only through the English terms added to the query."""
+        if CONTROL_CODE_TOKEN.search(query) or HS_CODE_TOKEN.search(query):
+            return {"dense": CODE_DENSE_WEIGHT, "keyword": 1.0}
+        if has_chinese(query):
+            return {"dense": CHINESE_DENSE_WEIGHT, "keyword": 1.0}
+        return {"dense": 1.0, "keyword": 1.0}
+
+    @staticmethod
+    def _english(table: _Table, query: str) -> tuple[list[str], list[str]]:
+        """English for a Chinese query: the names the corpus gives its Chinese terms (items,
+        titles, numbers) and the glossary's domain terms for the rest."""
+        names: list[str] = []
+        rest = query
+        for chinese, english in table.lexicon:
+            if chinese in rest:
+                rest = rest.replace(chinese, " ")
+                names.extend(e for e in english if e not in names)
+        return names, [term for term in english_terms(rest) if term not in names]
+
+    # --- the two rankings ---
+
+    def _keyword(
+        self, table: _Table, query: str, english: list[str], allowed: list[int] | None, depth: int
+    ) -> dict[str, float]:
+        import numpy as np
+
+        tokens = keyword_tokens(query, query=True) + keyword_tokens(" ".join(english), query=True)
+        tokens = [t for t in dict.fromkeys(tokens) if t in table.bm25.vocab_dict]
+        if not tokens:
+            return {}
+        scores = np.asarray(table.bm25.get_scores(tokens), dtype=float)
+        if allowed is not None:
+            mask = np.zeros(len(table.chunks), dtype=float)
+            mask[allowed] = 1.0
+            scores = scores * mask
+        order = np.argsort(-scores, kind="stable")[:depth]
+        return {table.chunks[i].id: float(scores[i]) for i in order if scores[i] > 0}
+
+    def _dense(
+        self, table: _Table, query: str, english: list[str], allowed: list[int] | None, depth: int
+    ) -> dict[str, float]:
+        text = query
+        if has_chinese(query):
+            # The model reads English: ask it in the English the query's terms map to (and any
+            # Latin words or codes it holds); with none, the keyword ranking decides alone.
+            latin = " ".join(re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*", query))
+            text = " ".join([*english, latin]).strip()
+            if not text:
+                return {}
+        vector = self._query_vector(text)
+        within = [table.chunks[i].id for i in allowed] if allowed is not None else None
+        return dict(self._open_store().query(vector, depth, within))
+
+    def _query_vector(self, text: str) -> list[float]:
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = self.embedder.embed_query(text)
+            if self.query_cache > 0:
+                if len(self._query_vectors) >= self.query_cache:
+                    self._query_vectors.pop(next(iter(self._query_vectors)))
+                self._query_vectors[text] = vector
+        return vector
+
+    # --- loading ---
+
+    def _open_store(self) -> ChunkStore:
+        if self._store is None:
+            self._store = ChunkStore(self.settings, create=False)
+        return self._store
+
+    def _load(self) -> _Table:
+        path = keyword_index_path(self.settings)
+        try:
+            info = path.stat()
+        except FileNotFoundError as exc:
+            raise IndexNotBuilt(f"no search index in {self.settings.home}; run `kb ingest`") from exc
+        stamp = (info.st_mtime_ns, info.st_size)
+        with self._lock:
+            if self._table is None or self._table.stamp != stamp:
+                self._table = self._build_table(path, stamp)
+                self._store = None  # a rebuild may have replaced the collection
+            return self._table
+
+    def _build_table(self, path: Path, stamp: tuple[int, int]) -> _Table:
+        import bm25s
+
+        # bm25s sets its own logger to DEBUG at import, which would print through any handler.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        data = read_keyword_index(self.settings)
+        if data.get("embedder") != self.embedder.name:
+            raise IndexNotBuilt(
+                f"the index in {self.settings.home} was built with {data.get('embedder')!r}, "
+                f"not {self.embedder.name!r}; run `kb ingest` to rebuild it"
+            )
+        fresh_tokens = data.get("tokenizer") != TOKENIZER_VERSION
+        chunks: list[Chunk] = []
+        corpus: list[list[str]] = []
+        for record in data["chunks"]:
+            chunk = Chunk.from_dict(record)
+            chunks.append(chunk)
+            if fresh_tokens:
+                corpus.append(keyword_tokens(keyword_text(chunk)))
+            else:
+                corpus.append(list(record["tokens"]))
+        if not chunks:
+            raise IndexNotBuilt(
+                f"the index in {self.settings.home} is empty; add documents and run `kb ingest`"
+            )
+        bm25 = bm25s.BM25()
+        bm25.index([tokens or [""] for tokens in corpus], show_progress=False)
+        log.debug("loaded %d chunks from %s", len(chunks), path)
+        return _Table(
+            stamp=stamp,
+            chunks=chunks,
+            position={chunk.id: i for i, chunk in enumerate(chunks)},
+            bm25=bm25,
+            lexicon=_lexicon(data.get("lexicon", [])),
+            days=[_chunk_day(chunk) for chunk in chunks],
+            kinds=[str(chunk.metadata.get("kind", "")) for chunk in chunks],
+            families=[
+                frozenset(f for f in str(chunk.metadata.get("families", "")).split(",") if f)
+                for chunk in chunks
+            ],
+        )
+
+
+def _lexicon(pairs: object) -> list[tuple[str, list[str]]]:
+    merged: dict[str, list[str]] = {}
+    for pair in pairs if isinstance(pairs, list) else []:
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
+            merged.setdefault(pair[0], [])
+            if pair[1] not in merged[pair[0]]:
+                merged[pair[0]].append(pair[1])
+    return sorted(merged.items(), key=lambda entry: (-len(entry[0]), entry[0]))
+
+
+def _chunk_day(chunk: Chunk) -> int:
+    dates = [str(chunk.metadata.get(key) or "") for key in ("issued", "effective")]
+    return min((day_number(parse_date(d)) for d in dates if d), default=0)
+
+
+def _check_choice(what: str, value: str | None, choices: Sequence[str]) -> str | None:
+    if value is None:
+        return None
+    name = value.strip().lower()
+    if name not in choices:
+        raise QueryError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
+    return name

@@ -1,0 +1,284 @@
+"""The catalogue of controlled items: every document's ``items:``, found by name, code or family.
+
+Lookups accept an item name or alias (English or Chinese; case, punctuation and small spelling
+differences do not matter), an HS code (8 or 10 digits, dots allowed) or a control-list code
+(``3C001.b``; ``3C001`` finds every sub-item). :meth:`Catalogue.mentions` finds the items and
+families a free-text question names, for the answer stage.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from kb.corpus.documents import Corpus, SourceDocument
+from kb.corpus.schema import FAMILIES, ItemSpec
+from kb.errors import QueryError
+from kb.language.codes import CONTROL_CODE_IN_TEXT, classify_query, digits, hs_codes_in
+from kb.language.glossary import GLOSSARY
+from kb.language.phrases import PhraseIndex, normalise
+from kb.language.references import document_numbers
+from kb.language.script import has_chinese
+
+__all__ = ["Catalogue", "CatalogueItem", "Match"]
+
+_RANGE = re.compile(r"^(\d[a-e])(\d{3})-(\d[a-e])(\d{3})$")
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    """One controlled item as a document defines it, with what decides its status."""
+
+    document_id: str
+    number: str | None
+    title: str
+    name: str
+    name_zh: str
+    element: str
+    family: str
+    aliases: tuple[str, ...]
+    kind: str
+    control: str
+    control_code: str | None
+    hs_codes: tuple[str, ...]
+    forms: str | None
+    caveat: str | None
+    ref: str
+    #: The document whose force decides this item's status (itself unless ``governed_by`` says otherwise).
+    governed_by: str
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """Every name the item answers to, normalised."""
+        names = [self.name, _without_brackets(self.name), self.name_zh, _without_brackets(self.name_zh)]
+        names.extend(self.aliases)
+        return tuple(dict.fromkeys(n for n in (normalise(x) for x in names) if n))
+
+    @property
+    def control_codes(self) -> tuple[str, ...]:
+        return _code_tokens(self.control_code)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A catalogue item found for a query, and how well it matched (1.0 = exact)."""
+
+    item: CatalogueItem
+    score: float
+    matched: str
+
+
+def _without_brackets(text: str) -> str:
+    return re.sub(r"\s*[(（][^)）]*[)）]", "", text).strip()
+
+
+def _code_tokens(code: str | None) -> tuple[str, ...]:
+    if not code:
+        return ()
+    tokens: list[str] = []
+    for part in re.split(r"\s*[/,;]\s*", code.casefold()):
+        ranged = _RANGE.match(part)
+        if ranged and ranged.group(1) == ranged.group(3):
+            start, end = int(ranged.group(2)), int(ranged.group(4))
+            tokens.extend(f"{ranged.group(1)}{n:03d}" for n in range(start, end + 1))
+        elif part:
+            tokens.append(part)
+    return tuple(tokens)
+
+
+def _item(doc: SourceDocument, spec: ItemSpec) -> CatalogueItem:
+    return CatalogueItem(
+        document_id=doc.id,
+        number=doc.meta.number,
+        title=doc.meta.title,
+        name=spec.name,
+        name_zh=spec.name_zh,
+        element=spec.element,
+        family=spec.family,
+        aliases=tuple(spec.aliases),
+        kind=spec.kind,
+        control=spec.control,
+        control_code=spec.control_code,
+        hs_codes=tuple(spec.hs_codes),
+        forms=spec.forms,
+        caveat=spec.caveat,
+        ref=spec.ref,
+        governed_by=spec.governed_by or doc.id,
+    )
+
+
+def _family_words() -> dict[str, str]:
+    """Normalised words that name a family or an element -> the family or element they name."""
+    words = {normalise(f): f for f in FAMILIES}
+    words.update({"rare earth": "rare earths", "superhard material": "superhard materials"})
+    words.update({"lithium battery": "lithium batteries", "lithium ion batteries": "lithium batteries"})
+    for zh, english in GLOSSARY.items():
+        target = english[0].casefold()
+        if len(zh) <= 4 and (target in words.values() or target in _ELEMENTS):
+            words[zh] = words.get(normalise(target), target)
+    return words
+
+
+#: Elements that are narrower than their family (rare earths); a question naming one means its items.
+_ELEMENTS = (
+    "samarium", "gadolinium", "terbium", "dysprosium", "lutetium", "scandium", "yttrium",
+    "holmium", "erbium", "thulium", "europium", "ytterbium",
+)  # fmt: skip
+
+
+class Catalogue:
+    """All controlled items of a corpus, searchable by name, code and family."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.items: tuple[CatalogueItem, ...] = tuple(
+            _item(doc, spec) for doc in corpus.documents.values() for spec in doc.meta.items
+        )
+        # Documents by their number ("No. 46 of 2024", "2024年第46号" -> (2024, 46)).
+        self._numbers: dict[tuple[int | None, int], list[str]] = {}
+        for doc in corpus.documents.values():
+            for key in document_numbers(f"{doc.meta.number or ''} {doc.meta.number_zh or ''}"):
+                self._numbers.setdefault(key, []).append(doc.id)
+        self._families = _family_words()
+        for element in _ELEMENTS:
+            self._families.setdefault(element, element)
+        # A name that is a whole family or element ("antimony", "镓") means the family, not one item.
+        self._vocabulary: dict[str, list[CatalogueItem]] = {}
+        for item in self.items:
+            for phrase in item.phrases:
+                if phrase not in self._families:
+                    self._vocabulary.setdefault(phrase, []).append(item)
+        # In free text, names of one or two letters ("Eu", "Ga") are too ambiguous to mean an item.
+        self._item_phrases = PhraseIndex(p for p in self._vocabulary if len(p) > 2 or has_chinese(p))
+        self._family_phrases = PhraseIndex(self._families)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def lookup(self, query: str) -> list[Match]:
+        """Items matching an item name/alias, HS code or control-list code, best first."""
+        kind = classify_query(query)
+        if kind == "hs_code":
+            return self.by_hs_code(query)
+        if kind == "control_code":
+            return self.by_control_code(query)
+        return self.by_name(query)
+
+    def by_hs_code(self, code: str) -> list[Match]:
+        """Items listing the code; without one, items whose code is a prefix of it or under it.
+
+        An 8-digit code finds the 10-digit lines under it; a 10-digit code finds an item listed only
+        by its 8-digit heading, but only when no item lists the 10-digit line itself.
+        """
+        wanted = digits(code)
+        exact = [Match(item, 1.0, wanted) for item in self.items if wanted in item.hs_codes]
+        if exact:
+            return _ranked(exact)
+        near = [
+            Match(item, 0.8, hs)
+            for item in self.items
+            for hs in item.hs_codes
+            if hs.startswith(wanted) or wanted.startswith(hs)
+        ]
+        return _ranked(near)
+
+    def by_control_code(self, code: str) -> list[Match]:
+        """``3C001.b`` finds that entry (and list entries for all of 3C001); ``3C001`` every 3C001 entry."""
+        wanted = code.strip().casefold()
+        matches = []
+        for item in self.items:
+            for token in item.control_codes:
+                if token == wanted:
+                    matches.append(Match(item, 1.0, token))
+                    break
+                if token.startswith(wanted + ".") or wanted.startswith(token + "."):
+                    matches.append(Match(item, 0.8, token))
+                    break
+        return _ranked(matches)
+
+    def by_name(self, query: str) -> list[Match]:
+        """Exact names first, then names containing the query, then close spellings, then a family."""
+        wanted = normalise(query)
+        if not wanted:
+            raise QueryError(f"{query!r} contains no letters or digits to look up")
+        if wanted in self._families:
+            family = self._families[wanted]
+            return _ranked([Match(item, 0.9, family) for item in self.in_family(family)])
+        matches = [Match(item, 1.0, wanted) for item in self._vocabulary.get(wanted, [])]
+        if not matches:
+            inside = {phrase for _, _, phrase in self._item_phrases.exact(wanted) if len(phrase) >= 3}
+            around = {
+                phrase for phrase in self._vocabulary if len(wanted) >= 3 and f" {wanted} " in f" {phrase} "
+            }
+            matches = [
+                Match(item, 0.7, phrase) for phrase in inside | around for item in self._vocabulary[phrase]
+            ]
+        if not matches:
+            close = difflib.get_close_matches(wanted, list(self._vocabulary), n=5, cutoff=0.85)
+            matches = [Match(item, 0.6, phrase) for phrase in close for item in self._vocabulary[phrase]]
+        if not matches:
+            near = self._close_family(wanted)
+            if near:
+                matches = [Match(item, 0.5, near) for item in self.in_family(near)]
+        return _ranked(matches)
+
+    def in_family(self, family_or_element: str) -> list[CatalogueItem]:
+        """Items of a family ("rare earths") or of one element ("samarium")."""
+        key = family_or_element.casefold()
+        return [item for item in self.items if key in (item.family, item.element.casefold())]
+
+    def _close_family(self, wanted: str) -> str | None:
+        close = difflib.get_close_matches(wanted, list(self._families), n=1, cutoff=0.85)
+        return self._families[close[0]] if close else None
+
+    # -- question analysis --------------------------------------------------------------------
+
+    def documents_named(self, text: str) -> tuple[str, ...]:
+        """Ids of the documents ``text`` names by number (English or Chinese form)."""
+        found = [doc for key in sorted(document_numbers(text), key=str) for doc in self._numbers.get(key, [])]
+        return tuple(dict.fromkeys(found))
+
+    def mentions(self, text: str) -> tuple[list[Match], list[str]]:
+        """Items and families named in free text: (item matches, families or elements).
+
+        Longer phrases win over the shorter ones inside them, so "gallium nitride wafers" names
+        the gallium-nitride item and not the gallium family; phrases covering the same words are
+        all kept (two documents may define the same thing). A name also matches with a word or two
+        between its words ("rare-earth magnet manufacturing technology" names "rare earth magnet
+        technology"), at a lower score. Codes in the text are matched too.
+        """
+        found: list[Match] = []
+        for code in hs_codes_in(text):
+            found.extend(self.by_hs_code(code))
+        for raw in CONTROL_CODE_IN_TEXT.findall(text):
+            found.extend(self.by_control_code(raw))
+        normal = normalise(text)
+        # (start, end, phrase, is an item phrase, score)
+        spans: list[tuple[int, int, str, bool, float]] = []
+        exact = self._item_phrases.exact(normal)
+        spans.extend((s, e, phrase, True, 1.0) for s, e, phrase in exact)
+        matched = {phrase for _, _, phrase in exact}
+        spans.extend((s, e, phrase, True, 0.8) for s, e, phrase in self._item_phrases.gapped(normal, matched))
+        spans.extend((s, e, word, False, 1.0) for s, e, word in self._family_phrases.exact(normal))
+        kept: list[tuple[int, int, str, bool, float]] = []
+        for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), -s[4], s[0])):
+            if all(span[1] <= k[0] or span[0] >= k[1] or (span[0], span[1]) == (k[0], k[1]) for k in kept):
+                kept.append(span)
+        families: list[str] = []
+        for _, _, phrase, is_item, score in sorted(kept):
+            if is_item:
+                found.extend(Match(item, score, phrase) for item in self._vocabulary[phrase])
+            elif self._families[phrase] not in families:
+                families.append(self._families[phrase])
+        return _ranked(found), families
+
+
+def _ranked(matches: list[Match]) -> list[Match]:
+    best: dict[tuple[str, str, str], Match] = {}
+    for match in matches:
+        key = (match.item.document_id, match.item.ref, match.item.name)
+        if key not in best or match.score > best[key].score:
+            best[key] = match
+    return sorted(best.values(), key=lambda m: -m.score)

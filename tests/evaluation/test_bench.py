@@ -1,0 +1,52 @@
+"""The benchmark commands measure the real index and print figures beside their targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.evaluation.bench import bench_ask, bench_search
+from kb.evaluation.questions import load_question_set
+from tests.conftest import ROOT, BuiltIndex
+
+PROJECT_SET = ROOT / "evals" / "project.yaml"
+
+
+@pytest.mark.slow
+def test_search_and_ask_figures(built_index: BuiltIndex) -> None:
+    questions = list(load_question_set(PROJECT_SET).questions)[:6]
+    search = bench_search(built_index.settings, questions, repeat=1, embedder=built_index.embedder)
+    assert search.queries == 6 and 0 < search.p50_ms <= search.p95_ms
+    ask = bench_ask(built_index.settings, questions, repeat=1)
+    assert ask.questions == 6 and 0 < ask.p50_s <= ask.p95_s <= ask.max_s
+    assert any("target <= 0.3 s" in line for line in ask.lines())
+
+
+@pytest.mark.slow
+def test_kb_bench_ask_command(
+    built_index: BuiltIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KB_HOME", str(built_index.settings.home))
+    small = tmp_path / "two.yaml"
+    small.write_text(
+        "set: two\nas_of: 2026-11-22\nquestions:\n"
+        "  - id: ga\n    question: Do I need a licence to export gallium nitride?\n"
+        "    expect: {verdict: licence_required}\n"
+        "  - id: proc\n    question: How long does MOFCOM take to review an application?\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["bench", "ask", "--questions", str(small), "--repeat", "1"])
+    assert result.exit_code == 0, result.output
+    assert "questions from two.yaml" in result.output
+    assert "answer p50" in result.output and "answer p95" in result.output
+
+
+def test_bench_without_a_question_set_says_how_to_name_one(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("questions: 3\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", "search", "--questions", str(bad)])
+    assert result.exit_code != 0
+    assert "bad.yaml" in result.output

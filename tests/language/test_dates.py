@@ -1,0 +1,58 @@
+"""Dates parsed in one place: ISO from users, dates written in questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kb.errors import QueryError
+from kb.language.dates import date_in_text, day_number, parse_date
+
+TODAY = dt.date.today()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-22", dt.date(2026, 11, 22)),
+        (" 2026-11-22 ", dt.date(2026, 11, 22)),
+        ("2026-11-22T10:30:00", dt.date(2026, 11, 22)),
+        ("2026-11-22 10:30", dt.date(2026, 11, 22)),
+        (dt.date(2025, 1, 2), dt.date(2025, 1, 2)),
+        (None, TODAY),
+        ("", TODAY),
+        ("today", TODAY),
+    ],
+)
+def test_parse_date(value: str | dt.date | None, expected: dt.date) -> None:
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2024/13/45", "15 March 2025", "2026-02-30", "yesterday"])
+def test_parse_date_refuses_what_is_not_iso(value: str) -> None:
+    with pytest.raises(QueryError, match="not an ISO date"):
+        parse_date(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Was it controlled on 2023-06-15?", dt.date(2023, 6, 15)),
+        ("in June 2023", dt.date(2023, 6, 15)),
+        ("on 1 August 2023", dt.date(2023, 8, 1)),
+        ("on August 1, 2023", dt.date(2023, 8, 1)),
+        ("2023年6月需要许可吗", dt.date(2023, 6, 15)),
+        ("2024年12月3日以后", dt.date(2024, 12, 3)),
+        ("Is it controlled today?", TODAY),
+        ("目前是否管制", TODAY),
+        ("Is gallium controlled?", None),
+        ("on 2023-02-30", None),
+    ],
+)
+def test_date_in_text(text: str, expected: dt.date | None) -> None:
+    assert date_in_text(text, TODAY) == expected
+
+
+def test_day_number_orders_like_dates() -> None:
+    assert day_number(dt.date(2024, 12, 3)) == 20241203 < day_number(dt.date(2025, 1, 1))
