@@ -55,18 +55,26 @@ def status_on(timeline: Timeline, doc: SourceDocument, day: dt.date, lang: Lang)
     return status_words(state.state, when, lang)
 
 
-def item_text(item: CatalogueItem, with_caveat: bool = False) -> str:
+def item_text(item: CatalogueItem, with_caveat: bool = False, lang: Lang = "en") -> str:
     """A catalogue entry as the text a citation quotes: names, codes, forms (and its caveat)."""
+    if lang == "zh":
+        parts = [f"{item.name_zh}（{item.name}）", f"管制编码 {item.control_code or '-'}"]
+        parts.append(f"海关商品编号 {', '.join(item.hs_codes)}" if item.hs_codes else "未列海关商品编号")
+        forms, caveat = item.forms_zh or item.forms, item.caveat_zh or item.caveat
+        return "；".join([*parts, *(p for p in (forms, caveat if with_caveat else None) if p)])
     parts = [f"{item.name} ({item.name_zh})", f"control code {item.control_code or '-'}"]
     parts.append(f"HS {', '.join(item.hs_codes)}" if item.hs_codes else "no HS code given")
     parts += [p for p in (item.forms, item.caveat if with_caveat else None) if p]
     return "; ".join(parts)
 
 
-def reason_text(reason: Reason, corpus: Corpus, with_caveat: bool = False) -> str:
-    """The corpus text that a catalogue reason rests on (the item's entry, a provision, a summary)."""
+def reason_text(reason: Reason, corpus: Corpus, with_caveat: bool = False, lang: Lang = "en") -> str:
+    """The corpus text that a catalogue reason rests on (the item's entry, a provision, a summary),
+    in ``lang`` where the corpus holds it."""
     if reason.kind == "listed" and reason.item is not None:
-        return item_text(reason.item, with_caveat)
+        return item_text(reason.item, with_caveat, lang)
     doc = corpus.documents[reason.document_id]
     section = doc.section(reason.locator)
-    return section.text if section is not None else doc.summary
+    if section is not None:
+        return section.in_language(lang)
+    return doc.meta.summary_zh if lang == "zh" and doc.meta.summary_zh else doc.summary

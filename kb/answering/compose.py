@@ -50,6 +50,7 @@ __all__ = [
     "compose_answer",
     "in_scope",
     "item_verdicts",
+    "quoted_text",
     "search_query",
     "state_verdict",
 ]
@@ -75,7 +76,7 @@ EVIDENCE_CHUNKS = 4
 PROCEDURAL_DOCUMENTS = 2
 
 #: Chunks that describe a document rather than state a rule; quoted only after its provisions.
-_META_LOCATORS = frozenset({"Summary", "摘要", "Notes", "Status history", "Items"})
+_META_LOCATORS = frozenset({"Summary", "摘要", "Status history", "Items"})
 #: Chunks a verdict answer does not quote: its catalogue and timeline facts already say them.
 _RESTATED_BY_VERDICT = frozenset({"Items", "Status history"})
 
@@ -214,7 +215,7 @@ def state_verdict(
         catch_all = corpus.provision("catch_all")
         if catch_all is not None:
             doc, section = catch_all
-            n = citations.cite(doc.id, section.locator, section.text)
+            n = citations.cite(doc.id, section.locator, section.in_language(lang))
             stated.linked.append((doc.id, section.locator))
             stated.facts.append(f"{CATCH_ALL[lang]} [{n}]")
         else:
@@ -226,7 +227,7 @@ def state_verdict(
     for verdict in shown:
         for reason in verdict.reasons:
             stated.linked.append((reason.document_id, "Items" if reason.kind == "listed" else reason.locator))
-            n = citations.cite(reason.document_id, reason.locator, reason_text(reason, corpus))
+            n = citations.cite(reason.document_id, reason.locator, reason_text(reason, corpus, lang=lang))
             stated.facts.append(f"{say(reason, corpus, lang)} [{n}]")
         stated.caveats.extend(c for c in verdict.caveats if c not in stated.caveats)
     if stated.value == "not_listed" and not any(v.value != "not_listed" for v in verdicts):
@@ -302,14 +303,27 @@ def choose_evidence(
             continue
         if verdict_docs is not None and hit.locator in _RESTATED_BY_VERDICT:
             continue
-        quote = table_excerpt(hit.text, focus) or excerpt(hit.text, focus)
+        text = quoted_text(hit, corpus, lang)
+        quote = table_excerpt(text, focus) or excerpt(text, focus)
         if not quote:
             continue
-        n = citations.cite(hit.document_id, hit.locator, hit.text)
+        n = citations.cite(hit.document_id, hit.locator, text)
         where = f"{document_name(corpus, hit.document_id, lang)}, {hit.locator}"
         facts.append(quoted_fact(where, quote, n, lang))
         per_document[hit.document_id] = per_document.get(hit.document_id, 0) + 1
     return facts
+
+
+def quoted_text(hit: Evidence, corpus: Corpus, lang: Lang) -> str:
+    """What an answer in ``lang`` quotes of a retrieved chunk: the provision (or summary) in that
+    language where the corpus holds it, whichever language the chunk that was found is in."""
+    doc = corpus.get(hit.document_id)
+    if doc is None:
+        return hit.text
+    if hit.locator in ("Summary", "摘要"):
+        return doc.meta.summary_zh if lang == "zh" and doc.meta.summary_zh else doc.summary
+    section = doc.section(hit.locator)
+    return section.in_language(lang) if section is not None else hit.text
 
 
 def _provisions_first(hits: Sequence[Evidence]) -> list[Evidence]:

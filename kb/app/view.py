@@ -165,7 +165,7 @@ def pseudo_sections(doc: SourceDocument) -> list[tuple[str, str]]:
     """(locator, text) of every part of a document a citation can point at, in reading order.
 
     Besides the ``##`` provisions these are the parts the index makes chunks of: the summaries,
-    the items, the status history and the notes.
+    the items and the status history (a document's internal notes are never shown).
     """
     parts: list[tuple[str, str]] = []
     if doc.summary:
@@ -180,8 +180,6 @@ def pseudo_sections(doc: SourceDocument) -> list[tuple[str, str]]:
             by = f" (by {entry.by})" if entry.by else ""
             lines.append(f"{when} {entry.status}{by}" + (f": {entry.note}" if entry.note else ""))
         parts.append(("Status history", "\n".join(lines)))
-    if doc.meta.notes:
-        parts.append(("Notes", doc.meta.notes))
     return parts
 
 

@@ -21,14 +21,19 @@ __all__ = [
 ]
 
 _STATUS_WORDS = {
+    "draft": "published as a draft for comment",
     "issued": "issued",
     "in_force": "in force",
     "partly_in_force": "partly in force",
     "amended": "amended",
     "partly_suspended": "partly suspended",
     "suspended": "suspended",
+    "suspension_extended": "suspension extended",
     "suspension_end_scheduled": "suspension scheduled to end",
     "expiry_scheduled": "scheduled to expire",
+    "measures_stopped": "measures stopped",
+    "removed": "removed from the list",
+    "unknown": "status not known",
     "repealed": "repealed",
 }
 _STATE_WORDS = {

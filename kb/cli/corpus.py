@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kb.cli.group import friendly_errors, main, print_json, settings_of
-from kb.corpus.loading import validate_corpus
+from kb.corpus.loading import load_corpus, validate_corpus
 from kb.errors import KbError
 
 
@@ -34,7 +34,7 @@ def validate(ctx: click.Context, folder: str | None) -> None:
     if problems:
         click.echo(f"{len(problems)} problem(s) in {path}", err=True)
         sys.exit(1)
-    count = len([p for p in path.glob("*.md") if p.name.lower() != "readme.md"])
+    count = len(load_corpus(path))
     click.echo(f"ok: {count} documents in {path} are valid")
 
 

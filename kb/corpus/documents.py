@@ -14,10 +14,15 @@ __all__ = ["Corpus", "Section", "SourceDocument", "user_document", "user_documen
 
 @dataclass(frozen=True)
 class Section:
-    """One provision or section of a document's body."""
+    """One provision or section of a document's body, with its Chinese text where the corpus has one."""
 
     locator: str
     text: str
+    text_zh: str | None = None
+
+    def in_language(self, lang: str) -> str:
+        """The section's text in ``lang`` (``zh`` falls back to English when there is no Chinese)."""
+        return self.text_zh if lang == "zh" and self.text_zh else self.text
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,14 @@ __all__ = ["load_corpus", "validate_corpus"]
 
 
 def _source_paths(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.md") if p.is_file() and p.name.lower() != "readme.md")
+    """Our Markdown files in ``folder`` and its sub-folders (``parties/``), READMEs and hidden ones aside."""
+    return sorted(
+        p
+        for p in folder.rglob("*.md")
+        if p.is_file()
+        and p.name.lower() != "readme.md"
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
 
 
 def load_corpus(folder: Path) -> Corpus:
@@ -79,6 +86,7 @@ def _link_problems(doc: SourceDocument, known: set[str]) -> list[SourceError]:
     links += [(f"status_history.{i}.by", entry.by) for i, entry in enumerate(meta.status_history)]
     links += [(f"relations.{i}.target", rel.target) for i, rel in enumerate(meta.relations)]
     links += [(f"items.{i}.governed_by", item.governed_by) for i, item in enumerate(meta.items)]
+    links += [(f"legal_basis.{i}", basis) for i, basis in enumerate(meta.legal_basis)]
     problems = [
         SourceError(str(doc.path), f"names document {target!r}, which is not in the corpus", where)
         for where, target in links

@@ -35,11 +35,16 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
-def split_sections(body: str) -> tuple[str, str | None, list[Section]]:
+#: The heading inside a ``##`` section of ours under which its Chinese text follows.
+ZH_HEADING = "### 中文"
+
+
+def split_sections(body: str, bilingual: bool = False) -> tuple[str, str | None, list[Section]]:
     """Split a Markdown body into (preamble, first ``#`` title, ``##`` sections).
 
     The preamble is the text before the first ``##`` heading, the title line removed. Deeper
-    headings (``###``) stay inside their section's text.
+    headings (``###``) stay inside their section's text; with ``bilingual`` (our corpus files), the
+    text after a section's ``### 中文`` line is its Chinese text.
     """
     title: str | None = None
     preamble: list[str] = []
@@ -53,11 +58,16 @@ def split_sections(body: str) -> tuple[str, str | None, list[Section]]:
             sections.append((match.group(2), []))
             continue
         (sections[-1][1] if sections else preamble).append(line)
-    return (
-        "\n".join(preamble).strip(),
-        title,
-        [Section(loc, "\n".join(lines).strip()) for loc, lines in sections],
-    )
+    return "\n".join(preamble).strip(), title, [_section(loc, lines, bilingual) for loc, lines in sections]
+
+
+def _section(locator: str, lines: list[str], bilingual: bool) -> Section:
+    if bilingual:
+        for i, line in enumerate(lines):
+            if line.strip() == ZH_HEADING:
+                english, chinese = "\n".join(lines[:i]).strip(), "\n".join(lines[i + 1 :]).strip()
+                return Section(locator, english, chinese or None)
+    return Section(locator, "\n".join(lines).strip())
 
 
 class _Loader(yaml.SafeLoader):
@@ -97,7 +107,7 @@ def load_source(path: Path) -> SourceDocument:
         header, body = split_front_matter(text)
     except ValueError as exc:
         raise SourceError(str(path), str(exc), "front matter") from exc
-    preamble, title, sections = split_sections(body)
+    preamble, title, sections = split_sections(body, bilingual=header is not None)
     if header is None:
         return user_document(path, title, preamble, sections)
     try:

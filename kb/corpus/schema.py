@@ -7,19 +7,26 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "FAMILIES",
+    "UNITS",
+    "Condition",
     "DocumentKind",
     "Family",
+    "FormName",
     "FrontMatter",
     "ItemSpec",
+    "PartyList",
+    "PartySpec",
+    "Quantity",
     "Relation",
     "Role",
     "Rule",
     "Status",
     "StatusEntry",
+    "ThresholdGroup",
     "Urls",
 ]
 
@@ -55,18 +62,97 @@ Family = Literal[
     "lithium batteries",
 ]
 DocumentKind = Literal[
-    "law", "regulation", "list", "announcement", "catalogue", "guidance", "press", "notice", "user"
+    "law",
+    "regulation",
+    "list",
+    "announcement",
+    "catalogue",
+    "guidance",
+    "press",
+    "notice",
+    "party_list",
+    "user",
 ]
 Status = Literal[
+    "draft",
     "issued",
     "in_force",
     "partly_in_force",
     "amended",
     "partly_suspended",
     "suspended",
+    "suspension_extended",
     "suspension_end_scheduled",
     "expiry_scheduled",
+    "measures_stopped",
+    "removed",
+    "unknown",
     "repealed",
+]
+#: The party lists a ``party_list`` announcement adds to.
+PartyList = Literal["control_list", "watch_list", "unreliable_entity_list"]
+
+#: Measurable properties a threshold compares, each in its canonical unit (``UNITS``).
+Quantity = Literal[
+    "purity",
+    "content",
+    "density",
+    "compaction_density",
+    "tap_density",
+    "flexural_strength",
+    "tensile_strength",
+    "elastic_limit",
+    "elongation",
+    "particle_size",
+    "dislocation_density",
+    "power",
+    "frequency",
+    "pressure",
+    "bore",
+    "diameter",
+    "inner_diameter",
+    "wall_thickness",
+    "length",
+    "width",
+    "height",
+    "transmittance",
+    "energy_density",
+    "discharge_capacity",
+    "cycle_life",
+    "specific_surface_area",
+    "composition",
+]
+#: The unit each quantity's threshold values are written in.
+UNITS: dict[str, str | None] = {
+    "purity": "%", "content": "%", "density": "g/cm3", "compaction_density": "g/cm3",
+    "tap_density": "g/cm3", "flexural_strength": "MPa", "tensile_strength": "MPa", "elastic_limit": "MPa",
+    "elongation": "%", "particle_size": "um", "dislocation_density": "per cm2", "power": "kW",
+    "frequency": "MHz", "pressure": "GPa", "bore": "mm", "diameter": "mm", "inner_diameter": "mm",
+    "wall_thickness": "mm", "length": "mm", "width": "mm", "height": "mm", "transmittance": "%",
+    "energy_density": "Wh/kg", "discharge_capacity": "mAh/g", "cycle_life": "cycles",
+    "specific_surface_area": "m2/g", "composition": None,
+}  # fmt: skip
+#: Product forms a threshold group can be limited to (the product lexicon's form names).
+FormName = Literal[
+    "metal",
+    "ingot",
+    "powder",
+    "oxide",
+    "compound",
+    "alloy",
+    "wafer",
+    "single_crystal",
+    "polycrystal",
+    "target",
+    "magnet",
+    "battery_cell",
+    "cathode_material",
+    "anode_material",
+    "window_flat",
+    "window_curved",
+    "solid",
+    "equipment",
+    "technology",
 ]
 
 #: Parts a provision can play for the answers (see ``FrontMatter.roles``).
@@ -87,6 +173,8 @@ class StatusEntry(_Model):
     date: dt.date | None
     status: Status
     by: str | None = None
+    #: For a suspension (or its extension): its last day, inclusive.
+    until: dt.date | None = None
     note: str | None = None
 
 
@@ -94,6 +182,48 @@ class Urls(_Model):
     official_zh: str | None = None
     official_en: str | None = None
     secondary: list[str] = []
+
+
+class Condition(_Model):
+    """One limit of a threshold: ``purity > 99.9 %``, ``frequency in [915, 2450] MHz``,
+    ``composition contains [terbium]``."""
+
+    quantity: Quantity
+    op: Literal[">", ">=", "<", "<=", "=", "in", "contains"]
+    value: float | list[float] | list[str]
+    unit: str | None = None
+    #: For ``content``: of which element or material (``tungsten``).
+    of: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Condition:
+        if self.op == "contains":
+            if self.quantity != "composition" or not isinstance(self.value, list):
+                raise ValueError("'contains' needs quantity composition and a list of element names")
+            return self
+        if self.quantity == "composition":
+            raise ValueError("composition takes op 'contains'")
+        if self.op == "in" and not (isinstance(self.value, list) and all(_is_number(v) for v in self.value)):
+            raise ValueError("'in' needs a list of numbers")
+        if self.op != "in" and not _is_number(self.value):
+            raise ValueError(f"{self.op!r} needs a number")
+        if self.unit != UNITS[self.quantity]:
+            raise ValueError(f"{self.quantity} is written in {UNITS[self.quantity]!r}, not {self.unit!r}")
+        return self
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class ThresholdGroup(_Model):
+    """Limits that together (``jointly``) or each (``alternatively``) make a product the listed item;
+    with a ``form``, they apply only to products of that form."""
+
+    form: FormName | None = None
+    apply: Literal["jointly", "alternatively"] = "jointly"
+    conditions: list[Condition] = Field(min_length=1)
+    note: str | None = None
 
 
 class ItemSpec(_Model):
@@ -116,8 +246,18 @@ class ItemSpec(_Model):
     #: The document whose force decides this item's status, when it is not the defining one
     #: (a control-list entry added by a later announcement follows that announcement).
     governed_by: str | None = None
+    forms_zh: str | None = None
+    caveat_zh: str | None = None
+    #: The customs codes the 2026 licence catalogue gives the item, how sure they are, and the ones
+    #: among them that are unconfirmed.
+    hs_codes_2026: list[str] = []
+    hs_2026_confidence: Literal["high", "medium"] | None = None
+    hs_2026_unconfirmed: list[str] = []
+    #: The limits that define the item; none means every form named is caught. A product is the
+    #: item if it meets any group that applies to its form.
+    thresholds: list[ThresholdGroup] = []
 
-    @field_validator("hs_codes")
+    @field_validator("hs_codes", "hs_codes_2026", "hs_2026_unconfirmed")
     @classmethod
     def _hs_digits(cls, codes: list[str]) -> list[str]:
         for code in codes:
@@ -151,12 +291,30 @@ class Rule(_Model):
     effect: Literal["prohibited", "licence_required"]
     start: Annotated[dt.date | None, Field(alias="from")] = None
     note: str
+    note_zh: str | None = None
 
     @field_validator("destination")
     @classmethod
     def _iso_country(cls, value: str) -> str:
         if not _COUNTRY.match(value):
             raise ValueError(f"destination {value!r} must be an ISO 3166 alpha-2 code such as US")
+        return value
+
+
+class PartySpec(_Model):
+    """A foreign party a ``party_list`` announcement lists."""
+
+    name: str
+    name_zh: str | None = None
+    aliases: list[str] = []
+    country: str | None = None
+    note: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, value: str | None) -> str | None:
+        if value is not None and not _COUNTRY.match(value):
+            raise ValueError(f"country {value!r} must be an ISO 3166 alpha-2 code such as US")
         return value
 
 
@@ -184,6 +342,20 @@ class FrontMatter(_Model):
     rules: list[Rule] = []
     #: Provisions that play a part the answers rely on, by role: ``{catch_all: "Art. 12(3)"}``.
     roles: dict[Role, str] = {}
+    # -- party-list announcements (``kind: party_list``) --
+    list_: Annotated[PartyList | None, Field(alias="list")] = None
+    legal_basis: list[str] = []
+    measures: list[str] = []
+    measures_zh: list[str] = []
+    exception: str | None = None
+    exception_zh: str | None = None
+    parties: list[PartySpec] = []
+
+    @model_validator(mode="after")
+    def _party_list_complete(self) -> FrontMatter:
+        if self.kind == "party_list" and (self.list_ is None or not self.parties or not self.measures):
+            raise ValueError("a party_list document needs 'list', 'measures' and 'parties'")
+        return self
 
     @field_validator("id")
     @classmethod

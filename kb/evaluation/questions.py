@@ -95,6 +95,8 @@ class _Question(_Model):
     lang: Literal["en", "zh"] | None = None
     as_of: dt.date | None = None
     destination: str | None = None
+    #: Optional: the kind of question, for per-category figures in reports.
+    category: str | None = None
     expect: _Expect = _Expect()
 
     @field_validator("id", "question")
@@ -144,6 +146,8 @@ class Question:
     sources: tuple[str, ...] = ()
     #: Regexes (case-insensitive) that must all be found in the answer text.
     facts: tuple[str, ...] = ()
+    #: The kind of question (``not_listed``, ``procedural``, ...), when the set says.
+    category: str | None = None
 
     @property
     def expects_no_answer(self) -> bool:
@@ -157,6 +161,7 @@ class Question:
             "lang": self.lang,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "destination": self.destination,
+            "category": self.category,
             "expect": {
                 "verdict": list(self.verdicts),
                 "sources": list(self.sources),
@@ -212,6 +217,7 @@ def load_question_set(path: Path) -> QuestionSet:
             verdicts=_as_tuple(q.expect.verdict),
             sources=tuple(q.expect.sources),
             facts=tuple(q.expect.facts),
+            category=q.category,
         )
         for q in parsed.questions
     )

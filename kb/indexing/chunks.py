@@ -2,7 +2,9 @@
 
 For our documents the chunks are, in order: the English summary (locator ``Summary``), the
 Chinese summary (``摘要``), each ``##`` provision (locator = its heading), the controlled items as
-a Markdown table (``Items``), the status history (``Status history``) and the notes (``Notes``).
+a Markdown table (``Items``) and the status history (``Status history``). A provision with a
+Chinese text gets a second chunk, in Chinese, under the same locator. The document's ``notes`` are
+internal research notes and are not indexed.
 A user document gets its leading text (``Text``) and one chunk per section or PDF page.
 
 A section longer than ``max_chars`` is split on paragraph, then sentence boundaries (Chinese on
@@ -116,6 +118,8 @@ def chunk_document(doc: SourceDocument, path: str | None = None, max_chars: int 
         add("摘要", meta.summary_zh, "zh")
         for section in doc.sections:
             add(section.locator, section.text)
+            if section.text_zh:
+                add(section.locator, section.text_zh, "zh")
         if meta.items:
             rows = [
                 [
@@ -139,8 +143,6 @@ def chunk_document(doc: SourceDocument, path: str | None = None, max_chars: int 
                     parts.append(" ".join(entry.note.split()))
                 lines.append("- " + " — ".join(parts))
             add("Status history", "\n".join(lines), "en")
-        if meta.notes:
-            add("Notes", meta.notes, "en")
 
     base = _document_metadata(doc, path)
     chunks: list[Chunk] = []

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kb.corpus.documents import Corpus, SourceDocument
-from kb.corpus.schema import FAMILIES, ItemSpec
+from kb.corpus.schema import FAMILIES, ItemSpec, ThresholdGroup
 from kb.errors import QueryError
 from kb.language.codes import CONTROL_CODE_IN_TEXT, classify_query, digits, hs_codes_in
 from kb.language.glossary import GLOSSARY
@@ -47,6 +47,19 @@ class CatalogueItem:
     ref: str
     #: The document whose force decides this item's status (itself unless ``governed_by`` says otherwise).
     governed_by: str
+    forms_zh: str | None = None
+    caveat_zh: str | None = None
+    #: The 2026 licence catalogue's customs codes for the item, their confidence, and the unconfirmed ones.
+    hs_codes_2026: tuple[str, ...] = ()
+    hs_2026_confidence: str | None = None
+    hs_2026_unconfirmed: tuple[str, ...] = ()
+    #: The limits that define the item (see ``kb.corpus.schema.ThresholdGroup``); empty: none.
+    thresholds: tuple[ThresholdGroup, ...] = field(default=(), hash=False)
+
+    @property
+    def all_hs_codes(self) -> tuple[str, ...]:
+        """The announcement's codes, then the 2026 catalogue's codes it does not repeat."""
+        return tuple(dict.fromkeys([*self.hs_codes, *self.hs_codes_2026]))
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -105,6 +118,12 @@ def _item(doc: SourceDocument, spec: ItemSpec) -> CatalogueItem:
         caveat=spec.caveat,
         ref=spec.ref,
         governed_by=spec.governed_by or doc.id,
+        forms_zh=spec.forms_zh,
+        caveat_zh=spec.caveat_zh,
+        hs_codes_2026=tuple(spec.hs_codes_2026),
+        hs_2026_confidence=spec.hs_2026_confidence,
+        hs_2026_unconfirmed=tuple(spec.hs_2026_unconfirmed),
+        thresholds=tuple(spec.thresholds),
     )
 
 

@@ -333,5 +333,6 @@ def test_question_records_keep_their_expectations(small_set: QuestionSet) -> Non
         "lang": "en",
         "as_of": "2025-03-01",
         "destination": "US",
+        "category": None,
         "expect": {"verdict": ["prohibited"], "sources": ["mofcom-2024-46"], "facts": []},
     }

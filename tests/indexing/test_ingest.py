@@ -41,8 +41,7 @@ pytestmark = pytest.mark.slow
 def corpus_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "sources"
     folder.mkdir()
-    for path in SOURCES.glob("*.md"):
-        shutil.copy(path, folder / path.name)
+    shutil.copytree(SOURCES, folder, dirs_exist_ok=True)
     return folder
 
 
@@ -75,7 +74,7 @@ def test_corpus_and_seeds_second_ingest_embeds_nothing(
     first = ingest(settings, paths=[SOURCES, seeds], embedder=counting, progress=False)
     assert first.ok, first.errors
     seed_files = sorted(p for p in seeds.iterdir() if p.is_file())
-    assert first.files == len([p for p in SOURCES.glob("*.md") if p.name != "README.md"]) + len(seed_files)
+    assert first.files == len([p for p in SOURCES.rglob("*.md") if p.name != "README.md"]) + len(seed_files)
     assert counting.texts == first.embedded == first.added > 0
     indexed = records(settings)
     seed_ids = {r["document_id"] for r in indexed.values() if r["metadata"]["kind"] == "user"}  # type: ignore[index]
