@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from kb.errors import QueryError
@@ -18,6 +18,9 @@ from kb.language.countries import check_country, find_destination
 from kb.language.dates import date_in_text
 from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, Match
+from kb.verdicts.classify import ProductQuery, products_in
+from kb.verdicts.lexicon import default_lexicon
+from kb.verdicts.quantities import Composition, Stated, composition_in, quantities_in
 
 __all__ = ["MAX_QUESTION_CHARS", "Analysis", "Intent", "analyse"]
 
@@ -26,9 +29,26 @@ Intent = Literal["verdict", "information"]
 #: Longest question accepted; longer input is an error, not silently cut.
 MAX_QUESTION_CHARS = 4000
 
+#: Words that make the end user or end use military (English and Chinese).
 _MILITARY = re.compile(
-    r"\b(military|militar(y|ies)|defen[cs]e (contractor|compan|industr|user|end)|armed forces|army|weapons?)"
-    r"|军工|军事|军方|国防|武器",
+    r"\b(military|militar(y|ies)|defen[cs]e[- ](contractor|compan|industr|user|end|prime|firm|supplier|"
+    r"manufacturer|ministry|department|forces?|programme|program|project|sector|group)|armed forces|army|"
+    r"navy|naval|air force|marines?|weapons?|munitions?|missiles?|warships?|warheads?|"
+    r"fighter (jets?|aircraft)|"
+    r"ministry of defen[cs]e|department of defen[cs]e|pentagon|self[- ]defen[cs]e forces?|jsdf|\bsdf\b|"
+    r"arms (maker|manufacturer|producer|company)|ammunition|ordnance|combat)"
+    r"|军工|军事|军方|军队|军用|国防|武器|导弹|弹药|军舰|战斗机|自卫队|防卫省|国防部|五角大楼|军火|防务|防卫装备|"
+    r"防卫产业|防卫厂商|军品",
+    re.IGNORECASE,
+)
+#: Chinese questions about a procedure rather than an item (审查期限, 有效期, 罚款, 申请材料 ...).
+_PROCEDURE_ZH = re.compile(
+    r"多少天|多久|多长时间|几年|几天|期限|有效期|流程|程序|哪些材料|什么材料|哪些文件|怎么申请|如何申请|罚款|处罚"
+)
+#: Questions about what the controls are ("are the graphite controls an export ban?").
+_NATURE_OF_CONTROLS = re.compile(
+    r"\b(controls?|restrictions?|measures?|rules?)\b.{0,20}\b(an?|a total|a full|effectively an?)\s+"
+    r"(export )?(ban|embargo)\b|管制.{0,6}(是|算).{0,4}(禁令|禁止出口|禁运)|等于禁止出口|是否等同于禁止",
     re.IGNORECASE,
 )
 _VERDICT_ASK = re.compile(
@@ -39,7 +59,9 @@ _VERDICT_ASK = re.compile(
     r"|^\s*(can|may|could)\b.{0,120}\b((export|sell|ship|supply)|(send|go|be sent)\b)"
     r"|\b(allowed|permitted|banned|prohibited) to\b|\bis (it|there) a ban"
     r"|需要.{0,20}许可|须.{0,10}许可|是否.{0,20}管制|受.{0,10}管制|属于.{0,10}管制|管制物项"
-    r"|(可以|能否|能不能|是否可以|可否).{0,30}(出口|销售|卖)",
+    r"|(可以|能否|能不能|是否可以|可否).{0,30}(出口|销售|卖|发货|发给|供货)"
+    r"|要.{0,6}证吗|办证|要不要.{0,8}(许可|证)|需不需要|能(出口|卖|发)吗|可以(出口|卖|发)吗|算不算.{0,6}(管制|出口)"
+    r"|\b(licen[cs]e or not|any restrictions?|restricted|is that ok|ok to (ship|quote|sell|export))",
     re.IGNORECASE,
 )
 _INFORMATION_START = re.compile(
@@ -47,8 +69,18 @@ _INFORMATION_START = re.compile(
     r"|多少|多久|多长|几年|几天|哪些|什么|怎么|如何|怎样|为什么|期限|流程|程序",
     re.IGNORECASE,
 )
-_TECHNOLOGY = re.compile(r"\btechnolog|\bknow-how|技术", re.IGNORECASE)
-_EQUIPMENT = re.compile(r"\bequipment|\bmachine|\bpress(es)?\b|\bfurnace|\bkiln|设备|压机|炉", re.IGNORECASE)
+_TECHNOLOGY = re.compile(
+    r"\btechnolog|\bknow[- ]how|\bprocess (package|technology|know|data|design|documentation)|technical data|"
+    r"design data|production process|manufacturing process|licen[cs]e (our|the|a) (process|technology)|"
+    r"flow ?sheet|process route|process recipe|\brecipe|blueprints?|drawings and|"
+    r"技术|工艺|工艺包|技术资料|专有技术|技术转让|生产线设计|工艺流程|图纸",
+    re.IGNORECASE,
+)
+_EQUIPMENT = re.compile(
+    r"\bequipment|\bmachine(s|ry)?\b(?!\s+(our|the|it|them|into|down|parts))|\bpress(es)?\b|\bfurnaces?\b|"
+    r"\bkilns?\b|设备|压机|炉",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -69,12 +101,17 @@ class Analysis:
     hs_codes: tuple[str, ...] = ()
     #: Documents of the corpus the question names by number ("No. 46 of 2024").
     documents: tuple[str, ...] = ()
+    #: The products the question names (catalogue names and codes, and the product lexicon's).
+    products: tuple[ProductQuery, ...] = ()
+    #: Specifications the question states, and what it says the product contains or lacks.
+    stated: tuple[Stated, ...] = ()
+    composition: Composition = field(default_factory=Composition)
 
     @property
     def names_something(self) -> bool:
         """True when the question names an item, family, customs code or one of the corpus's
         documents: it is about export control."""
-        return bool(self.items or self.families or self.hs_codes or self.documents)
+        return bool(self.items or self.families or self.hs_codes or self.documents or self.products)
 
 
 def analyse(
@@ -103,8 +140,17 @@ def analyse(
         for kind, pattern in (("technology", _TECHNOLOGY), ("equipment", _EQUIPMENT))
         if pattern.search(text)
     )
-    # A question that names an item and is not a how/what/when question asks about that item.
-    asks_verdict = not _INFORMATION_START.search(text) and bool(_VERDICT_ASK.search(text) or items)
+    lexicon = default_lexicon()
+    products = products_in(text, catalogue, lexicon)
+    # A question asks for a verdict when it says so ("need a licence", "controlled", "can I ship"),
+    # or names a product without asking how, what or when.
+    names_product = bool(items or products)
+    procedural = (
+        bool(_INFORMATION_START.match(text))
+        or (has_chinese(text) and bool(_PROCEDURE_ZH.search(text)))
+        or bool(_NATURE_OF_CONTROLS.search(text))
+    )
+    asks_verdict = bool(_VERDICT_ASK.search(text)) or (names_product and not procedural)
     return Analysis(
         question=text,
         lang=("zh" if has_chinese(text) else "en") if lang is None else lang,  # type: ignore[arg-type]
@@ -118,4 +164,7 @@ def analyse(
         kinds=kinds,
         hs_codes=tuple(hs_codes_in(text)),
         documents=catalogue.documents_named(text),
+        products=tuple(products),
+        stated=tuple(quantities_in(text)),
+        composition=composition_in(text, lexicon.symbols, lexicon.names_zh),
     )

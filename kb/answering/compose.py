@@ -13,27 +13,36 @@ catalogue, the answer is ``no_answer`` and cites nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kb.answering.analysis import Analysis
-from kb.answering.citations import CitationList, reason_text
+from kb.answering.citations import CitationList, item_text, reason_text
 from kb.answering.excerpts import excerpt, table_excerpt
 from kb.answering.generate import Card, Generator, check_generated
+from kb.answering.product_wording import (
+    condition_text,
+    conditions_of,
+    line_explanation,
+    line_headline,
+    lines_headline,
+)
 from kb.answering.records import Answer, Citation, Evidence, Lang, Searcher
 from kb.answering.render import render_answer
+from kb.answering.scope import foreign_regime, premises_in, unrelated
 from kb.answering.wording import (
     CATCH_ALL,
     NO_ANSWER,
     OFFICIAL,
     document_name,
     first_line,
+    foreign_pointer,
     headline,
+    locator_text,
     low_confidence,
-    not_listed_headline,
+    premise_correction,
     quoted_fact,
     say,
 )
@@ -42,14 +51,17 @@ from kb.errors import GeneratorError
 from kb.language.glossary import english_terms
 from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, CatalogueItem
-from kb.verdicts.timeline import STRICTNESS, Timeline, Verdict, VerdictValue, strictest
+from kb.verdicts.classify import Classification, Line, classify, lead_line
+from kb.verdicts.timeline import Reason, Timeline, Verdict, VerdictValue
 
 __all__ = [
     "StatedVerdict",
     "choose_evidence",
+    "classify_question",
     "compose_answer",
+    "destination_verdict",
     "in_scope",
-    "item_verdicts",
+    "product_record",
     "quoted_text",
     "search_query",
     "state_verdict",
@@ -88,6 +100,8 @@ class StatedVerdict:
 
     value: VerdictValue | None = None
     headline: str = ""
+    #: For conditional verdicts: the thresholds they depend on ("gallium ...: purity at least 99.99%").
+    conditions: tuple[str, ...] = ()
     facts: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     linked: list[tuple[str, str]] = field(default_factory=list)
@@ -114,20 +128,29 @@ def compose_answer(
     searched = time.perf_counter()
     lang = analysis.lang
     corpus = timeline.corpus
-    verdicts = item_verdicts(analysis, catalogue, timeline)
-    lead = strictest(verdicts)
-    if not in_scope(analysis, hits, lead):
-        text = "\n".join([first_line("no_answer", analysis.as_of, lang), "", NO_ANSWER[lang]])
+    regime = foreign_regime(analysis.question)
+    classification = classify_question(analysis, catalogue, timeline)
+    general = destination_verdict(analysis, timeline, classification)
+    if (
+        regime
+        or unrelated(analysis.question)
+        or not in_scope(analysis, hits, bool(classification.lines) or general is not None)
+    ):
+        pointer = foreign_pointer(regime, lang) if regime else NO_ANSWER[lang]
+        text = "\n".join([first_line("no_answer", analysis.as_of, lang), "", pointer])
         return Answer(analysis.question, "no_answer", text, (), analysis.as_of, lang, analysis.destination,
                       (), _linked_first([], hits), _timings(started, searched), "extractive")  # fmt: skip
 
     citations = CitationList(corpus, timeline, analysis.as_of, lang)
-    stated = state_verdict(analysis, verdicts, timeline, citations)
+    stated = state_verdict(analysis, classification, general, timeline, citations)
+    correction = _premise_correction(analysis, classification, stated)
+    if correction:
+        stated.headline = f"{correction} {stated.headline}".strip()
     facts, caveats = stated.facts, stated.caveats
     facts += choose_evidence(hits, focus, stated.value is not None, citations, corpus, lang)
     for citation in citations.items:
         if corpus.documents[citation.document_id].meta.confidence == "low":
-            note = low_confidence(citation.number or citation.title, lang)
+            note = low_confidence(document_name(corpus, citation.document_id, lang), lang)
             if note not in caveats:
                 caveats.append(note)
     caveats.append(OFFICIAL[lang])
@@ -158,13 +181,15 @@ def compose_answer(
         retrieved=_linked_first(stated.linked, hits),
         timings=_timings(started, searched),
         generator=used,
+        conditions=stated.conditions,
+        products=tuple(product_record(line, lang) for line in classification.lines),
     )
 
 
 # -- abstention ----------------------------------------------------------------------------------
 
 
-def in_scope(analysis: Analysis, hits: Sequence[Evidence], lead: Verdict | None) -> bool:
+def in_scope(analysis: Analysis, hits: Sequence[Evidence], has_verdict: bool) -> bool:
     """Whether the knowledge base can say anything on the question: it names an item, family, code
     or document, a verdict applies, or retrieval found a close enough provision."""
     best = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
@@ -173,7 +198,7 @@ def in_scope(analysis: Analysis, hits: Sequence[Evidence], lead: Verdict | None)
         matched = best >= NO_ANSWER_SIMILARITY_ZH or keyword >= NO_ANSWER_KEYWORD_ZH
     else:
         matched = best >= NO_ANSWER_SIMILARITY
-    found = analysis.names_something or lead is not None or matched
+    found = analysis.names_something or has_verdict or matched
     log.debug("question %r: best similarity %.3f, keyword %.2f, in scope %s", analysis.question, best,
               keyword, found)  # fmt: skip
     return found
@@ -182,88 +207,156 @@ def in_scope(analysis: Analysis, hits: Sequence[Evidence], lead: Verdict | None)
 # -- verdict choice ------------------------------------------------------------------------------
 
 
-def item_verdicts(analysis: Analysis, catalogue: Catalogue, timeline: Timeline) -> list[Verdict]:
-    """Catalogue verdicts for what the question names (only for questions that ask for one)."""
+def classify_question(analysis: Analysis, catalogue: Catalogue, timeline: Timeline) -> Classification:
+    """One verdict line per product the question names (only for questions that ask for one)."""
     if analysis.intent != "verdict":
-        return []
-    day, dest, military = analysis.as_of, analysis.destination, analysis.military
-    items = [m.item for m in analysis.items]
-    if not items and analysis.families:
-        catalogue_items = [item for family in analysis.families for item in catalogue.in_family(family)]
-        wanted_kinds = analysis.kinds or ("item",)
-        items = [i for i in catalogue_items if i.kind in wanted_kinds] or catalogue_items
-    if items:
-        return [timeline.verdict(item, day, dest, military) for item in items]
-    if dest:
-        general = timeline.destination_verdict(dest, day, military)
-        return [general] if general else []
-    return []
+        return Classification(())
+    return classify(
+        analysis.products,
+        catalogue,
+        timeline,
+        analysis.as_of,
+        analysis.destination,
+        analysis.military,
+        analysis.stated,
+        analysis.composition,
+        analysis.kinds,
+        analysis.question,
+    )
+
+
+def destination_verdict(
+    analysis: Analysis, timeline: Timeline, classification: Classification
+) -> Verdict | None:
+    """A destination rule for dual-use items in general, when the question names no product."""
+    if analysis.intent != "verdict" or classification.lines or not analysis.destination:
+        return None
+    return timeline.destination_verdict(analysis.destination, analysis.as_of, analysis.military)
 
 
 def state_verdict(
-    analysis: Analysis, verdicts: list[Verdict], timeline: Timeline, citations: CitationList
+    analysis: Analysis,
+    classification: Classification,
+    general: Verdict | None,
+    timeline: Timeline,
+    citations: CitationList,
 ) -> StatedVerdict:
-    """The verdict of a verdict question, its headline and the cited facts behind it; nothing for an
-    informational question. No applicable verdict means ``not_listed``, with the catch-all rule."""
+    """The verdict of a verdict question, its headline and the cited facts behind it: one part per
+    product line; nothing for a question that names no product and no destination rule."""
     stated = StatedVerdict()
-    if analysis.intent != "verdict":
-        return stated
     lang, corpus = analysis.lang, timeline.corpus
-    lead = strictest(verdicts)
-    if lead is None:
-        stated.value, stated.headline = "not_listed", not_listed_headline(lang)
-        catch_all = corpus.provision("catch_all")
-        if catch_all is not None:
-            doc, section = catch_all
-            n = citations.cite(doc.id, section.locator, section.in_language(lang))
-            stated.linked.append((doc.id, section.locator))
-            stated.facts.append(f"{CATCH_ALL[lang]} [{n}]")
-        else:
-            stated.caveats.append(CATCH_ALL[lang])
+    lines = classification.lines
+    if not lines and general is None:
         return stated
-    stated.value = lead.value
-    shown = _lead_items([v for v in verdicts if v.item is not None], timeline) or [lead]
-    stated.headline = headline(shown[0], analysis.military, lang)
-    for verdict in shown:
-        for reason in verdict.reasons:
-            stated.linked.append((reason.document_id, "Items" if reason.kind == "listed" else reason.locator))
-            n = citations.cite(reason.document_id, reason.locator, reason_text(reason, corpus, lang=lang))
-            stated.facts.append(f"{say(reason, corpus, lang)} [{n}]")
-        stated.caveats.extend(c for c in verdict.caveats if c not in stated.caveats)
-    if stated.value == "not_listed" and not any(v.value != "not_listed" for v in verdicts):
-        stated.caveats.append(CATCH_ALL[lang])
+    if not lines:
+        assert general is not None
+        stated.value = general.value
+        stated.headline = headline(general, analysis.military, lang)
+        _state_reasons(stated, general, corpus, citations, lang)
+        return stated
+    stated.value = classification.value
+    if len(lines) == 1:
+        line = lines[0]
+        stated.headline = line_headline(line, lang) or (
+            headline(line.verdict, analysis.military, lang) if line.verdict else ""
+        )
+    else:
+        stated.headline = lines_headline(lines, lang)
+    for line in lines:
+        _state_line(stated, line, corpus, citations, lang, multiple=len(lines) > 1)
+    stated.conditions = tuple(
+        f"{line.product}: {condition}" for line in lines if line.kind == "conditional"
+        for condition in conditions_of(line.assessment, lang)
+    )  # fmt: skip
+    if all(line.value == "not_listed" for line in lines):
+        _state_catch_all(stated, corpus, citations, lang)
     return stated
 
 
-def _listed_by(item: CatalogueItem, day: dt.date, timeline: Timeline) -> bool:
-    """False for an entry of a list or catalogue that did not exist yet on ``day``."""
-    if item.document_id == item.governed_by:
-        return True
-    effective = timeline.effective_date(item.document_id)
-    return effective is None or effective <= day
+def _premise_correction(analysis: Analysis, classification: Classification, stated: StatedVerdict) -> str:
+    """The first thing to say when the question assumes a status the timeline contradicts."""
+    if stated.value is None:
+        return ""
+    lead = lead_line(classification.lines)
+    until = lead.verdict.until if lead is not None and lead.verdict is not None else None
+    for premise in premises_in(analysis.question):
+        said = premise_correction(premise.kind, stated.value, analysis.as_of, until, analysis.lang)
+        if said:
+            return said
+    return ""
 
 
-def _lead_items(verdicts: list[Verdict], timeline: Timeline) -> list[Verdict]:
-    """The verdicts worth stating: the leading value's items first, at most three in all.
+def _state_line(
+    stated: StatedVerdict, line: Line, corpus: Corpus, citations: CitationList, lang: Lang, multiple: bool
+) -> None:
+    if multiple and line.verdict is not None and line.kind in ("listed", "family"):
+        stated.facts.append(f"{line.product}: {headline(line.verdict, False, lang)}")
+    shown = [line.verdict] if line.verdict is not None else []
+    if line.kind == "family":
+        verdicts = [v for v in (_family_verdict(line, item) for item in line.related[1:3]) if v is not None]
+        shown += verdicts
+    for verdict in shown:
+        _state_reasons(stated, verdict, corpus, citations, lang)
+    explanation = line_explanation(line, lang)
+    if explanation:
+        if line.item is not None:
+            n = citations.cite(line.item.document_id, line.item.ref, item_text(line.item, lang=lang))
+            stated.linked.append((line.item.document_id, "Items"))
+            stated.facts.append(f"{explanation} [{n}]")
+        elif line.related:
+            first = line.related[0]
+            n = citations.cite(first.document_id, first.ref, item_text(first, lang=lang))
+            stated.linked.append((first.document_id, "Items"))
+            stated.facts.append(f"{explanation} [{n}]")
 
-    An entry of a consolidated list or catalogue is dropped when the announcement that defines
-    the same item (the one that governs it) is among the matches: that entry says it better.
-    """
-    defining = {v.item.governed_by for v in verdicts if v.item and v.item.document_id == v.item.governed_by}
-    verdicts = [v for v in verdicts if v.item and _listed_by(v.item, v.as_of, timeline)]
-    ordered = sorted(verdicts, key=lambda v: STRICTNESS.index(v.value))
-    seen: set[str] = set()
-    kept = []
-    for verdict in ordered:
-        item = verdict.item
-        assert item is not None
-        if item.document_id != item.governed_by and item.governed_by in defining:
-            continue
-        if item.name.casefold() in seen:
-            continue
-        seen.add(item.name.casefold())
-        kept.append(verdict)
-    return kept[:3]
+
+def product_record(line: Line, lang: Lang) -> dict[str, object]:
+    """One product's verdict for ``Answer.products`` (and ``--json``)."""
+    item = line.item
+    assessment = line.assessment
+    return {
+        "product": line.product,
+        "verdict": line.value,
+        "kind": line.kind,
+        "item": None
+        if item is None
+        else {"document_id": item.document_id, "ref": item.ref, "name": item.name},
+        "conditions": conditions_of(assessment, lang) if line.kind == "conditional" else [],
+        "missed": [condition_text(c.condition, lang) for c in assessment.missed] if assessment else [],
+        "related": [{"document_id": i.document_id, "ref": i.ref, "name": i.name} for i in line.related],
+    }
+
+
+def _family_verdict(line: Line, item: CatalogueItem) -> Verdict | None:
+    """The verdict of a further listed item of a family line (the line holds the leading one)."""
+    if line.verdict is None:
+        return None
+    return Verdict(line.verdict.value, line.verdict.as_of, item, line.verdict.destination,
+                   (Reason("listed", item.document_id, item.ref, item=item),), None, None, ())  # fmt: skip
+
+
+def _state_reasons(
+    stated: StatedVerdict, verdict: Verdict, corpus: Corpus, citations: CitationList, lang: Lang
+) -> None:
+    for reason in verdict.reasons:
+        stated.linked.append((reason.document_id, "Items" if reason.kind == "listed" else reason.locator))
+        n = citations.cite(reason.document_id, reason.locator, reason_text(reason, corpus, lang=lang))
+        stated.facts.append(f"{say(reason, corpus, lang)} [{n}]")
+    caveats = verdict.caveats
+    if lang == "zh" and verdict.item is not None and verdict.item.caveat_zh:
+        caveats = (verdict.item.caveat_zh,)
+    stated.caveats.extend(c for c in caveats if c not in stated.caveats)
+
+
+def _state_catch_all(stated: StatedVerdict, corpus: Corpus, citations: CitationList, lang: Lang) -> None:
+    catch_all = corpus.provision("catch_all")
+    if catch_all is None:
+        stated.caveats.append(CATCH_ALL[lang])
+        return
+    doc, section = catch_all
+    n = citations.cite(doc.id, section.locator, section.in_language(lang))
+    stated.linked.append((doc.id, section.locator))
+    stated.facts.append(f"{CATCH_ALL[lang]} [{n}]")
 
 
 # -- evidence choice -----------------------------------------------------------------------------
@@ -308,7 +401,8 @@ def choose_evidence(
         if not quote:
             continue
         n = citations.cite(hit.document_id, hit.locator, text)
-        where = f"{document_name(corpus, hit.document_id, lang)}, {hit.locator}"
+        separator = "" if lang == "zh" else ", "
+        where = f"{document_name(corpus, hit.document_id, lang)}{separator}{locator_text(hit.locator, lang)}"
         facts.append(quoted_fact(where, quote, n, lang))
         per_document[hit.document_id] = per_document.get(hit.document_id, 0) + 1
     return facts

@@ -15,11 +15,21 @@ def _sentences(text: str) -> list[str]:
     return split_sentences(" ".join(text.split()))
 
 
+def _joined(sentences: list[str]) -> str:
+    """Sentences joined as written: a space after English ones, nothing after Chinese full stops."""
+    text = ""
+    for sentence in sentences:
+        if text and not text.endswith(("。", "！", "？", "；", "：")):
+            text += " "
+        text += sentence
+    return text
+
+
 def excerpt(text: str, question: str, limit: int = 420) -> str:
     """The sentences of ``text`` that bear most on ``question``, in their order, within ``limit``."""
     sentences = _sentences(text)
     if len(text) <= limit or len(sentences) <= 1:
-        return " ".join(sentences) if sentences else text.strip()
+        return _joined(sentences) if sentences else text.strip()
     wanted = content_words(question)
     ranked = sorted(range(len(sentences)), key=lambda i: (-len(content_words(sentences[i]) & wanted), i))
     chosen: list[int] = []
@@ -29,7 +39,7 @@ def excerpt(text: str, question: str, limit: int = 420) -> str:
             continue
         chosen.append(i)
         size += len(sentences[i])
-    return " ".join(sentences[i] for i in sorted(chosen))
+    return _joined([sentences[i] for i in sorted(chosen)])
 
 
 def without_repeats(facts: list[str]) -> list[str]:
@@ -46,7 +56,7 @@ def without_repeats(facts: list[str]) -> list[str]:
             seen.add(key)
             kept.append(sentence)
         if kept:
-            kept_facts.append(" ".join(kept) + marker)
+            kept_facts.append(_joined(kept) + marker)
     return kept_facts
 
 

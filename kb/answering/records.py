@@ -96,6 +96,10 @@ class Answer:
     retrieved: tuple[tuple[str, str], ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     generator: str = "extractive"
+    #: For a conditional verdict: the thresholds it depends on, one phrase each.
+    conditions: tuple[str, ...] = ()
+    #: One entry per product the question names: its verdict and what it rests on.
+    products: tuple[dict[str, object], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -110,4 +114,6 @@ class Answer:
             "retrieved": [{"document_id": d, "locator": loc} for d, loc in self.retrieved],
             "timings": dict(self.timings),
             "generator": self.generator,
+            "conditions": list(self.conditions),
+            "products": [dict(p) for p in self.products],
         }

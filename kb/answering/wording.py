@@ -7,6 +7,7 @@ and the briefing packs all say the same thing the same way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from kb.answering.records import Lang
 from kb.corpus.documents import Corpus
@@ -24,11 +25,14 @@ __all__ = [
     "date_text",
     "document_name",
     "first_line",
+    "foreign_pointer",
     "headline",
     "item_label",
+    "locator_text",
     "low_confidence",
     "not_listed_headline",
     "not_listed_note",
+    "premise_correction",
     "quoted_fact",
     "say",
     "status_words",
@@ -74,8 +78,39 @@ def document_name(corpus: Corpus, doc_id: str, lang: Lang) -> str:
     en = doc.meta.number or doc.meta.title
     zh = doc.meta.number_zh or doc.meta.title_zh
     if lang == "zh":
-        return f"{zh}（{en}）" if zh else en
+        return zh or en
     return en
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_NUMERALS = "零一二三四五六七八九十"
+_LOCATOR_WORDS = {
+    "Summary": "摘要", "Items": "物项表", "Status history": "状态沿革", "Preamble": "序言",
+    "Sole operative para.": "正文", "Measures": "措施", "Parties": "所列实体", "Annexes": "附件",
+}  # fmt: skip
+
+
+def locator_text(locator: str, lang: Lang) -> str:
+    """A provision's locator in the answer's language: 'Art. 12(3)' -> '第12条(3)', 'Part I(1)' ->
+    '第一部分(1)', 'Annex 1 Part 2' -> '附件1第2部分' (English answers keep it as it is)."""
+    if lang != "zh":
+        return locator
+    if locator in _LOCATOR_WORDS:
+        return _LOCATOR_WORDS[locator]
+
+    def part(match: re.Match[str]) -> str:
+        number = match.group(1)
+        value = _ROMAN.get(number)
+        shown = _NUMERALS[value] if value is not None and value <= 10 else number
+        return f"第{shown}部分"
+
+    text = re.sub(
+        r"\bArts?\.\s*(\d+(?:\s*[-–]\s*\d+)?)", lambda m: f"第{m.group(1).replace(' ', '')}条", locator
+    )
+    text = re.sub(r"\bPart\s+([IVX]+|\d+)", part, text)
+    text = re.sub(r"\bAnnex\s+(\d+)\s*", r"附件\1", text)
+    text = re.sub(r"\bitem\s+(\d+)", r"第\1项", text)
+    return text.replace(" ", "") if text != locator else locator
 
 
 def _rule_text(rule: Rule, lang: Lang) -> str:
@@ -99,14 +134,22 @@ def say(reason: Reason, corpus: Corpus, lang: Lang) -> str:
         item = reason.item
         assert item is not None
         codes = ", ".join(item.hs_codes)
+        newer = [c for c in item.hs_codes_2026 if c not in item.hs_codes]
         if lang == "zh":
             control = "禁止出口" if item.control == "prohibited" else "出口须申领两用物项出口许可证"
             code = f"管制编码{item.control_code}" if item.control_code else "无管制编码"
             hs = f"，海关商品编号{codes}" if codes else ""
-            return f"{item.name_zh}（{item.name}）列于{source}{item.ref}（{code}{hs}），{control}。"
+            if newer:
+                hs += f"；2026年目录另列{', '.join(newer)}" + (
+                    "（部分未经确认）" if item.hs_2026_unconfirmed else ""
+                )
+            return f"{item.name_zh}列于{source}{locator_text(item.ref, lang)}（{code}{hs}），{control}。"
         control = "its export is prohibited" if item.control == "prohibited" else "its export needs a licence"
         code = f"control code {item.control_code}" if item.control_code else "no control-list code"
         hs = f", HS {codes}" if codes else ""
+        if newer:
+            unsure = " (some unconfirmed)" if item.hs_2026_unconfirmed else ""
+            hs += f"; the 2026 catalogue adds {', '.join(newer)}{unsure}"
         return f"{item.name} ({item.name_zh}) is listed in {source}, {item.ref} ({code}{hs}); {control}."
     if reason.kind == "in_force":
         if lang == "zh":
@@ -140,19 +183,22 @@ def say(reason: Reason, corpus: Corpus, lang: Lang) -> str:
     assert rule is not None
     if reason.kind == "rule":
         if lang == "zh":
-            return f"{source}{rule.ref}：{_rule_text(rule, lang)}。"
+            return f"{source}{locator_text(rule.ref, lang)}：{_rule_text(rule, lang)}。"
         return f"{source}, {rule.ref}: {_rule_text(rule, lang)}"
     if reason.kind == "rule_suspended":
         if lang == "zh":
-            return f"{subject}{rule.ref}已由{source}暂停实施至{day}，暂停期间按一般许可程序逐案审查。"
+            return (
+                f"{subject}{locator_text(rule.ref, lang)}已由{source}暂停实施至{day}，"
+                "暂停期间按一般许可程序逐案审查。"
+            )
         return (
             f"{rule.ref} of {subject} is suspended by {source} until {day}, so ordinary case-by-case "
             "licensing applies meanwhile."
         )
     if lang == "zh":
         return (
-            f"{source}对{subject}{rule.ref}的暂停期已于{day}届满；知识库中没有其后情况的官方文本，"
-            "该规定是否重新适用不确定。"
+            f"{source}对{subject}{locator_text(rule.ref, lang)}的暂停期已于{day}届满；"
+            "知识库中没有其后情况的官方文本，该规定是否重新适用不确定。"
         )
     return (
         f"The suspension of {rule.ref} of {subject} by {source} ran until {day}; the knowledge base holds "
@@ -218,7 +264,7 @@ def not_listed_note(query: str) -> str:
     )
 
 
-def low_confidence(name: str, lang: Lang) -> str:
+def low_confidence(name: str, lang: Lang) -> str:  # name: the document's number in the answer's language
     """The caveat for a cited document whose facts are not all confirmed."""
     if lang == "zh":
         return f"{name}：该文件部分事实未经确认（低可信度），请以官方文本核实。"
@@ -240,9 +286,9 @@ def first_line(value: VerdictValue | None, day: dt.date, lang: Lang) -> str:
 
 
 def item_label(item: CatalogueItem, lang: Lang) -> str:
-    """An item's name in a sentence: 'gallium nitride (氮化镓)' or '氮化镓（Gallium nitride）'."""
+    """An item's name in a sentence: 'gallium nitride (氮化镓)' or '氮化镓'."""
     if lang == "zh":
-        return f"{item.name_zh}（{item.name}）"
+        return item.name_zh
     name = item.name
     if len(name) > 1 and name[1].islower():  # "Gallium nitride" reads "gallium nitride" mid-sentence
         name = name[0].lower() + name[1:]
@@ -254,7 +300,7 @@ def headline(verdict: Verdict, military: bool, lang: Lang) -> str:
     item = verdict.item
     what = item_label(item, lang) if item else ("两用物项" if lang == "zh" else "dual-use items")
     dest = verdict.destination
-    to_en = f" to {country_name(dest, 'en') if dest == 'US' else dest}" if dest else ""
+    to_en = f" to {country_name(dest, 'en')}" if dest else ""
     to_zh = f"向{country_name(dest, 'zh')}" if dest else ""
     military_en = " for military end users or uses" if military and dest else ""
     military_zh = "军事用户或军事用途" if military and dest else ""
@@ -298,3 +344,57 @@ def status_words(state: str, day: dt.date | None, lang: Lang) -> str:
         return "发布日期不详" if lang == "zh" else "publication date unknown"
     en, zh = _STATUS_WORDS[state]
     return (zh if lang == "zh" else en).format(day=day)
+
+
+# -- scope and premises -------------------------------------------------------------------------
+
+
+def foreign_pointer(regime: str, lang: Lang) -> str:
+    """The polite pointer for a question about another jurisdiction's own rules."""
+    if lang == "zh":
+        return (
+            f"该问题涉及其他国家或地区自身的规则（{regime}），不属于本知识库的范围：本知识库只收录中国的出口管制规定。"
+            "请查阅该国或地区主管机关发布的正式文本；如需了解中国对该国出口的管制要求，可以换个方式提问。"
+        )
+    return (
+        f"This question is about another jurisdiction's own rules ({regime}), which this knowledge base does "
+        "not hold: it covers China's export controls only. Please check that authority's official texts; "
+        "for China's rules on exports to that country, ask about the product and the destination."
+    )
+
+
+def premise_correction(
+    kind: str, value: VerdictValue, day: dt.date, until: dt.date | None, lang: Lang
+) -> str:
+    """What to say first when the question assumes a status the timeline contradicts ('' if none)."""
+    when = date_text(day, lang)
+    end = date_text(until, lang) if until else ""
+    zh = lang == "zh"
+    if kind in ("suspended", "lifted") and value in ("licence_required", "prohibited"):
+        if zh:
+            return f"与问题的前提不同：截至{when}，该管制并未暂停或取消，仍在实施。"
+        return (
+            f"Contrary to what the question assumes, the control is neither suspended nor lifted on {when}: "
+            "it applies."
+        )
+    if kind == "banned" and value == "licence_required":
+        if zh:
+            return "与问题的前提不同：该出口并未被禁止，而是须申请许可。"
+        return "Contrary to what the question assumes, the export is not banned: it needs a licence."
+    if kind in ("banned", "in_force") and value == "suspended":
+        if zh:
+            return f"与问题的前提不同：该措施在{when}处于暂停实施状态" + (
+                f"（暂停至{end}）。" if end else "。"
+            )
+        return f"Contrary to what the question assumes, the measure is suspended on {when}" + (
+            f" (until {end})." if end else "."
+        )
+    if kind in ("extended", "in_force") and value == "uncertain":
+        if zh:
+            return f"知识库中没有延长该暂停或确认其后状态的官方文本：暂停期已于{end}届满，其后情况未经确认。"
+        return (
+            "The knowledge base holds no official text that extends the suspension or settles what followed: "
+            f"it "
+            f"ran until {end}, and the status since is unconfirmed."
+        )
+    return ""

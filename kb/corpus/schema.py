@@ -253,11 +253,14 @@ class ItemSpec(_Model):
     hs_codes_2026: list[str] = []
     hs_2026_confidence: Literal["high", "medium"] | None = None
     hs_2026_unconfirmed: list[str] = []
+    #: Misprints of the item's codes that circulate in reproductions; a lookup by one finds the item
+    #: and says it is a misprint.
+    hs_misprints: list[str] = []
     #: The limits that define the item; none means every form named is caught. A product is the
     #: item if it meets any group that applies to its form.
     thresholds: list[ThresholdGroup] = []
 
-    @field_validator("hs_codes", "hs_codes_2026", "hs_2026_unconfirmed")
+    @field_validator("hs_codes", "hs_codes_2026", "hs_2026_unconfirmed", "hs_misprints")
     @classmethod
     def _hs_digits(cls, codes: list[str]) -> list[str]:
         for code in codes:

@@ -33,6 +33,8 @@ COUNTRY_NAMES: dict[str, str] = {
     "russia": "RU", "russian": "RU", "俄罗斯": "RU", "canada": "CA", "加拿大": "CA",
     "australia": "AU", "澳大利亚": "AU", "vietnam": "VN", "越南": "VN", "singapore": "SG", "新加坡": "SG",
     "european union": "EU", "eu": "EU", "欧盟": "EU",
+    "self-defense forces": "JP", "self-defence forces": "JP", "jsdf": "JP", "自卫队": "JP", "防卫省": "JP",
+    "pentagon": "US", "五角大楼": "US", "美军": "US", "美国军方": "US",
 }  # fmt: skip
 
 

@@ -8,14 +8,44 @@ from collections.abc import Iterable
 
 from kb.language.script import has_chinese
 
-__all__ = ["PhraseIndex", "normalise", "singular"]
+__all__ = ["PhraseIndex", "normalise", "original_words", "singular"]
+
+
+_SCRIPT_CHANGE = re.compile(r"(?<=[a-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[a-z0-9])")
 
 
 def normalise(text: str) -> str:
-    """Fold case, width and punctuation so that 'Gallium-Nitride' equals 'gallium nitride'."""
+    """Fold case, width and punctuation so that 'Gallium-Nitride' equals 'gallium nitride'; Latin words
+    and digits written against Chinese characters become words of their own ("bgo晶体" -> "bgo 晶体")."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = re.sub(r"[^\w]+", " ", text)
+    text = _SCRIPT_CHANGE.sub(" ", text)
     return " ".join(text.split())
+
+
+def original_words(text: str, start: int, end: int) -> str:
+    """The words of ``text`` as written that the span ``start:end`` of ``normalise(text)`` covers
+    ("NdFeB magnets" for the span of "ndfeb magnets", "铟锭" inside a Chinese sentence)."""
+    folded = unicodedata.normalize("NFKC", text)
+    sources: list[int] = []  # for each character of the normalised text, its index in ``folded``
+    pending_space = False
+    previous = ""
+    for i, char in enumerate(folded):
+        for piece in char.casefold():
+            if re.match(r"\w", piece):
+                if previous and _SCRIPT_CHANGE.match(previous + piece, 1):
+                    pending_space = True
+                if pending_space and sources:
+                    sources.append(i)
+                pending_space = False
+                sources.append(i)
+                previous = piece
+            else:
+                pending_space = True
+                previous = ""
+    if not 0 <= start < end <= len(sources):
+        return normalise(text)[start:end]
+    return folded[sources[start] : sources[end - 1] + 1].strip()
 
 
 def singular(word: str) -> str:

@@ -21,7 +21,7 @@ from kb.language.phrases import PhraseIndex, normalise
 from kb.language.references import document_numbers
 from kb.language.script import has_chinese
 
-__all__ = ["Catalogue", "CatalogueItem", "Match"]
+__all__ = ["Catalogue", "CatalogueItem", "Match", "without_restated"]
 
 _RANGE = re.compile(r"^(\d[a-e])(\d{3})-(\d[a-e])(\d{3})$")
 
@@ -53,6 +53,7 @@ class CatalogueItem:
     hs_codes_2026: tuple[str, ...] = ()
     hs_2026_confidence: str | None = None
     hs_2026_unconfirmed: tuple[str, ...] = ()
+    hs_misprints: tuple[str, ...] = ()
     #: The limits that define the item (see ``kb.corpus.schema.ThresholdGroup``); empty: none.
     thresholds: tuple[ThresholdGroup, ...] = field(default=(), hash=False)
 
@@ -80,6 +81,8 @@ class Match:
     item: CatalogueItem
     score: float
     matched: str
+    #: Where the name was found in the normalised question (for free-text mentions).
+    span: tuple[int, int] | None = None
 
 
 def _without_brackets(text: str) -> str:
@@ -123,6 +126,7 @@ def _item(doc: SourceDocument, spec: ItemSpec) -> CatalogueItem:
         hs_codes_2026=tuple(spec.hs_codes_2026),
         hs_2026_confidence=spec.hs_2026_confidence,
         hs_2026_unconfirmed=tuple(spec.hs_2026_unconfirmed),
+        hs_misprints=tuple(spec.hs_misprints),
         thresholds=tuple(spec.thresholds),
     )
 
@@ -177,31 +181,48 @@ class Catalogue:
     # -- lookups ------------------------------------------------------------------------------
 
     def lookup(self, query: str) -> list[Match]:
-        """Items matching an item name/alias, HS code or control-list code, best first."""
+        """Items matching an item name/alias, HS code or control-list code, best first. A consolidated
+        list's entry is left out when the announcement that defines the item is found too."""
         kind = classify_query(query)
         if kind == "hs_code":
-            return self.by_hs_code(query)
+            return without_restated(self.by_hs_code(query))
         if kind == "control_code":
-            return self.by_control_code(query)
-        return self.by_name(query)
+            return without_restated(self.by_control_code(query))
+        return without_restated(self.by_name(query))
 
     def by_hs_code(self, code: str) -> list[Match]:
-        """Items listing the code; without one, items whose code is a prefix of it or under it.
+        """Items listing the code, among the announcement's codes and the 2026 catalogue's.
 
-        An 8-digit code finds the 10-digit lines under it; a 10-digit code finds an item listed only
-        by its 8-digit heading, but only when no item lists the 10-digit line itself.
+        An 8-digit code also finds the 10-digit lines under it. A code no item lists finds nothing,
+        never another item that only shares its heading (see :meth:`related_codes`).
         """
         wanted = digits(code)
-        exact = [Match(item, 1.0, wanted) for item in self.items if wanted in item.hs_codes]
-        if exact:
+        exact = [Match(item, 1.0, wanted) for item in self.items if wanted in item.all_hs_codes]
+        exact += [Match(item, 0.9, wanted) for item in self.items if wanted in item.hs_misprints]
+        if exact or len(wanted) != 8:
             return _ranked(exact)
-        near = [
-            Match(item, 0.8, hs)
-            for item in self.items
-            for hs in item.hs_codes
-            if hs.startswith(wanted) or wanted.startswith(hs)
+        under = [
+            Match(item, 0.8, hs) for item in self.items for hs in item.all_hs_codes if hs.startswith(wanted)
         ]
-        return _ranked(near)
+        return _ranked(under)
+
+    def related_codes(self, code: str, limit: int = 6) -> list[tuple[str, CatalogueItem]]:
+        """Listed codes under the same heading as ``code`` (6 digits, else 4), nearest first: shown
+        beside a code that is not held as related, never as a match."""
+        wanted = digits(code)
+        for width in (6, 4):
+            found = {
+                hs: item
+                for item in self.items
+                for hs in item.all_hs_codes
+                if hs[:width] == wanted[:width] and hs != wanted
+            }
+            if found:
+                ranked = sorted(
+                    found.items(), key=lambda pair: (abs(int(pair[0][:8]) - int(wanted[:8])), pair[0])
+                )
+                return ranked[:limit]
+        return []
 
     def by_control_code(self, code: str) -> list[Match]:
         """``3C001.b`` finds that entry (and list entries for all of 3C001); ``3C001`` every 3C001 entry."""
@@ -242,6 +263,14 @@ class Catalogue:
             if near:
                 matches = [Match(item, 0.5, near) for item in self.in_family(near)]
         return _ranked(matches)
+
+    def family_spans(self, normal: str) -> list[tuple[int, int, str]]:
+        """(start, end, family) for every family or element word in normalised text."""
+        return [(start, end, self._families[word]) for start, end, word in self._family_phrases.exact(normal)]
+
+    def families_in_items(self) -> tuple[str, ...]:
+        """The families that have items, in catalogue order."""
+        return tuple(dict.fromkeys(item.family for item in self.items))
 
     def in_family(self, family_or_element: str) -> list[CatalogueItem]:
         """Items of a family ("rare earths") or of one element ("samarium")."""
@@ -286,12 +315,20 @@ class Catalogue:
             if all(span[1] <= k[0] or span[0] >= k[1] or (span[0], span[1]) == (k[0], k[1]) for k in kept):
                 kept.append(span)
         families: list[str] = []
-        for _, _, phrase, is_item, score in sorted(kept):
+        for start, end, phrase, is_item, score in sorted(kept):
             if is_item:
-                found.extend(Match(item, score, phrase) for item in self._vocabulary[phrase])
+                found.extend(Match(item, score, phrase, (start, end)) for item in self._vocabulary[phrase])
             elif self._families[phrase] not in families:
                 families.append(self._families[phrase])
         return _ranked(found), families
+
+
+def without_restated(matches: list[Match]) -> list[Match]:
+    """Matches without the list entries whose defining announcement's item is among them."""
+    defining = {m.item.governed_by for m in matches if m.item.document_id == m.item.governed_by}
+    return [
+        m for m in matches if m.item.document_id == m.item.governed_by or m.item.governed_by not in defining
+    ]
 
 
 def _ranked(matches: list[Match]) -> list[Match]:

@@ -242,7 +242,12 @@ class Timeline:
             assert state.by is not None
             kind: ReasonKind = "rule_suspended" if state.state == "suspended" else "rule_lapsed"
             gap = Reason(kind, state.by, state.by_ref or "Summary", doc.id, state.until, rule=rule)
-            value: VerdictValue = base.value if kind == "rule_suspended" else "uncertain"
+            # After a lapsed suspension the rule may apply again; when the rule itself only requires a
+            # licence (a stricter review), a licence is needed either way and the verdict stays certain.
+            lapsed_matters = rule.effect != base.value
+            value: VerdictValue = (
+                base.value if kind == "rule_suspended" or not lapsed_matters else "uncertain"
+            )
             return replace(base, value=value, reasons=(said, gap), until=state.until)
         if state.state != "in_force":
             return base

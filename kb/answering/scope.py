@@ -1,0 +1,124 @@
+"""Is a question about China's export controls at all? And what does it assume?
+
+Two readings of the question's words, before any verdict:
+
+- **Scope**: a question about another jurisdiction's own rules (the EU dual-use regulation, the US
+  EAR and its licences, Japan's or Korea's export licensing, another country's export ban, foreign
+  sanctions) or about something outside export control (export tax rebates, cargo insurance, the
+  weather) is out of scope. A question about China's rules for exports *to* such a country is in
+  scope: it names China, MOFCOM or a Chinese licence, or simply asks about exporting a product.
+- **Premises**: a question may assert a status ("now that the dysprosium controls are suspended",
+  "since gallium was freed", "as the antimony ban still applies"); :func:`premises_in` reads the
+  status it asserts, so the answer can say first when the timeline contradicts it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Premise", "PremiseKind", "foreign_regime", "premises_in", "unrelated"]
+
+#: Authorities, laws and lists of other jurisdictions.
+_FOREIGN = re.compile(
+    r"\b(EAR|ECCN|BIS|OFAC|OFSI|ITAR|METI|FEFTA|OGEL|SIEL|BAFA|DDTC|Wassenaar|Commerce Control List|"
+    r"Entity List|CHIPS Act|Regulation \(EU\)|2021/821|428/2009|EU dual[- ]use regulation)\b"
+    r"|\b(EU|European|US|U\.S\.|American|UK|British|Japan(ese)?|Korean?|German|Dutch|Indian|Indonesian?|"
+    r"Australian?|Canadian?)('s)?\s+(dual[- ]use )?(export control |export )?"
+    r"(regulations?|laws?|regimes?|rules|sanctions|licen[cs]es?|authoris|authoriz|authorit|ban|bans|controls?)\b"
+    r"|\b(Indonesia|India|Philippines|Vietnam|Malaysia|Myanmar|Congo|DRC|Chile|Zimbabwe|Guinea|Russia)('s)?\s+"
+    r"(\w+\s+){0,3}(export )?(ban|bans|duty|duties|tax|quota)\b"
+    r"|美国商务部|美国.{0,4}实体清单|出口管理条例|欧盟(的|对俄|两用).{0,12}(条例|法规|制裁|许可)|对俄.{0,6}制裁"
+    r"|英国(的|政府).{0,12}(许可|制裁)|日本经济产业省|经产省|韩国(的|企业|政府).{0,12}(战略物资|许可)"
+    r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)的.{0,12}(禁令|禁止出口|出口禁|出口税|配额)",
+    re.IGNORECASE,
+)
+#: Words that make a question about China's own rules (China as the regulator or the origin).
+_CHINA = re.compile(
+    r"\bChina'?s\s+(own\s+)?(export|rules|controls?|dual|licen|law|regulation|measures)|\bChinese\s+(export|licen|"
+    r"rules|controls?|law|regulation|authorit|customs|dual)|\b(MOFCOM|PRC)\b|from China|out of China|"
+    r"中国(的)?(出口管制|规定|法律|管制|许可|海关|商务部)|我国|(?<!美国)商务部|海关总署|中方|"
+    r"从中国(出口|发)|国内出口",
+    re.IGNORECASE,
+)
+#: Topics that are not export control.
+_UNRELATED = re.compile(
+    r"\bVAT\b|\brebates?\b|tax refund|退税|\binsurance\b|保险|weather|\brain\b|天气|下雨|income tax|"
+    r"个人所得税|"
+    r"年终奖|\bvisa\b|签证|freight rate|运费|exchange rate|汇率|stock price|股价",
+    re.IGNORECASE,
+)
+#: Words that make a question about export control after all.
+_CONTROL = re.compile(
+    r"licen[cs]|controlled|control list|dual[- ]use|export control|MOFCOM|管制|许可|两用|出口管制|商务部",
+    re.IGNORECASE,
+)
+
+
+def foreign_regime(question: str) -> str | None:
+    """The foreign regime a question is about (its words), or ``None`` when it asks about China's rules."""
+    match = _FOREIGN.search(question)
+    if match is None or _CHINA.search(question):
+        return None
+    return match.group(0)
+
+
+def unrelated(question: str) -> bool:
+    """True for a question on something outside export control (tax rebates, insurance, weather)."""
+    return _UNRELATED.search(question) is not None and _CONTROL.search(question) is None
+
+
+PremiseKind = Literal["suspended", "lifted", "banned", "in_force", "extended"]
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A status the question takes for granted, and the words that say it."""
+
+    kind: PremiseKind
+    text: str
+
+
+_PREMISES: list[tuple[PremiseKind, str]] = [
+    (
+        "extended",
+        r"\b(was|were|has been|have been|got|being)\s+extended\b|extension (to|until)|已(经)?延长|延期到",
+    ),
+    (
+        "lifted",
+        r"\b(lifted|scrapped|removed|abolished|freed|dropped|"
+        r"no longer (controlled|required|needed|applies|apply)|"
+        r"not controlled any ?more|decontrolled|liberali[sz]ed)\b|已(经)?(取消|解除|放开|撤销)|不再管制|"
+        r"不用(再)?(办证|许可)",
+    ),
+    ("suspended", r"\b(suspended|paused|on hold|put on ice)\b|(已经?|现在|既然).{0,12}暂停|暂停(了|实施)"),
+    ("banned", r"\b(banned|prohibited|forbidden|embargoed|ban (is )?still)\b|(一律|全面)?禁止(出口)?了|被禁"),
+    (
+        "in_force",
+        r"\bstill (in force|applies|apply|valid|in effect)\b|仍(然)?(有效|在实施|适用)|继续(有效|实施)",
+    ),
+]
+#: Words that introduce what the asker takes for granted.
+_ASSUMING = re.compile(
+    r"\b(now that|since|as|given that|after|because|i heard|we heard|i read|we were told|apparently|"
+    r"my understanding is|isn'?t it|aren'?t they|right\?)|既然|听说|据说|由于|因为|已经|现在.{0,4}(已|都)",
+    re.IGNORECASE,
+)
+
+
+def premises_in(question: str) -> list[Premise]:
+    """The statuses a question asserts ("now that the controls are suspended ..."), strongest first."""
+    if not _ASSUMING.search(question):
+        return []
+    found: list[Premise] = []
+    for kind, pattern in _PREMISES:
+        match = re.search(pattern, question, re.IGNORECASE)
+        if match and not _negated(question, match.start()):
+            found.append(Premise(kind, match.group(0)))
+    return found
+
+
+def _negated(text: str, start: int) -> bool:
+    before = text[max(0, start - 12) : start].casefold()
+    return bool(re.search(r"\b(not|never|no)\s+(yet\s+)?(been\s+)?$|未|没有|尚未", before))

@@ -1,0 +1,633 @@
+"""Classification: is this product controlled? (product, specifications, end use, destination, date)
+turned into one verdict line per product, deterministically.
+
+1. The products a text names: catalogue names and codes first (aliases, HS and control codes), and
+   the product lexicon for everything else, so a product no list holds is still recognised.
+2. For each product, the listed items it may be: the ones named, else the items of its element
+   whose forms cover the product's form.
+3. Each candidate's thresholds against the stated specifications (:mod:`kb.verdicts.thresholds`):
+   met or none -> the item's verdict on the date (timeline: suspensions, destination and
+   military-end-use rules); unknown -> the item's verdict, stated as conditional; missed -> not that
+   item. No candidate left -> ``not_listed``, naming the listed items of that element that were
+   compared and the thresholds missed. The catch-all rule is said with every ``not_listed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kb.language.codes import hs_codes_in
+from kb.language.phrases import normalise, original_words
+from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
+from kb.verdicts.lexicon import METAL_SHAPES, Lexicon, ProductMention, default_lexicon
+from kb.verdicts.quantities import Composition, Stated, composition_in, quantities_in
+from kb.verdicts.thresholds import Assessment, assess
+from kb.verdicts.timeline import STRICTNESS, Timeline, Verdict, VerdictValue, strictest
+
+__all__ = [
+    "Classification",
+    "Line",
+    "LineKind",
+    "ProductQuery",
+    "classify",
+    "classify_text",
+    "products_in",
+]
+
+#: The seventeen rare-earth elements.
+RARE_EARTHS = frozenset(
+    "lanthanum cerium praseodymium neodymium promethium samarium europium gadolinium terbium dysprosium "
+    "holmium erbium thulium ytterbium lutetium scandium yttrium".split()
+)
+#: Elements the lexicon names differently from the catalogue's families.
+_ELEMENT_FAMILIES = {"carbon": ("graphite", "superhard materials")}
+#: Which carbon family a product's words point to.
+_CARBON_WORDS = {
+    "graphite": r"graphit|石墨",
+    "superhard materials": r"diamond|金刚石|boron nitride|cbn|氮化硼|superhard|超硬",
+}
+#: Forms that name a kind of product of their own: every item covering the form is a candidate,
+#: whatever the product's elements ("NdFeB magnets" are compared with the terbium and dysprosium
+#: magnet entries).
+_PRODUCT_FORMS = frozenset({"magnet", "battery_cell", "battery_pack", "cathode_material", "anode_material"})
+#: Product forms whose listed items are found by what the product is, not by its name.
+_COVERABLE = METAL_SHAPES | frozenset({"metal", "wafer", "single_crystal", "polycrystal"}) | _PRODUCT_FORMS
+#: Item forms that a product form may be: a product "ingot" is a shape of the metal an item lists.
+_COVERS = {shape: ("metal",) for shape in METAL_SHAPES}
+_COVERS.update({"oxide": ("compound",), "salt": ("compound",), "chemical": ("compound",)})
+
+LineKind = Literal[
+    "listed", "conditional", "below_threshold", "unlisted_form", "unlisted_element", "unlisted_code", "family"
+]
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    """One product a text names: its words, what the lexicon says it is, and the catalogue items
+    its words or codes name directly."""
+
+    text: str
+    elements: tuple[str, ...] = ()
+    form: str | None = None
+    product: str | None = None
+    named: tuple[Match, ...] = ()
+    start: int = 0
+    #: The whole text the product was found in, for technologies described in many words.
+    description: str = ""
+    #: A customs code that no item lists (the product is then the code).
+    code: str | None = None
+    #: ``technology`` when the question asks about the product's technology, not the product.
+    asks: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """The verdict on one product, with what it rests on."""
+
+    product: str
+    kind: LineKind
+    value: VerdictValue
+    #: The listed item the product is (or was compared with), and its timeline verdict when listed.
+    item: CatalogueItem | None = None
+    verdict: Verdict | None = None
+    assessment: Assessment | None = None
+    #: Listed items of the same element or family that were compared (for ``not_listed``).
+    related: tuple[CatalogueItem, ...] = ()
+    query: ProductQuery | None = None
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Every product line of a text, and the specifications it states."""
+
+    lines: tuple[Line, ...]
+    stated: tuple[Stated, ...] = ()
+    composition: Composition = field(default_factory=Composition)
+
+    @property
+    def value(self) -> VerdictValue | None:
+        """The verdict that leads: the strictest of the lines."""
+        values = [line.value for line in self.lines]
+        return min(values, key=STRICTNESS.index) if values else None
+
+
+def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None) -> list[ProductQuery]:
+    """The products ``text`` names, in order: catalogue names and codes joined to the lexicon's
+    products they overlap; a catalogue name alone is a product too.
+
+    Mentions that only refer back ("indium is controlled now, but do the ingots ..."), elements named
+    as a composition ("without Dy/Tb") and repeats of the same product are folded away.
+    """
+    lexicon = lexicon or default_lexicon()
+    composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
+    queries = _folded(_raw_products(text, catalogue, lexicon), composition)
+    return _described(_asked(_without_comparisons(queries, text), text), text)
+
+
+def _raw_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[ProductQuery]:
+    queries = _named_products(text, catalogue, lexicon)
+    normal = normalise(text)
+    # A product that is only a family's name ("graphite", "稀土") is asked about as that family.
+    family_spans = {(start, end) for start, end, _ in catalogue.family_spans(normal)}
+    queries = [
+        ProductQuery(q.text, q.elements, None, None, q.named, q.start)
+        if not q.named
+        and q.form is None
+        and any(a <= q.start and q.start + len(normalise(q.text)) <= b for a, b in family_spans)
+        else q
+        for q in queries
+    ]
+    # A customs code no item lists is a product too: it is not listed (and its neighbours are shown).
+    named_codes = {m.matched for q in queries for m in q.named}
+    for code in hs_codes_in(text):
+        if code not in named_codes and not catalogue.by_hs_code(code):
+            queries.append(ProductQuery(code, start=normal.find(code[:4]), code=code))
+    return queries
+
+
+def _named_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[ProductQuery]:
+    matches, _ = catalogue.mentions(text)
+    mentions = lexicon.products_in(text)
+    queries: list[ProductQuery] = []
+    used: set[int] = set()
+    for mention in mentions:
+        named = [
+            (i, m)
+            for i, m in enumerate(matches)
+            if m.span is not None and m.span[0] < mention.end and mention.start < m.span[1]
+        ]
+        used.update(i for i, _ in named)
+        words = " ".join(original_words(text, mention.start, mention.end).split())
+        queries.append(_query(mention, tuple(m for _, m in named), words))
+    loose: dict[tuple[int, int] | None, list[Match]] = {}
+    for i, match in enumerate(matches):
+        if i not in used:
+            loose.setdefault(match.span, []).append(match)
+    for span, group in loose.items():
+        words = " ".join(original_words(text, *span).split()) if span else group[0].matched
+        elements = tuple(dict.fromkeys(_element_of(m.item) for m in group))
+        queries.append(ProductQuery(words, elements, named=tuple(group), start=span[0] if span else -1))
+    return sorted(queries, key=lambda q: q.start)
+
+
+def _element_of(item: CatalogueItem) -> str:
+    """The lexicon element an item is of (graphite and superhard materials are carbon)."""
+    if item.family in ("graphite", "superhard materials"):
+        return "carbon"
+    return item.element.casefold()
+
+
+def _bare(query: ProductQuery) -> bool:
+    """An element named on its own: no form, no named product, no listed item named."""
+    return bool(query.elements) and query.form is None and query.product is None and not query.named
+
+
+#: Words before a product that make it a point of comparison, not what is asked about.
+_COMPARED = re.compile(
+    r"(?:\blike|\bunlike|\bas with|similar to|only for|compared (?:to|with)|像|如同|类似于?)\s+(?:the\s+)?"
+    r"(?:\w+\s+(?:and|or)\s+)?$",
+    re.IGNORECASE,
+)
+#: Words right after a product that make the question about its technology or equipment.
+_TECHNOLOGY_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:technolog|know[- ]how|process|flowsheet|flow sheet|recipe|"
+    r"production (?:technolog|process|line)|"
+    r"preparation (?:technolog|process)|manufacturing (?:technolog|process)|技术|工艺|生产线|制备)",
+    re.IGNORECASE,
+)
+
+
+def _without_comparisons(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    """Drop products named only as a point of comparison ("... like Dy and Tb metal?")."""
+    if len(queries) < 2:
+        return queries
+    normal = normalise(text)
+    kept = [
+        q for q in queries if q.start <= 0 or not _COMPARED.search(normal[max(0, q.start - 20) : q.start])
+    ]
+    # Chinese 和/与 join products as often as they compare them: drop on them only after a first product.
+    return kept or queries
+
+
+def _asked(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    """Mark products followed by a technology word ("LFP cathode preparation process")."""
+    normal = normalise(text)
+    marked = []
+    for q in queries:
+        end = q.start + len(normalise(q.text))
+        asks = "technology" if q.start >= 0 and _TECHNOLOGY_AFTER.search(normal[end : end + 40]) else None
+        marked.append(
+            ProductQuery(
+                q.text, q.elements, q.form, q.product, q.named, q.start, q.description, q.code, asks or q.asks
+            )
+        )
+    return marked
+
+
+def _folded(queries: list[ProductQuery], composition: Composition) -> list[ProductQuery]:
+    said = composition.contains | composition.free_of
+    queries = [q for q in queries if not (_bare(q) and set(q.elements) <= said)]
+    if any(not _bare(q) for q in queries):
+        queries = [q for q in queries if not _bare(q)]
+    folded: list[ProductQuery] = []
+    for query in queries:
+        same = next((k for k, kept in enumerate(folded) if _same_product(kept, query)), None)
+        if same is None:
+            folded.append(query)
+        else:
+            folded[same] = _merged(folded[same], query)
+    return folded
+
+
+def _same_product(first: ProductQuery, second: ProductQuery) -> bool:
+    """Two mentions of one product: the same listed items named (or entries of the same defining
+    announcement's item), the same lexicon product, or a shared element where one of them is not a
+    product of its own or only a shape of the metal ("tungsten plates ... the solid tungsten rule")."""
+    if first.product is not None and first.product == second.product:
+        return True
+    first_items = {(m.item.governed_by, m.item.ref) for m in first.named} | {m.item.name for m in first.named}
+    second_items = {(m.item.governed_by, m.item.ref) for m in second.named} | {
+        m.item.name for m in second.named
+    }
+    if first_items & second_items or _same_defining_item(first, second):
+        return True
+    if not set(first.elements) & set(second.elements):
+        return False
+    if first.product is None or second.product is None or not (first.named or second.named):
+        return True
+    shapes = METAL_SHAPES | {"metal", "solid"}
+    return first.form in shapes or second.form in shapes
+
+
+def _same_defining_item(first: ProductQuery, second: ProductQuery) -> bool:
+    """A consolidated list's entry and the announcement item it carries over, named in two places."""
+
+    def names(query: ProductQuery) -> set[str]:
+        return {normalise(m.item.name).split(" - ")[0] for m in query.named}
+
+    return any(a.startswith(b) or b.startswith(a) for a in names(first) for b in names(second))
+
+
+def _merged(first: ProductQuery, second: ProductQuery) -> ProductQuery:
+    named = tuple(dict.fromkeys([*first.named, *second.named]))
+    elements = tuple(dict.fromkeys([*first.elements, *second.elements]))
+    return ProductQuery(
+        first.text,
+        elements,
+        first.form or second.form,
+        first.product or second.product,
+        named,
+        first.start,
+        first.description,
+        first.code,
+        first.asks or second.asks,
+    )
+
+
+def _query(mention: ProductMention, named: tuple[Match, ...], words: str) -> ProductQuery:
+    return ProductQuery(words, mention.elements, mention.form, mention.product, named, mention.start)
+
+
+def _described(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    return [
+        ProductQuery(q.text, q.elements, q.form, q.product, q.named, q.start, text, q.code, q.asks)
+        for q in queries
+    ]
+
+
+def classify_text(
+    text: str,
+    catalogue: Catalogue,
+    timeline: Timeline,
+    as_of: dt.date,
+    destination: str | None = None,
+    military: bool = False,
+    kinds: Sequence[str] = (),
+    lexicon: Lexicon | None = None,
+) -> Classification:
+    """Classify every product ``text`` names (its specifications and composition read from it too)."""
+    lexicon = lexicon or default_lexicon()
+    queries = products_in(text, catalogue, lexicon)
+    stated = tuple(quantities_in(text))
+    composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
+    return classify(
+        queries, catalogue, timeline, as_of, destination, military, stated, composition, kinds, text
+    )
+
+
+def classify(
+    queries: Sequence[ProductQuery],
+    catalogue: Catalogue,
+    timeline: Timeline,
+    as_of: dt.date,
+    destination: str | None = None,
+    military: bool = False,
+    stated: Sequence[Stated] = (),
+    composition: Composition | None = None,
+    kinds: Sequence[str] = (),
+    description: str = "",
+) -> Classification:
+    """One line per product (products that are the same catalogue entries are merged). A question
+    about a technology or equipment that names no product is matched by its ``description``."""
+    composition = composition or Composition()
+    queries = list(queries)
+    if "technology" in kinds and description and not any(q.asks for q in queries):
+        # A question about a technology ("sell our gallium recovery technology"): matched by its
+        # description; the materials it names are its subject, unless no technology fits.
+        elements = tuple(dict.fromkeys(e for q in queries for e in q.elements))
+        about = ProductQuery(description, elements, start=0, description=description, asks="technology")
+        if _by_description(about, catalogue, as_of, timeline, ("technology",)):
+            queries = [about]
+    lines: list[Line] = []
+    for query in queries:
+        line = _line(query, catalogue, timeline, as_of, destination, military, stated, composition, kinds)
+        if line is not None and not any(_same(line, kept) for kept in lines):
+            lines.append(line)
+    lines = [ln for k, ln in enumerate(lines) if not any(_covered(ln, other) for other in lines[:k])]
+    return Classification(tuple(lines), tuple(stated), composition)
+
+
+def _same(line: Line, other: Line) -> bool:
+    return line.item is not None and line.item == other.item and line.kind == other.kind
+
+
+def _covered(line: Line, earlier: Line) -> bool:
+    """A second unlisted mention of an element an earlier unlisted line already covers ("PrNd oxide
+    ... Nd2O3")."""
+    if (
+        line.value != "not_listed"
+        or earlier.value != "not_listed"
+        or line.query is None
+        or earlier.query is None
+    ):
+        return False
+    return bool(line.query.elements) and set(line.query.elements) <= set(earlier.query.elements)
+
+
+def _line(
+    query: ProductQuery,
+    catalogue: Catalogue,
+    timeline: Timeline,
+    as_of: dt.date,
+    destination: str | None,
+    military: bool,
+    stated: Sequence[Stated],
+    composition: Composition,
+    kinds: Sequence[str],
+) -> Line | None:
+    asked = (query.asks,) if query.asks else tuple(k for k in kinds if k == "equipment")
+    candidates = [m.item for m in query.named if _in_catalogue_on(m.item, as_of, timeline)]
+    candidates = _kind_filtered(_without_restated(candidates), asked)
+    if query.asks and not any(i.kind == query.asks for i in candidates):
+        candidates = _by_description(query, catalogue, as_of, timeline, asked)
+    if not candidates:
+        candidates = _covering(query, catalogue, as_of, timeline, asked)
+    if not candidates and query.code is not None:
+        related = tuple(dict.fromkeys(item for _, item in catalogue.related_codes(query.code)))
+        return Line(query.text, "unlisted_code", "not_listed", None, None, None, related, query)
+    if not candidates:
+        return _unlisted(query, catalogue, asked)
+
+    def verdict(item: CatalogueItem) -> Verdict:
+        return timeline.verdict(item, as_of, destination, military)
+
+    family = not query.named and query.form is None
+    caught: list[Line] = []
+    missed: list[Line] = []
+    product_composition = composition.with_constituents(query.elements) if query.elements else composition
+    for item in candidates:
+        assessment = assess(item.thresholds, query.form, stated, product_composition)
+        outcome = assessment.outcome if assessment else "met"
+        if outcome == "not_met":
+            missed.append(
+                Line(query.text, "below_threshold", "not_listed", item, None, assessment, query=query)
+            )
+        else:
+            kind: LineKind = "listed" if outcome == "met" else "conditional"
+            caught.append(
+                Line(query.text, kind, verdict(item).value, item, verdict(item), assessment, query=query)
+            )
+    if caught:
+        # The strictest verdict leads; a certain one before a conditional one of the same value.
+        ordered = sorted(caught, key=_precedence)
+        lead = ordered[0]
+        if lead.kind == "conditional":  # "NdFeB magnets": caught if they contain terbium, or dysprosium
+            others = tuple(ln.item for ln in ordered[1:] if ln.kind == "conditional" and ln.item is not None)
+            return Line(
+                lead.product,
+                "conditional",
+                lead.value,
+                lead.item,
+                lead.verdict,
+                lead.assessment,
+                others,
+                query,
+            )
+        if family:  # "is indium controlled?": the family's listed items, strictest first
+            related = tuple(ln.item for ln in ordered if ln.item is not None)
+            return Line(
+                lead.product, "family", lead.value, lead.item, lead.verdict, lead.assessment, related, query
+            )
+        return lead
+    related = tuple(line.item for line in missed if line.item is not None)
+    first = missed[0]
+    return Line(
+        query.text, "below_threshold", "not_listed", first.item, None, first.assessment, related, query
+    )
+
+
+def _precedence(line: Line) -> tuple[int, bool, bool, dt.date]:
+    """Which caught item leads: the strictest verdict, a certain one before a conditional one, the
+    defining announcement before a list's entry, and the control that starts first."""
+    item, verdict = line.item, line.verdict
+    own = item is not None and item.document_id == item.governed_by
+    start = verdict.controlled_from if verdict is not None and verdict.controlled_from else dt.date.max
+    return (STRICTNESS.index(line.value), line.kind != "listed", not own, start)
+
+
+def _unlisted(query: ProductQuery, catalogue: Catalogue, kinds: Sequence[str]) -> Line | None:
+    """A product no listed item covers: ``not_listed``, with the listed items of its element or family."""
+    if not query.elements and query.form is None and not query.product:
+        return None
+    related: list[CatalogueItem] = []
+    for element in query.elements:
+        related += [
+            i for i in _items_of(element, catalogue, query.text) if i.kind == "item" or i.kind in kinds
+        ]
+    related = _distinct(_without_restated(list(dict.fromkeys(related))))
+    if not related and not query.elements:
+        return None  # a bare form word ("equipment") with nothing to compare it with
+    kind: LineKind = "unlisted_form" if related else "unlisted_element"
+    return Line(query.text, kind, "not_listed", None, None, None, tuple(related[:8]), query)
+
+
+def _items_of(element: str, catalogue: Catalogue, words: str = "") -> list[CatalogueItem]:
+    """The listed items of an element; carbon is graphite or superhard material as the words say."""
+    families = _ELEMENT_FAMILIES.get(element)
+    if families:
+        named = [f for f, pattern in _CARBON_WORDS.items() if re.search(pattern, words)]
+        return [i for f in (named or families) for i in catalogue.in_family(f)]
+    return catalogue.in_family(element)
+
+
+def _covering(
+    query: ProductQuery, catalogue: Catalogue, as_of: dt.date, timeline: Timeline, kinds: Sequence[str]
+) -> list[CatalogueItem]:
+    """Items that cover a product no name matched: of its element and form, or (for a product known
+    by its form alone, "磁钢") of that form. A bare element ("indium") is asked about as a family.
+
+    Compounds, oxides and alloys are caught only by name (the lists enumerate them); shapes of a metal,
+    magnets, battery cells and electrode materials by what they are."""
+    if query.asks:
+        return _by_description(query, catalogue, as_of, timeline, (query.asks,))
+    if _bare(query):
+        pool = [i for e in query.elements for i in _items_of(e, catalogue, query.text)]
+        wanted = [i for i in pool if i.kind == "item" or i.kind in kinds] or pool
+        return _without_restated([i for i in wanted if _in_catalogue_on(i, as_of, timeline)])
+    if query.form not in _COVERABLE:
+        return []
+    forms = {query.form, *_COVERS.get(query.form or "", ())} - {None}
+    pool = [i for e in query.elements for i in _items_of(e, catalogue, query.text)]
+    if not query.elements or query.form in _PRODUCT_FORMS:
+        pool += list(catalogue.items)
+    found = [i for i in pool if forms & _item_forms(i) and _in_catalogue_on(i, as_of, timeline)]
+    return _kind_filtered(_without_restated(found), kinds)
+
+
+def _by_description(
+    query: ProductQuery, catalogue: Catalogue, as_of: dt.date, timeline: Timeline, kinds: Sequence[str]
+) -> list[CatalogueItem]:
+    """Technologies or equipment of the product's family that share the most words with the
+    question's description of it (several when they tie)."""
+    elements = set(query.elements) | set(_description_elements(query.description or query.text))
+    families = {f for e in elements for f in _families_of(e)} & set(catalogue.families_in_items())
+    families = families or set(catalogue.families_in_items())
+    pool = [
+        i
+        for i in catalogue.items
+        if i.kind in kinds and i.family in families and _in_catalogue_on(i, as_of, timeline)
+    ]
+    words = _description_words(query.text + " " + query.description)
+    scored = [(len(words & _description_words(" ".join([i.name, i.name_zh, *i.aliases]))), i) for i in pool]
+    best = max((score for score, _ in scored), default=0)
+    if best == 0:
+        return []
+    return _without_restated([i for score, i in scored if score == best])
+
+
+_TECH_STOP = frozenset(
+    {
+        "technology",
+        "technologies",
+        "technique",
+        "process",
+        "know",
+        "how",
+        "data",
+        "related",
+        "equipment",
+        "for",
+        "and",
+        "of",
+        "the",
+        "its",
+        "production",
+        "技术",
+        "工艺",
+        "设备",
+    }
+)
+
+
+def _description_words(text: str) -> set[str]:
+    """English words (singular) and Chinese character pairs of a description, for overlap scores."""
+    normal = normalise(text)
+    words = {w.removesuffix("s") for w in re.findall(r"[a-z]{3,}", normal)} - _TECH_STOP
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", normal):
+        words.update(run[i : i + 2] for i in range(len(run) - 1))
+    return words - _TECH_STOP
+
+
+def _description_elements(text: str) -> list[str]:
+    """Every element a description names (bare mentions included)."""
+    lexicon = default_lexicon()
+    return [e for m in lexicon.mentions(normalise(text)) if m.kind != "form" for e in m.elements]
+
+
+def _families_of(element: str) -> tuple[str, ...]:
+    if element in _ELEMENT_FAMILIES:
+        return _ELEMENT_FAMILIES[element]
+    if element in RARE_EARTHS:
+        return ("rare earths",)
+    if element == "lithium":
+        return ("lithium batteries",)
+    return (element,)
+
+
+def _item_forms(item: CatalogueItem) -> frozenset[str]:
+    """The product forms an item's names and forms text speak of (from the lexicon's form words)."""
+    lexicon = default_lexicon()
+    text = " ".join([item.name, *item.aliases, item.forms or ""])
+    forms = {m.form for m in lexicon.mentions(normalise(text)) if m.form}
+    forms |= {g.form for g in item.thresholds if g.form}
+    if item.kind in ("technology", "equipment"):
+        forms.add(item.kind)
+    return frozenset(f for f in forms if f)
+
+
+def _kind_filtered(items: list[CatalogueItem], kinds: Sequence[str]) -> list[CatalogueItem]:
+    """Technologies and equipment only when the question asks about them, and then only them."""
+    if kinds:
+        chosen = [i for i in items if i.kind in kinds]
+        return chosen or items
+    return [i for i in items if i.kind == "item"] or items
+
+
+def _in_catalogue_on(item: CatalogueItem, day: dt.date, timeline: Timeline) -> bool:
+    """False for an entry of a consolidated list that did not exist yet on ``day``."""
+    if item.document_id == item.governed_by:
+        return True
+    effective = timeline.effective_date(item.document_id)
+    return effective is None or effective <= day
+
+
+def _distinct(items: list[CatalogueItem]) -> list[CatalogueItem]:
+    """Items with distinct names, and no consolidated-list entry whose items are already there."""
+    kept: list[CatalogueItem] = []
+    names: set[str] = set()
+    for item in sorted(items, key=lambda i: i.document_id != i.governed_by):
+        key = item.name.casefold()
+        if key in names or (
+            item.document_id != item.governed_by and any(k.governed_by == item.governed_by for k in kept)
+        ):
+            continue
+        names.add(key)
+        kept.append(item)
+    return kept
+
+
+def _without_restated(items: list[CatalogueItem]) -> list[CatalogueItem]:
+    """Drop a consolidated list's entry when the announcement that defines the item is there too."""
+    defining = {i.governed_by for i in items if i.document_id == i.governed_by}
+    kept = [i for i in items if i.document_id == i.governed_by or i.governed_by not in defining]
+    return list(dict.fromkeys(kept))
+
+
+def lead_line(lines: Sequence[Line]) -> Line | None:
+    """The line whose verdict leads (strictest; certain before conditional)."""
+    if not lines:
+        return None
+    return min(lines, key=lambda ln: (STRICTNESS.index(ln.value), ln.kind not in ("listed", "family")))
+
+
+def verdicts_of(lines: Sequence[Line]) -> list[Verdict]:
+    """The timeline verdicts behind the lines that have one."""
+    return [line.verdict for line in lines if line.verdict is not None]
+
+
+def strictest_verdict(lines: Sequence[Line]) -> Verdict | None:
+    return strictest(verdicts_of(lines))

@@ -1,0 +1,315 @@
+"""The product lexicon: what a question is about, even when no control list names it.
+
+``lexicon.yaml`` beside this module holds every chemical element (English and Chinese names, other
+spellings), the product forms people name (metal, ingot, powder, oxide, wafer, magnet, cell, ...) and
+named products (compounds, alloys, minerals, trade and shop-floor names such as APT, NdFeB, 磁钢,
+moly oxide). :meth:`Lexicon.products_in` turns a question into the products it names: their
+elements and form. The lexicon decides nothing about control: verdicts come from the catalogue.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from kb.errors import KbError
+from kb.language.phrases import PhraseIndex, normalise
+from kb.language.script import has_chinese
+
+__all__ = ["LEXICON_PATH", "Lexicon", "Mention", "ProductMention", "default_lexicon"]
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
+
+#: Element names that are also everyday words: they name an element only next to a form word
+#: or a purity ("lead ingots", "tin 99.9%"), never alone ("lead time").
+_AMBIGUOUS = frozenset({"lead", "tin", "iron", "gold", "silver", "carbon", "boron", "nickel"})
+#: Forms that are shapes of a metal: "indium ingots" asks about the metal.
+METAL_SHAPES = frozenset(
+    {"ingot", "granules", "pellets", "sheet", "wire", "rod", "tube", "foil", "solid", "scrap", "powder"}
+)
+#: Forms that name a product even without an element ("磁钢" = permanent magnets).
+_STANDALONE_FORMS = frozenset(
+    {
+        "magnet",
+        "battery_cell",
+        "battery_pack",
+        "cathode_material",
+        "anode_material",
+        "window_flat",
+        "window_curved",
+    }
+)
+#: Forms that only shape a named product ("GaN wafers", "tungsten carbide powder").
+_SHAPES = METAL_SHAPES | frozenset(
+    {
+        "wafer",
+        "single_crystal",
+        "polycrystal",
+        "target",
+        "film",
+        "crystal",
+        "solution",
+        "slurry",
+        "fiber",
+        "coating",
+        "ceramic",
+        "metal",
+    }
+)
+#: "battery grade", "电池级": a grade of a chemical, not a battery.
+_GRADE_WORDS = re.compile(r"battery[- ]grade|电池级|電池級", re.IGNORECASE)
+#: Words that join two products that share what follows ("antimony and bismuth ingots").
+_JOINERS = re.compile(r"^(?:\s*(?:and|or|and or|plus|with|&|及|和|与|或|、)\s*)+$")
+
+Kind = Literal["element", "product", "form"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A lexicon phrase found in normalised text."""
+
+    start: int
+    end: int
+    kind: Kind
+    name: str
+    elements: tuple[str, ...] = ()
+    form: str | None = None
+
+
+@dataclass(frozen=True)
+class ProductMention:
+    """A product a question names: its words, elements and form (``None`` when not said)."""
+
+    text: str
+    start: int
+    end: int
+    elements: tuple[str, ...]
+    form: str | None
+    #: The lexicon product it is, when a named product ("ammonium paratungstate"), else ``None``.
+    product: str | None = None
+
+    @property
+    def is_metal_shape(self) -> bool:
+        return self.form in METAL_SHAPES or self.form == "metal"
+
+
+class Lexicon:
+    """Elements, forms and named products, found in text in one pass each."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._meaning: dict[str, Mention] = {}
+        self.element_zh: dict[str, str] = {}
+        #: Element symbols ("Dy", case as written) and English names (lower case) -> element name.
+        self.symbols: dict[str, str] = {}
+        #: Chinese element names (镝) -> element name.
+        self.names_zh: dict[str, str] = {}
+        for entry in data.get("elements") or []:
+            name = str(entry["name"]).casefold()
+            self.element_zh[name] = str(entry.get("name_zh") or name)
+            self.symbols[str(entry.get("symbol") or name)] = name
+            self.symbols[name] = name
+            if entry.get("name_zh"):
+                self.names_zh[str(entry["name_zh"])] = name
+            names = [
+                name,
+                entry.get("name_zh"),
+                *(entry.get("aliases") or []),
+                *(entry.get("aliases_zh") or []),
+            ]
+            self._add(names, Mention(0, 0, "element", name, (name,)))
+        for entry in data.get("forms") or []:
+            form = str(entry["name"])
+            words = [*(entry.get("words") or []), *(entry.get("words_zh") or [])]
+            self._add(words, Mention(0, 0, "form", form, (), form))
+        for entry in data.get("products") or []:
+            elements = tuple(str(e).casefold() for e in entry.get("elements") or [])
+            mention = Mention(0, 0, "product", str(entry["name"]), elements, entry.get("form"))
+            self._add([entry["name"], entry.get("name_zh"), *(entry.get("aliases") or [])], mention)
+        self._index = PhraseIndex(self._meaning)
+        self._element_words = [
+            p for p, m in self._meaning.items() if m.kind == "element" and p.isascii() and len(p) >= 6
+        ]
+
+    def _add(self, names: Iterable[object], mention: Mention) -> None:
+        for raw in names:
+            if not raw:
+                continue
+            phrase = normalise(str(raw))
+            if not phrase:
+                continue
+            known = self._meaning.get(phrase)
+            # A product or element name wins over a form word spelt the same; the first entry wins ties.
+            if known is None or (known.kind == "form" and mention.kind != "form"):
+                self._meaning[phrase] = mention
+
+    @property
+    def elements(self) -> tuple[str, ...]:
+        return tuple(self.element_zh)
+
+    def mentions(self, normal: str) -> list[Mention]:
+        """Lexicon phrases in normalised text, longest first where they overlap, in reading order."""
+        spans = sorted(self._index.exact(normal), key=lambda s: (-(s[1] - s[0]), s[0]))
+        kept: list[tuple[int, int, str]] = []
+        for span in spans:
+            if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+                kept.append(span)
+        found = []
+        for start, end, phrase in sorted(kept):
+            meaning = self._meaning[phrase]
+            found.append(Mention(start, end, meaning.kind, meaning.name, meaning.elements, meaning.form))
+        return found
+
+    def products_in(self, text: str) -> list[ProductMention]:
+        """The products ``text`` names, in order. A named product carries its own elements and form;
+        an element takes the form words next to it ("indium metal ingot", "鎵锭", "ingots of tin");
+        elements joined by "and"/"、" share a form that follows them."""
+        normal = normalise(_GRADE_WORDS.sub(_blank, text))
+        mentions = self._with_misspelt_elements(normal, self.mentions(normal))
+        products: list[ProductMention] = []
+        pending: list[int] = []  # heads waiting for a form that may follow a conjunction
+        for i, mention in enumerate(mentions):
+            if mention.kind in ("element", "product"):
+                products.append(
+                    ProductMention(
+                        normal[mention.start : mention.end],
+                        mention.start,
+                        mention.end,
+                        mention.elements,
+                        mention.form,
+                        mention.name if mention.kind == "product" else None,
+                    )
+                )
+                joined = (
+                    bool(pending) and _JOINERS.match(normal[mentions[i - 1].end : mention.start]) is not None
+                )
+                pending = [*pending, len(products) - 1] if joined else [len(products) - 1]
+                if mention.form is not None:
+                    _share_form(products, pending, mention.form)
+                continue
+            # A form word: it shapes the head right before it (and heads joined to it that have no
+            # form yet), or the next element when it comes first ("metallic gallium").
+            before = products[pending[-1]] if pending else None
+            if before is not None and _near(normal, before.end, mention.start):
+                products[pending[-1]] = _with_form(before, mention, normal)
+                _share_form(products, pending, products[pending[-1]].form)
+                continue
+            following = mentions[i + 1] if i + 1 < len(mentions) else None
+            if (
+                following is not None
+                and following.kind == "element"
+                and _near(normal, mention.end, following.start)
+            ):
+                mentions[i + 1] = Mention(
+                    following.start,
+                    following.end,
+                    following.kind,
+                    following.name,
+                    following.elements,
+                    mention.form,
+                )
+            elif mention.form in _STANDALONE_FORMS:
+                # "磁钢", "lithium-free battery cells": a product known by its form alone.
+                products.append(
+                    ProductMention(
+                        normal[mention.start : mention.end], mention.start, mention.end, (), mention.form
+                    )
+                )
+                pending = [len(products) - 1]
+        products = [_window_shape(p, normal) for p in products if not _bare_ambiguous(p)]
+        return _merge_formulas(products)
+
+    def _with_misspelt_elements(self, normal: str, mentions: list[Mention]) -> list[Mention]:
+        """Add element names written with a slip ("molybdnum", "tungstun") that no phrase matched."""
+        taken = [(m.start, m.end) for m in mentions]
+        extra: list[Mention] = []
+        for word in re.finditer(r"[a-z]{6,}", normal):
+            if any(a <= word.start() < b for a, b in taken):
+                continue
+            close = difflib.get_close_matches(word.group(0), self._element_words, n=1, cutoff=0.85)
+            if close:
+                element = self._meaning[close[0]]
+                extra.append(Mention(word.start(), word.end(), "element", element.name, element.elements))
+        return sorted([*mentions, *extra], key=lambda m: m.start)
+
+
+def _near(normal: str, end: int, start: int, words: int = 2) -> bool:
+    """True when at most ``words`` words lie between two mentions (Chinese: directly adjacent)."""
+    gap = normal[end:start]
+    if has_chinese(gap):
+        return False
+    return len(gap.split()) <= words
+
+
+def _share_form(products: list[ProductMention], heads: list[int], form: str | None) -> None:
+    """Give heads joined to the last one ("antimony and bismuth ingots") its form, if they have none."""
+    for k in heads[:-1]:
+        if products[k].form is None and form is not None:
+            p = products[k]
+            products[k] = ProductMention(p.text, p.start, p.end, p.elements, form, p.product)
+
+
+def _with_form(product: ProductMention, form: Mention, normal: str) -> ProductMention:
+    """The product shaped by a form word: a more specific form replaces a general one."""
+    current = product.form
+    chosen = form.form if current is None or current in ("metal", "compound", "chemical") else current
+    if current in METAL_SHAPES and form.form == "metal":
+        chosen = current
+    if product.product is not None and form.form not in _SHAPES:
+        chosen = current  # "lithium carbonate, battery grade" stays a compound
+    end = max(product.end, form.end)
+    start = min(product.start, form.start)
+    return ProductMention(normal[start:end], start, end, product.elements, chosen, product.product)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """The matched words replaced letter for letter, so positions in the normalised text stay put."""
+    return "".join("一" if has_chinese(c) else "q" if c.isalnum() else c for c in match.group(0))
+
+
+def _window_shape(product: ProductMention, normal: str) -> ProductMention:
+    """A window product is flat or curved as the words around it say ("flat CVD diamond windows")."""
+    if (
+        product.form not in ("window_flat", "window_curved")
+        and "window" not in (product.product or "").casefold()
+    ):
+        return product
+    near = normal[max(0, product.start - 40) : product.end + 10]
+    form = product.form
+    if re.search(r"curved|domed?|dome|球面|曲面|弧形|半球", near):
+        form = "window_curved"
+    elif re.search(r"\bflat|planar|平面|平板", near):
+        form = "window_flat"
+    return ProductMention(product.text, product.start, product.end, product.elements, form, product.product)
+
+
+def _bare_ambiguous(product: ProductMention) -> bool:
+    return product.product is None and product.form is None and product.text in _AMBIGUOUS
+
+
+def _merge_formulas(products: Sequence[ProductMention]) -> list[ProductMention]:
+    """Drop an element mention that lies inside a named product's words (kept apart by the index)."""
+    kept: list[ProductMention] = []
+    for product in products:
+        if kept and product.product is None and kept[-1].start <= product.start < kept[-1].end:
+            continue
+        kept.append(product)
+    return kept
+
+
+@functools.cache
+def default_lexicon() -> Lexicon:
+    """The lexicon shipped with the package, loaded once per process."""
+    try:
+        data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KbError(f"the product lexicon {LEXICON_PATH.name} cannot be read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise KbError(f"the product lexicon {LEXICON_PATH.name} is not a mapping")
+    return Lexicon(data)

@@ -1,0 +1,283 @@
+"""Specifications a question states: numbers with units (English and Chinese), purity grades, and
+what a product contains or leaves out.
+
+``99.995%``, ``4N5``, ``12 MPa``, ``1.70 g/cm³``, ``6 kW``, ``165 Wh/kg``, ``50 µm``, ``3-inch``,
+``纯度99.99%``, ``抗折强度12兆帕``, ``功率6千瓦`` become :class:`Stated` values in the canonical
+units of :data:`kb.corpus.schema.UNITS`; "without Dy/Tb", "不含镝" become exclusions. A value whose
+quantity the words around it do not say (a bare "12 MPa") keeps the unit's family and is matched to
+the item's condition of that unit later (:mod:`kb.verdicts.thresholds`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["DOPANTS", "Composition", "Stated", "composition_in", "quantities_in"]
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A value the question gives: ``quantity`` (``None`` when the words do not say which of the
+    unit's quantities it is), the range it states (``low == high`` for one figure, ``None`` for an
+    open end: "below 10 kW" is ``(None, 10)``), the canonical unit and the words it came from."""
+
+    quantity: str | None
+    low: float | None
+    high: float | None
+    unit: str
+    text: str
+    #: The quantities this unit can measure, when ``quantity`` is not known.
+    candidates: tuple[str, ...] = ()
+
+    def could_be(self, quantity: str) -> bool:
+        return self.quantity == quantity or (self.quantity is None and quantity in self.candidates)
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Elements a question says a product contains, the ones it says it is free of, and the main
+    constituents of the named product ("NdFeB": neodymium, iron, boron)."""
+
+    contains: frozenset[str] = frozenset()
+    free_of: frozenset[str] = frozenset()
+    constituents: frozenset[str] = frozenset()
+
+    def with_constituents(self, elements: Iterable[str]) -> Composition:
+        return Composition(self.contains, self.free_of, frozenset(elements))
+
+
+# unit words -> (canonical unit, factor to canonical, quantities the unit can measure)
+_UNITS: list[tuple[str, str, float, tuple[str, ...]]] = [
+    (r"wh\s*/\s*kg|瓦时\s*/\s*(?:千克|公斤)|瓦时每千克", "Wh/kg", 1.0, ("energy_density",)),
+    (r"mah\s*/\s*g|毫安时\s*/\s*克", "mAh/g", 1.0, ("discharge_capacity",)),
+    (r"kg\s*/\s*m(?:3|³|\^3)", "g/cm3", 0.001, ("density", "compaction_density", "tap_density")),
+    (
+        r"g\s*/\s*(?:cm(?:3|³|\^3)|cc|ml)|克\s*/\s*(?:立方厘米|厘米3|cm3|毫升)|克每立方厘米",
+        "g/cm3",
+        1.0,
+        ("density", "compaction_density", "tap_density"),
+    ),
+    (r"m(?:2|²)\s*/\s*g|平方米\s*/\s*克", "m2/g", 1.0, ("specific_surface_area",)),
+    (r"(?:/|per\s+)cm(?:2|²|\^2)|cm-2|个\s*/\s*(?:平方厘米|cm2)", "per cm2", 1.0, ("dislocation_density",)),
+    (r"gpa|吉帕|千兆帕", "GPa", 1.0, ("pressure",)),
+    (r"mpa|兆帕", "MPa", 1.0, ("flexural_strength", "tensile_strength", "elastic_limit", "pressure")),
+    (r"ghz|吉赫", "MHz", 1000.0, ("frequency",)),
+    (r"mhz|兆赫", "MHz", 1.0, ("frequency",)),
+    (r"mw|兆瓦", "kW", 1000.0, ("power",)),
+    (r"kw|千瓦", "kW", 1.0, ("power",)),
+    (r"(?<![a-z])w(?![a-z/])|瓦(?!时)", "kW", 0.001, ("power",)),
+    (r"nm|纳米", "um", 0.001, ("particle_size",)),
+    (r"µm|μm|um|microns?|micrometres?|micrometers?|微米", "um", 1.0, ("particle_size",)),
+    (
+        r"mm|毫米",
+        "mm",
+        1.0,
+        (
+            "diameter",
+            "length",
+            "bore",
+            "inner_diameter",
+            "wall_thickness",
+            "width",
+            "height",
+            "particle_size",
+        ),
+    ),
+    (r"cm|厘米", "mm", 10.0, ("diameter", "length", "width", "height")),
+    (r"inch(?:es)?|in\.|\"|″|英寸|寸", "mm", 25.4, ("diameter",)),
+    (r"cycles?|次循环|次", "cycles", 1.0, ("cycle_life",)),
+    (r"%|percent|per\s+cent|％", "%", 1.0, ("purity", "content", "transmittance", "elongation")),
+]
+_UNIT_RE = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, *_rest) in enumerate(_UNITS))
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_VALUE = re.compile(
+    rf"(?P<low>\d+(?:[.,]\d+)?)(?:\s*(?:-|–|~|to|至|到)\s*(?P<high>\d+(?:[.,]\d+)?))?[\s-]*(?:{_UNIT_RE})",
+    re.IGNORECASE,
+)
+#: Purity grades: 4N = 99.99 %, 4N5 = 99.995 %, "5 nines".
+_GRADE = re.compile(r"(?<![\w.])([2-9])\s?N\s?([1-9])?(?![\w])")
+_NINES = re.compile(r"\b(two|three|four|five|six|seven|2|3|4|5|6|7)\s+nines\b", re.IGNORECASE)
+_WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+
+# words before (or right after) a figure that say which quantity it is
+_KEYWORDS: list[tuple[str, str]] = [
+    ("flexural_strength", r"flexural|bending|flexure|抗折|抗弯"),
+    ("tensile_strength", r"tensile|uts|抗拉"),
+    ("elastic_limit", r"elastic|yield|弹性|屈服"),
+    ("compaction_density", r"compact(?:ion|ed)|press(?:ed)? density|压实"),
+    ("tap_density", r"\btap|振实"),
+    ("density", r"density|dense|密度|比重"),
+    ("elongation", r"elongation|延伸|伸长"),
+    ("transmittance", r"transmi|透过|透光"),
+    ("particle_size", r"particle|grain|size|d50|mesh|粒度|粒径|颗粒"),
+    ("power", r"power|功率"),
+    ("frequency", r"frequency|频率"),
+    ("pressure", r"pressure|压力|压强"),
+    ("energy_density", r"energy|能量密度"),
+    ("discharge_capacity", r"capacity|容量"),
+    ("bore", r"\bbore|cylinder|缸径"),
+    ("inner_diameter", r"inner|inside|内径"),
+    ("wall_thickness", r"wall|壁厚"),
+    ("diameter", r"diameter|dia\b|ø|直径|wafer|window"),
+    ("length", r"length|long\b|长度"),
+    ("width", r"width|wide\b|宽"),
+    ("height", r"height|high\b|tall|高度"),
+    ("purity", r"pur(?:e|ity)|grade|assay|nines|纯度|纯|品位"),
+    ("content", r"content|含量|含"),
+    ("cycle_life", r"cycle|循环"),
+]
+_BELOW = re.compile(
+    r"(?:<|≤|=<|under|below|less than|lower than|at most|up to|max(?:imum)?\.?|no more than|not more than|"
+    r"not exceeding|不超过|低于|小于|不大于|最高|最大)\s*$",
+    re.IGNORECASE,
+)
+_ABOVE = re.compile(
+    r"(?:>|≥|>=|over|above|more than|greater than|at least|min(?:imum)?\.?|no less than|not less than|"
+    r"exceeding|不低于|高于|大于|超过|不小于|最低|至少)\s*$",
+    re.IGNORECASE,
+)
+_AFTER_BELOW = re.compile(r"^\s*(?:or less|or below|or under|max\b|以下|以内|及以下)")
+_AFTER_ABOVE = re.compile(r"^\s*(?:or more|or above|or higher|min\b|以上|及以上)")
+
+
+def quantities_in(text: str) -> list[Stated]:
+    """Every figure with a unit, and every purity grade, that ``text`` states."""
+    found: list[Stated] = []
+    taken: list[tuple[int, int]] = []
+    for match in _VALUE.finditer(text):
+        index = next(int(k[1:]) for k, v in match.groupdict().items() if k.startswith("u") and v)
+        _, unit, factor, candidates = _UNITS[index]
+        low: float | None = round(_number(match.group("low")) * factor, 6)
+        high: float | None = round(_number(match.group("high")) * factor, 6) if match.group("high") else low
+        before, after = text[max(0, match.start() - 40) : match.start()], text[match.end() : match.end() + 12]
+        if _BELOW.search(before) or _AFTER_BELOW.match(after):
+            low = None
+        elif _ABOVE.search(before) or _AFTER_ABOVE.match(after):
+            high = None
+        quantity = _quantity(before, after, candidates, unit)
+        if unit == "MPa" and quantity == "pressure":
+            low, high = (None if v is None else v / 1000 for v in (low, high))
+            unit = "GPa"
+        if unit == "%" and quantity is None:
+            quantity = "purity" if (low or 0) >= 90 else "content"
+        found.append(Stated(quantity, low, high, unit, match.group(0), () if quantity else candidates))
+        taken.append(match.span())
+    for match in _GRADE.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        nines, extra = int(match.group(1)), match.group(2)
+        value = float("99." + "9" * (nines - 2) + (extra or "")) if nines > 2 else 99.0
+        found.append(Stated("purity", value, value, "%", match.group(0)))
+    for match in _NINES.finditer(text):
+        word = match.group(1).lower()
+        nines = _WORD_NUMBERS.get(word) or int(word)
+        value = float("99." + "9" * (nines - 2)) if nines > 2 else 99.0
+        found.append(Stated("purity", value, value, "%", match.group(0)))
+    return found
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _quantity(before: str, after: str, candidates: tuple[str, ...], unit: str) -> str | None:
+    """The quantity the nearest keyword before the figure (or right after it) names, among those the
+    unit can measure; ``None`` when no keyword says, unless the unit measures one thing only."""
+    near = before[-30:].casefold()
+    best: tuple[int, str] | None = None
+    for quantity, pattern in _KEYWORDS:
+        if quantity not in candidates:
+            continue
+        for match in re.finditer(pattern, near):
+            if best is None or match.end() > best[0]:
+                best = (match.end(), quantity)
+    if best is not None:
+        return best[1]
+    tail = after.casefold()
+    for quantity, pattern in _KEYWORDS:
+        if quantity in candidates and re.match(rf"\s*(?:{pattern})", tail):
+            return quantity
+    return candidates[0] if len(candidates) == 1 else None
+
+
+# -- composition ---------------------------------------------------------------------------------
+
+_FREE = re.compile(
+    r"(?:without|free of|free from|no|not containing|containing no|does not contain|excluding|non-?)\s+"
+    r"(?P<list>[A-Za-z][\w/,\- ]{0,40}?)(?=$|[.,;?!)]|\s+(?:and|or|for|to|in|at|magnets?|alloys?)\b)"
+    r"|(?P<list2>[A-Za-z][\w/\- ]{0,30}?)[- ]free\b"
+    r"|(?:不含|无|不添加|未添加|不包含)(?P<zh>[\u4e00-\u9fff、/和及]{1,12})",
+    re.IGNORECASE,
+)
+
+_CONTAINS = re.compile(
+    r"(?:containing|contains|with|doped with|added|including)\s+(?P<list>[A-Za-z][\w/,\- ]{0,30}?)"
+    r"(?=$|[.,;?!)]|\s+(?:and|or|for|to|in|at|magnets?)\b)"
+    r"|(?<![A-Za-z])(?P<list2>[A-Z][a-z]?(?:[/-][A-Z][a-z]?)*)[- ](?:doped|added|containing|bearing)\b"
+    r"|(?:含有?|添加|掺杂?|加入)(?P<zh>[\u4e00-\u9fff、/和及]{1,8})",
+)
+#: Elements added in small amounts to a product named by its main constituents (Dy or Tb in NdFeB
+#: magnets): a name that does not mention them does not rule them out.
+DOPANTS = frozenset({"terbium", "dysprosium"})
+_HEAVY_RARE_EARTHS = (
+    "terbium",
+    "dysprosium",
+    "holmium",
+    "erbium",
+    "thulium",
+    "ytterbium",
+    "lutetium",
+    "gadolinium",
+    "yttrium",
+)
+
+
+def composition_in(text: str, symbols: dict[str, str], names_zh: dict[str, str]) -> Composition:
+    """What ``text`` says a product contains or is free of: "without Dy/Tb", "Dy-free", "不含镝铽",
+    "containing terbium". ``symbols`` maps element symbols and English names (lower case) to element
+    names; ``names_zh`` maps Chinese element names to element names."""
+    free = _elements(_FREE, text, symbols, names_zh)
+    contains = _elements(_CONTAINS, text, symbols, names_zh) - free
+    return Composition(frozenset(contains), frozenset(free))
+
+
+def _elements(
+    pattern: re.Pattern[str], text: str, symbols: dict[str, str], names_zh: dict[str, str]
+) -> set[str]:
+    found: set[str] = set()
+    for match in pattern.finditer(text):
+        chunk = match.group("list") or match.group("list2")
+        if chunk:
+            if re.search(r"heavy rare[- ]earths?", chunk, re.IGNORECASE):
+                found.update(_HEAVY_RARE_EARTHS)
+            for word in re.split(r"[/,\-\s]+|\band\b|\bor\b", chunk):
+                name = symbols.get(word.strip()) or symbols.get(word.strip().casefold())
+                if name:
+                    found.add(name)
+        zh = match.group("zh")
+        if zh:
+            if zh.startswith("重稀土"):
+                found.update(_HEAVY_RARE_EARTHS)
+                continue
+            found.update(_leading_elements(zh, names_zh))
+    return found
+
+
+def _leading_elements(text: str, names_zh: dict[str, str]) -> set[str]:
+    """The element names a Chinese list starts with ("镝铽的钕铁硼" -> dysprosium, terbium)."""
+    found: set[str] = set()
+    position = 0
+    while position < len(text):
+        name = next(
+            (n for n in sorted(names_zh, key=len, reverse=True) if text.startswith(n, position)), None
+        )
+        if name is not None:
+            found.add(names_zh[name])
+            position += len(name)
+        elif text[position] in "、/和及与":
+            position += 1
+        else:
+            break
+    return found

@@ -1,0 +1,171 @@
+"""Comparing what a question states about a product with the limits that define a listed item.
+
+An item's thresholds are groups of conditions (:class:`kb.corpus.schema.ThresholdGroup`): the
+product is the item if it meets any group that applies to its form; within a group the conditions
+hold jointly or alternatively. Each condition is met, missed or unknown (the question does not say);
+the item's outcome follows: ``met`` (the listed item), ``not_met`` (below its thresholds: not that
+item) or ``unknown`` (the verdict holds only if the product meets them: a conditional verdict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from kb.corpus.schema import Condition, ThresholdGroup
+from kb.verdicts.quantities import DOPANTS, Composition, Stated
+
+__all__ = ["Assessment", "Check", "GroupCheck", "Outcome", "assess", "combine"]
+
+Outcome = Literal["met", "not_met", "unknown"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition against what the question states (``stated`` is ``None`` when it says nothing)."""
+
+    condition: Condition
+    stated: Stated | None
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class GroupCheck:
+    group: ThresholdGroup
+    checks: tuple[Check, ...]
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """An item's thresholds against a product: the outcome and every check behind it."""
+
+    outcome: Outcome
+    groups: tuple[GroupCheck, ...]
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(check for group in self.groups for check in group.checks)
+
+    @property
+    def missed(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.outcome == "not_met")
+
+    @property
+    def open(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.outcome == "unknown")
+
+
+def assess(
+    thresholds: Sequence[ThresholdGroup],
+    form: str | None,
+    stated: Sequence[Stated],
+    composition: Composition,
+) -> Assessment | None:
+    """The product against an item's thresholds; ``None`` when the item has none (every form it
+    names is caught) or none applies to the product's form."""
+    applicable = [g for g in thresholds if g.form is None or g.form == form]
+    if not applicable:
+        return None
+    groups = tuple(_group(g, stated, composition) for g in applicable)
+    return Assessment(combine([g.outcome for g in groups], "alternatively"), groups)
+
+
+def combine(outcomes: Sequence[Outcome], apply: str) -> Outcome:
+    """The outcome of conditions that hold ``jointly`` (all must) or ``alternatively`` (one is enough)."""
+    if apply == "jointly":
+        if "not_met" in outcomes:
+            return "not_met"
+        return "met" if all(o == "met" for o in outcomes) else "unknown"
+    if "met" in outcomes:
+        return "met"
+    return "not_met" if outcomes and all(o == "not_met" for o in outcomes) else "unknown"
+
+
+def _group(group: ThresholdGroup, stated: Sequence[Stated], composition: Composition) -> GroupCheck:
+    checks = tuple(_check(c, group, stated, composition) for c in group.conditions)
+    return GroupCheck(group, checks, combine([c.outcome for c in checks], group.apply))
+
+
+def _check(
+    condition: Condition, group: ThresholdGroup, stated: Sequence[Stated], composition: Composition
+) -> Check:
+    if condition.op == "contains":
+        # Present if said or a main constituent; absent if said, or (for a product named by its main
+        # constituents) not among them and not an element added in small amounts (Dy in NdFeB).
+        wanted = {v.casefold() for v in _listed(condition) if isinstance(v, str)}
+        if wanted & (composition.contains | composition.constituents):
+            return Check(condition, None, "met")
+        absent = set(composition.free_of)
+        if composition.constituents:
+            absent |= wanted - DOPANTS
+        if wanted and wanted <= absent:
+            return Check(condition, None, "not_met")
+        return Check(condition, None, "unknown")
+    value = _stated_for(condition, group, stated)
+    if value is None:
+        return Check(condition, None, "unknown")
+    return Check(condition, value, _compare(condition, value))
+
+
+def _stated_for(condition: Condition, group: ThresholdGroup, stated: Sequence[Stated]) -> Stated | None:
+    """The stated value that speaks to ``condition``: one of its quantity and unit, or a value of that
+    unit whose quantity the question leaves open when the group has only one condition in that unit.
+    A stated purity also speaks to a content condition (Mo 99.5 % is 99.5 % molybdenum)."""
+    for value in stated:
+        if value.unit == condition.unit and value.quantity == condition.quantity:
+            return value
+    if condition.quantity == "content":
+        for value in stated:
+            if value.unit == "%" and value.quantity == "purity":
+                return value
+    same_unit = [c for c in group.conditions if c.unit == condition.unit]
+    if len(same_unit) == 1:
+        for value in stated:
+            if (
+                value.unit == condition.unit
+                and value.quantity is None
+                and condition.quantity in value.candidates
+            ):
+                return value
+    return None
+
+
+def _compare(condition: Condition, value: Stated) -> Outcome:
+    low, high, op = value.low, value.high, condition.op
+    if op == "in":
+        options = [float(v) for v in _listed(condition) if isinstance(v, int | float)]
+        if low is not None and low == high:
+            return "met" if any(abs(low - o) <= 0.01 * o for o in options) else "not_met"
+        return "unknown"
+    limit = float(condition.value) if isinstance(condition.value, int | float) else 0.0
+    if op in (">", ">="):
+        if low is not None and _passes(op, low, limit):
+            return "met"
+        if high is not None and not _passes(op, high, limit):
+            return "not_met"
+        return "unknown"
+    if op in ("<", "<="):
+        if high is not None and _passes(op, high, limit):
+            return "met"
+        if low is not None and not _passes(op, low, limit):
+            return "not_met"
+        return "unknown"
+    if low is not None and low == high:
+        return "met" if abs(low - limit) <= 1e-9 else "not_met"
+    return "unknown"
+
+
+def _passes(op: str, value: float, limit: float) -> bool:
+    if op == ">":
+        return value > limit
+    if op == ">=":
+        return value >= limit
+    if op == "<":
+        return value < limit
+    return value <= limit
+
+
+def _listed(condition: Condition) -> list[float | str]:
+    return list(condition.value) if isinstance(condition.value, list) else []
