@@ -22,7 +22,7 @@ from kb.verdicts.classify import ProductQuery, products_in
 from kb.verdicts.lexicon import default_lexicon
 from kb.verdicts.quantities import Composition, Stated, composition_in, quantities_in
 
-__all__ = ["MAX_QUESTION_CHARS", "Analysis", "Intent", "analyse"]
+__all__ = ["MAX_QUESTION_CHARS", "Analysis", "Intent", "analyse", "is_military", "kinds_in"]
 
 Intent = Literal["verdict", "information"]
 
@@ -114,6 +114,17 @@ class Analysis:
         return bool(self.items or self.families or self.hs_codes or self.documents or self.products)
 
 
+def is_military(text: str) -> bool:
+    """True when the text names a military end user or end use (English or Chinese)."""
+    return _MILITARY.search(text) is not None
+
+
+def kinds_in(text: str) -> tuple[str, ...]:
+    """``technology`` and/or ``equipment`` when the text asks about them."""
+    return tuple(kind for kind, pattern in (("technology", _TECHNOLOGY), ("equipment", _EQUIPMENT))
+                 if pattern.search(text))  # fmt: skip
+
+
 def analyse(
     question: str,
     catalogue: Catalogue,
@@ -135,11 +146,7 @@ def analyse(
     day = as_of or found_date or today
     country = check_country(destination) if destination else find_destination(text)
     items, families = catalogue.mentions(text)
-    kinds = tuple(
-        kind
-        for kind, pattern in (("technology", _TECHNOLOGY), ("equipment", _EQUIPMENT))
-        if pattern.search(text)
-    )
+    kinds = kinds_in(text)
     lexicon = default_lexicon()
     products = products_in(text, catalogue, lexicon)
     # A question asks for a verdict when it says so ("need a licence", "controlled", "can I ship"),
@@ -158,7 +165,7 @@ def analyse(
         as_of=day,
         date_from_text=as_of is None and found_date is not None,
         destination=country,
-        military=bool(_MILITARY.search(text)),
+        military=is_military(text),
         items=tuple(items),
         families=tuple(families),
         kinds=kinds,
