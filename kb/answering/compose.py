@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from kb.answering.analysis import Analysis
 from kb.answering.citations import CitationList, item_text, reason_text
-from kb.answering.excerpts import excerpt, table_excerpt
+from kb.answering.excerpts import excerpt, figure_excerpt, table_excerpt
+from kb.answering.fines import fine_sentence, stated_amount
 from kb.answering.generate import Card, Generator, check_generated
 from kb.answering.product_wording import (
     condition_text,
@@ -32,6 +33,7 @@ from kb.answering.product_wording import (
 from kb.answering.records import Answer, Citation, Evidence, Lang, Searcher
 from kb.answering.render import render_answer
 from kb.answering.scope import foreign_regime, premises_in, unrelated
+from kb.answering.topics import TopicMatch, TopicMatcher
 from kb.answering.wording import (
     CATCH_ALL,
     NO_ANSWER,
@@ -47,6 +49,7 @@ from kb.answering.wording import (
     say,
 )
 from kb.corpus.documents import Corpus
+from kb.corpus.topics import Provision, provision_of
 from kb.errors import GeneratorError
 from kb.language.glossary import english_terms
 from kb.language.script import has_chinese
@@ -87,6 +90,16 @@ NO_ANSWER_KEYWORD_ZH = 9.0
 EVIDENCE_CHUNKS = 4
 PROCEDURAL_DOCUMENTS = 2
 
+#: About how many key facts an answer gives (then its sources): the rest is one click away.
+KEY_FACTS = 5
+#: How many of a topic's provisions a procedural answer quotes.
+TOPIC_PROVISIONS = 3
+#: A verdict question gets its procedure too when its topic is this close in wording (and clearly the
+#: one, in its own words); then the topic's answer and up to this many provisions follow the verdict.
+PROCEDURE_CLOSENESS = {"en": 0.55, "zh": 0.3}
+PROCEDURE_PROVISIONS = 2
+PROCEDURE_LABEL = {"en": "Procedure: ", "zh": "办理要求："}
+
 #: Chunks that describe a document rather than state a rule; quoted only after its provisions.
 _META_LOCATORS = frozenset({"Summary", "摘要", "Status history", "Items"})
 #: Chunks a verdict answer does not quote: its catalogue and timeline facts already say them.
@@ -114,8 +127,10 @@ def compose_answer(
     searcher: Searcher,
     k: int = 10,
     generator: Generator | None = None,
+    topics: TopicMatcher | None = None,
 ) -> Answer:
-    """Verdict, key facts, caveats and numbered sources for an analysed question.
+    """Verdict, key facts, caveats and numbered sources for an analysed question. A procedural
+    question whose topic ``topics`` recognises is answered from that topic's provisions first.
 
     With a ``generator``, a language model phrases the key facts; its text replaces the extractive
     facts only if it passes :func:`kb.answering.generate.check_generated`.
@@ -131,11 +146,16 @@ def compose_answer(
     regime = foreign_regime(analysis.question)
     classification = classify_question(analysis, catalogue, timeline)
     general = destination_verdict(analysis, timeline, classification)
-    if (
-        regime
-        or unrelated(analysis.question)
-        or not in_scope(analysis, hits, bool(classification.lines) or general is not None)
-    ):
+    found = [(h.document_id, h.locator) for h in hits]
+    matched = topics.match(analysis.question, found) if topics is not None else []
+    if analysis.documents:
+        # A question that names a document asks about that document: only its own topics apply.
+        named = set(analysis.documents)
+        matched = [m for m in matched if any(p.document in named for p in m.topic.provisions)]
+    if analysis.intent == "verdict" and not _asks_procedure(matched, lang):
+        matched = []
+    known = bool(classification.lines) or general is not None or bool(matched)
+    if regime or unrelated(analysis.question) or not in_scope(analysis, hits, known):
         pointer = foreign_pointer(regime, lang) if regime else NO_ANSWER[lang]
         text = "\n".join([first_line("no_answer", analysis.as_of, lang), "", pointer])
         return Answer(analysis.question, "no_answer", text, (), analysis.as_of, lang, analysis.destination,
@@ -146,8 +166,16 @@ def compose_answer(
     correction = _premise_correction(analysis, classification, stated)
     if correction:
         stated.headline = f"{correction} {stated.headline}".strip()
+    if matched:
+        _state_fine(stated, matched, analysis.question, corpus, citations, lang)
+    if matched and stated.value is None:
+        _state_topics(stated, matched, focus, corpus, citations, lang)
+    elif matched:
+        _state_procedure(stated, matched[0], focus, corpus, citations, lang)
     facts, caveats = stated.facts, stated.caveats
-    facts += choose_evidence(hits, focus, stated.value is not None, citations, corpus, lang)
+    room = max(0, KEY_FACTS - len(facts))
+    if room:
+        facts += choose_evidence(hits, focus, stated.value is not None, citations, corpus, lang, room)
     for citation in citations.items:
         if corpus.documents[citation.document_id].meta.confidence == "low":
             note = low_confidence(document_name(corpus, citation.document_id, lang), lang)
@@ -273,6 +301,106 @@ def state_verdict(
     return stated
 
 
+def _state_topics(
+    stated: StatedVerdict,
+    matched: list[TopicMatch],
+    focus: str,
+    corpus: Corpus,
+    citations: CitationList,
+    lang: Lang,
+) -> None:
+    """A procedural answer: the direct answer first (the topic's own sentence when it is clearly the
+    topic), then the provisions of the topic, and of close neighbours, quoted with their figures."""
+    provisions = [p for match in matched for p in match.topic.provisions]
+    first: int | None = None
+    for provision in list(dict.fromkeys(provisions))[:TOPIC_PROVISIONS]:
+        quoted = _quote_provision(provision, focus, corpus, citations, lang)
+        if quoted is not None:
+            n, fact = quoted
+            first = first or n
+            stated.linked.append((provision.document, provision.ref))
+            stated.facts.append(fact)
+    best = matched[0]
+    if best.confident and first is not None:
+        summary = best.topic.summary_zh if lang == "zh" else best.topic.summary
+        stated.headline = f"{' '.join(summary.split())} [{first}]"
+
+
+def _asks_procedure(matched: list[TopicMatch], lang: Lang) -> bool:
+    """Whether a verdict question also asks how the rules work ("what documents for the graphite
+    licence?"): its best topic is a procedure, named in the topic's own words and close in wording."""
+    if not matched:
+        return False
+    best = matched[0]
+    return (
+        best.topic.kind == "procedure" and best.keywords >= 1 and best.closeness >= PROCEDURE_CLOSENESS[lang]
+    )
+
+
+def _state_procedure(
+    stated: StatedVerdict, match: TopicMatch, focus: str, corpus: Corpus, citations: CitationList, lang: Lang
+) -> None:
+    """After a verdict, the procedure the question also asks about: the topic's answer, cited to
+    the first of its provisions the verdict has not quoted from another document already."""
+    cited = {c.document_id for c in citations.items}
+    fresh = [p for p in match.topic.provisions if p.document not in cited]
+    if not fresh:
+        return
+    for provision in fresh[:PROCEDURE_PROVISIONS]:
+        quoted = _quote_provision(provision, focus, corpus, citations, lang)
+        if quoted is None:
+            continue
+        n, fact = quoted
+        stated.linked.append((provision.document, provision.ref))
+        if provision is fresh[0]:
+            summary = match.topic.summary_zh if lang == "zh" else match.topic.summary
+            fact = f"{PROCEDURE_LABEL[lang]}{' '.join(summary.split())} [{n}]"
+        stated.facts.append(fact)
+
+
+def _state_fine(
+    stated: StatedVerdict,
+    matched: list[TopicMatch],
+    question: str,
+    corpus: Corpus,
+    citations: CitationList,
+    lang: Lang,
+) -> None:
+    """The fine worked out on the amount the question states, by the first provision of its topics
+    that sets one (before the topics' provisions are quoted, after a verdict's own facts)."""
+    amount = stated_amount(question)
+    if amount is None:
+        return
+    for provision in (p for match in matched for p in match.topic.provisions):
+        doc = corpus.get(provision.document)
+        rule = next((r for r in doc.meta.fines if r.ref == provision.ref), None) if doc else None
+        if doc is None or rule is None:
+            continue
+        section = doc.section(rule.ref)
+        assert section is not None  # kb validate checks every fine's provision
+        n = citations.cite(doc.id, section.locator, section.in_language(lang))
+        separator = "" if lang == "zh" else ", "
+        where = f"{document_name(corpus, doc.id, lang)}{separator}{locator_text(section.locator, lang)}"
+        stated.linked.append((doc.id, section.locator))
+        stated.facts.append(fine_sentence(rule, amount, where, n, lang))
+        return
+
+
+def _quote_provision(
+    provision: Provision, focus: str, corpus: Corpus, citations: CitationList, lang: Lang
+) -> tuple[int, str] | None:
+    """A topic's provision cited and quoted with its figures: (its number, the key fact)."""
+    found = provision_of(corpus, provision)
+    if found is None:
+        return None
+    doc, section = found
+    text = section.in_language(lang)
+    n = citations.cite(doc.id, section.locator, text)
+    separator = "" if lang == "zh" else ", "
+    where = f"{document_name(corpus, doc.id, lang)}{separator}{locator_text(section.locator, lang)}"
+    return n, quoted_fact(where, figure_excerpt(text, focus), n, lang)
+
+
 def _premise_correction(analysis: Analysis, classification: Classification, stated: StatedVerdict) -> str:
     """The first thing to say when the question assumes a status the timeline contradicts."""
     if stated.value is None:
@@ -369,6 +497,7 @@ def choose_evidence(
     citations: CitationList,
     corpus: Corpus,
     lang: Lang,
+    room: int = EVIDENCE_CHUNKS,
 ) -> list[str]:
     """The provisions quoted as key facts, each cited.
 
@@ -379,6 +508,7 @@ def choose_evidence(
     """
     verdict_docs = {c.document_id for c in citations.items} if has_verdict else None
     limit, per_doc_limit = (2, 2) if verdict_docs is not None else (EVIDENCE_CHUNKS, 3)
+    limit = min(limit, room)
     ranked_documents = dict.fromkeys(h.document_id for h in hits if h.document_id in corpus.documents)
     leading = set(list(ranked_documents)[:PROCEDURAL_DOCUMENTS])
     facts: list[str] = []

@@ -8,7 +8,7 @@ import re
 from kb.language.sentences import split_sentences
 from kb.language.stopwords import content_words
 
-__all__ = ["excerpt", "table_excerpt", "without_repeats"]
+__all__ = ["excerpt", "figure_excerpt", "table_excerpt", "without_repeats"]
 
 
 def _sentences(text: str) -> list[str]:
@@ -35,6 +35,27 @@ def excerpt(text: str, question: str, limit: int = 420) -> str:
     chosen: list[int] = []
     size = 0
     for i in ranked:
+        if chosen and size + len(sentences[i]) > limit:
+            continue
+        chosen.append(i)
+        size += len(sentences[i])
+    return _joined([sentences[i] for i in sorted(chosen)])
+
+
+def figure_excerpt(text: str, question: str, limit: int = 520) -> str:
+    """Like :func:`excerpt`, but the sentences that state a figure (an amount, a number of days or
+    years, a percentage) come first, so the figures a procedure turns on are quoted."""
+    sentences = _sentences(text)
+    if len(text) <= limit or len(sentences) <= 1:
+        return _joined(sentences) if sentences else text.strip()
+    wanted = content_words(question)
+
+    def rank(i: int) -> tuple[bool, int, int]:
+        return (not re.search(r"\d", sentences[i]), -len(content_words(sentences[i]) & wanted), i)
+
+    chosen: list[int] = []
+    size = 0
+    for i in sorted(range(len(sentences)), key=rank):
         if chosen and size + len(sentences[i]) > limit:
             continue
         chosen.append(i)

@@ -17,10 +17,12 @@ from kb.answering.analysis import analyse
 from kb.answering.compose import compose_answer
 from kb.answering.generate import Generator, OpenAICompatibleGenerator
 from kb.answering.records import Answer, Evidence, Lang, Searcher
+from kb.answering.topics import TopicMatcher
 from kb.answering.wording import not_listed_note, say
 from kb.config import Settings
 from kb.corpus.documents import Corpus
 from kb.corpus.loading import load_corpus
+from kb.corpus.topics import Topics, load_topics
 from kb.errors import QueryError
 from kb.language.countries import check_country
 from kb.language.dates import parse_date
@@ -121,6 +123,26 @@ class KnowledgeBase:
         return self._retriever
 
     @cached_property
+    def topics(self) -> Topics:
+        """The procedural topics of the corpus (``sources/topics.yaml``)."""
+        return load_topics(self.settings.sources)
+
+    @cached_property
+    def topic_matcher(self) -> TopicMatcher:
+        """Finds a question's topic: by embedding similarity with the retrieval model when there is an
+        index, else by words alone (a stand-in searcher)."""
+        if self._searcher is not None and self._retriever is None:
+            return TopicMatcher(self.topics)
+        retriever = self.retriever
+        return TopicMatcher(
+            self.topics,
+            retriever.embedder.embed_documents,
+            retriever.query_vector,
+            self.settings.home / "topic-vectors.json",
+            retriever.embedder.name,
+        )
+
+    @cached_property
     def generator(self) -> Generator | None:
         """The optional language model (``KB_LLM_URL``); ``None`` means extractive answers only."""
         if not self.settings.llm_url:
@@ -146,7 +168,12 @@ class KnowledgeBase:
         analysis = analyse(question, self.catalogue, as_of=day, destination=destination, lang=lang)
         analysed = time.perf_counter()
         result = compose_answer(
-            analysis, self.catalogue, self.timeline, self.searcher, generator=self.generator
+            analysis,
+            self.catalogue,
+            self.timeline,
+            self.searcher,
+            generator=self.generator,
+            topics=self.topic_matcher,
         )
         result.timings["analysis_s"] = round(analysed - started, 4)
         result.timings["total_s"] = round(time.perf_counter() - started, 4)

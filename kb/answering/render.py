@@ -29,7 +29,8 @@ def render_answer(
     first = first_line(value, as_of, lang)
     if headline:
         first_cite = re.search(r"\[(\d+)\]", facts[0]) if facts else None
-        first = f"{first} {headline}" + (f" [{first_cite.group(1)}]" if first_cite else "")
+        cited = re.search(r"\[\d+\]\s*$", headline)
+        first = f"{first} {headline}" + (f" [{first_cite.group(1)}]" if first_cite and not cited else "")
     lines = [first, "", key]
     facts = without_repeats(facts)
     quoted = {

@@ -23,12 +23,17 @@ __all__ = ["Premise", "PremiseKind", "foreign_regime", "premises_in", "unrelated
 #: Authorities, laws and lists of other jurisdictions.
 _FOREIGN = re.compile(
     r"\b(EAR|ECCN|BIS|OFAC|OFSI|ITAR|METI|FEFTA|OGEL|SIEL|BAFA|DDTC|Wassenaar|Commerce Control List|"
-    r"Entity List|CHIPS Act|Regulation \(EU\)|2021/821|428/2009|EU dual[- ]use regulation)\b"
+    r"Entity List|CHIPS Act|Regulation \(EU\)|2021/821|428/2009|EU dual[- ]use regulation|"
+    r"Bureau of Industry and Security|Department of Commerce|Office of Foreign Assets Control|"
+    r"European Commission|Export Control Joint Unit|Federal Office for Economic Affairs)\b"
     r"|\b(EU|European|US|U\.S\.|American|UK|British|Japan(ese)?|Korean?|German|Dutch|Indian|Indonesian?|"
     r"Australian?|Canadian?)('s)?\s+(dual[- ]use )?(export control |export )?"
     r"(regulations?|laws?|regimes?|rules|sanctions|licen[cs]es?|authoris|authoriz|authorit|ban|bans|controls?)\b"
     r"|\b(Indonesia|India|Philippines|Vietnam|Malaysia|Myanmar|Congo|DRC|Chile|Zimbabwe|Guinea|Russia)('s)?\s+"
     r"(\w+\s+){0,3}(export )?(ban|bans|duty|duties|tax|quota)\b"
+    r"|\b(US|U\.S\.|American|Japan(ese)?|Dutch|Netherlands|Korean?|EU|UK|German|Taiwan(ese)?)('s)?\s+"
+    r"(restrictions|curbs|limits|controls) on (exports?|exporting|shipping|selling)\b.{0,60}\bto China\b"
+    r"|(美国|日本|韩国|荷兰|欧盟|英国|德国|台湾)(政府)?对(向)?(中国|华|我国)(的)?出口"
     r"|美国商务部|美国.{0,4}实体清单|出口管理条例|欧盟(的|对俄|两用).{0,12}(条例|法规|制裁|许可)|对俄.{0,6}制裁"
     r"|英国(的|政府).{0,12}(许可|制裁)|日本经济产业省|经产省|韩国(的|企业|政府).{0,12}(战略物资|许可)"
     r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)的.{0,12}(禁令|禁止出口|出口禁|出口税|配额)",
@@ -89,7 +94,9 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
         "lifted",
         r"\b(lifted|scrapped|removed|abolished|freed|dropped|"
         r"no longer (controlled|required|needed|applies|apply)|"
-        r"not controlled any ?more|decontrolled|liberali[sz]ed)\b|已(经)?(取消|解除|放开|撤销)|不再管制|"
+        r"not controlled any ?more|decontrolled|liberali[sz]ed|"
+        r"(effectively|basically|all but) (gone|over|ended)|controls? (are|is) (gone|over))\b|"
+        r"已(经)?(取消|解除|放开|撤销)|不再管制|"
         r"不用(再)?(办证|许可)",
     ),
     ("suspended", r"\b(suspended|paused|on hold|put on ice)\b|(已经?|现在|既然).{0,12}暂停|暂停(了|实施)"),
@@ -102,7 +109,8 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
 #: Words that introduce what the asker takes for granted.
 _ASSUMING = re.compile(
     r"\b(now that|since|as|given that|after|because|i heard|we heard|i read|we were told|apparently|"
-    r"my understanding is|isn'?t it|aren'?t they|right\?)|既然|听说|据说|由于|因为|已经|现在.{0,4}(已|都)",
+    r"my understanding is|isn'?t it|aren'?t they|right\?|(said|says|claims?|reported) (that )?)|"
+    r"既然|听说|据说|由于|因为|已经|现在.{0,4}(已|都)",
     re.IGNORECASE,
 )
 

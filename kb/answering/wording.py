@@ -75,8 +75,8 @@ def document_name(corpus: Corpus, doc_id: str, lang: Lang) -> str:
     doc = corpus.documents.get(doc_id)
     if doc is None:
         return doc_id
-    en = doc.meta.number or doc.meta.title
-    zh = doc.meta.number_zh or doc.meta.title_zh
+    en = doc.meta.short_title or doc.meta.number or doc.meta.title
+    zh = doc.meta.short_title_zh or doc.meta.number_zh or doc.meta.title_zh
     if lang == "zh":
         return zh or en
     return en
@@ -374,8 +374,8 @@ def premise_correction(
         if zh:
             return f"与问题的前提不同：截至{when}，该管制并未暂停或取消，仍在实施。"
         return (
-            f"Contrary to what the question assumes, the control is neither suspended nor lifted on {when}: "
-            "it applies."
+            f"Contrary to what the question assumes, the control has not been suspended or lifted: on {when} "
+            "it still applies."
         )
     if kind == "banned" and value == "licence_required":
         if zh:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from kb.corpus.documents import Corpus, SourceDocument
 from kb.corpus.markdown import error_lines, load_source, read_yaml, split_front_matter
 from kb.corpus.schema import FrontMatter
+from kb.corpus.topics import topic_problems
 from kb.errors import SourceError
 
 __all__ = ["load_corpus", "validate_corpus"]
@@ -35,8 +36,11 @@ def load_corpus(folder: Path) -> Corpus:
 
 
 def validate_corpus(folder: Path) -> list[SourceError]:
-    """Check every corpus file and the links between them; return all problems found."""
-    return _read(folder)[1]
+    """Check every corpus file, the links between them and the topics file; return all problems found."""
+    docs, problems = _read(folder)
+    if not problems:
+        problems = topic_problems(folder, Corpus({doc.id: doc for doc in docs}))
+    return problems
 
 
 def _read(folder: Path) -> tuple[list[SourceDocument], list[SourceError]]:
@@ -91,6 +95,13 @@ def _link_problems(doc: SourceDocument, known: set[str]) -> list[SourceError]:
         SourceError(str(doc.path), f"names document {target!r}, which is not in the corpus", where)
         for where, target in links
         if target is not None and target not in known
+    ]
+    refs = [(f"roles.{role}", ref) for role, ref in meta.roles.items()]
+    refs += [(f"fines.{i}.ref", rule.ref) for i, rule in enumerate(meta.fines)]
+    problems += [
+        SourceError(str(doc.path), f"names provision {ref!r}, which has no '## {ref}' section", where)
+        for where, ref in refs
+        if doc.section(ref) is None
     ]
     for i, rel in enumerate(meta.relations):
         if rel.start and rel.until and rel.until < rel.start:

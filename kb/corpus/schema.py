@@ -321,6 +321,17 @@ class PartySpec(_Model):
         return value
 
 
+class FineRule(_Model):
+    """The fine a provision sets on an amount (the illegal turnover or gains, in RMB): ``times`` the
+    amount from ``threshold`` up, otherwise the fixed band ``otherwise`` (or up to its one figure)."""
+
+    ref: str
+    base: Literal["turnover", "gains"] = "turnover"
+    threshold: int = Field(gt=0)
+    times: tuple[float, float]
+    otherwise: tuple[int, int] | tuple[int]
+
+
 class FrontMatter(_Model):
     """The YAML header of one of our corpus files."""
 
@@ -330,6 +341,9 @@ class FrontMatter(_Model):
     title_zh: str | None = None
     number: str | None = None
     number_zh: str | None = None
+    #: The name people quote a law or regulation by ("Export Control Law"), used in answers.
+    short_title: str | None = None
+    short_title_zh: str | None = None
     issuers: list[str]
     issued: dt.date | None = None
     effective: dt.date | None = None
@@ -345,6 +359,8 @@ class FrontMatter(_Model):
     rules: list[Rule] = []
     #: Provisions that play a part the answers rely on, by role: ``{catch_all: "Art. 12(3)"}``.
     roles: dict[Role, str] = {}
+    #: The fines its provisions set, for answers that work one out on a stated amount.
+    fines: list[FineRule] = []
     # -- party-list announcements (``kind: party_list``) --
     list_: Annotated[PartyList | None, Field(alias="list")] = None
     legal_basis: list[str] = []

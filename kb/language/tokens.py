@@ -12,7 +12,7 @@ from kb.language.codes import CONTROL_CODE_TOKEN, HS_CODE_TOKEN
 from kb.language.script import HAN_RUN
 from kb.language.stopwords import CHINESE, ENGLISH
 
-__all__ = ["TOKENIZER_VERSION", "keyword_tokens"]
+__all__ = ["TOKENIZER_VERSION", "chinese_words", "keyword_tokens"]
 
 #: Bumped whenever ``keyword_tokens`` changes, so stored tokens are computed again.
 TOKENIZER_VERSION = 3
@@ -52,6 +52,17 @@ def keyword_tokens(text: str, query: bool = False) -> list[str]:
     words = [w for w in _WORD.findall(rest.lower()) if w not in ENGLISH and (len(w) > 1 or w.isdigit())]
     tokens.extend(_stem(words))
     return tokens
+
+
+def chinese_words(text: str) -> list[str]:
+    """The Chinese words of ``text`` as jieba cuts them for search (工作日内 -> 工作, 工作日, 工作日内),
+    two characters or more, stop words left out."""
+    return [
+        word
+        for run in HAN_RUN.findall(text)
+        for word in _jieba().lcut_for_search(run)
+        if len(word) > 1 and word not in CHINESE
+    ]
 
 
 @functools.cache

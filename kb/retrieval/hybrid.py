@@ -268,6 +268,10 @@ class Retriever:
         within = [table.chunks[i].id for i in allowed] if allowed is not None else None
         return dict(self._open_store().query(vector, depth, within))
 
+    def query_vector(self, text: str) -> list[float]:
+        """The embedding of a query (remembered: a search just made for it costs nothing more)."""
+        return self._query_vector(text)
+
     def _query_vector(self, text: str) -> list[float]:
         vector = self._query_vectors.get(text)
         if vector is None:

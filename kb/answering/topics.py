@@ -1,0 +1,213 @@
+"""Recognising a procedural topic in a question, whatever its wording.
+
+An English question is compared with every topic's English paraphrases by embedding similarity (the
+same model as retrieval; paraphrase vectors are computed once and kept under ``KB_HOME``) and with the
+topic's keywords; a Chinese question, which the English model cannot read, with the topic's Chinese
+name, paraphrases and keywords as one text, by the words they share weighted by how few topics use
+them (tf-idf cosine over jieba words). Either way, the topic's provisions that retrieval ranked high
+count too. The best topic is taken when it is clearly close; otherwise there is none and the answer
+rests on retrieval alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.corpus.topics import Topic, Topics
+from kb.files import read_json, write_json_atomic
+from kb.language.phrases import normalise
+from kb.language.script import has_chinese
+from kb.language.stopwords import content_words
+from kb.language.tokens import chinese_words
+
+__all__ = ["TopicMatch", "TopicMatcher"]
+
+log = logging.getLogger(__name__)
+
+#: How much a topic's provisions found by retrieval count beside the paraphrases (and each keyword).
+RETRIEVAL_WEIGHT = 0.5
+#: Chinese keywords are among the words a Chinese question is compared with, so they add nothing more.
+KEYWORD_WEIGHT = {"en": 0.03, "zh": 0.0}
+RETRIEVAL_WEIGHT_ZH = 0.2
+#: Lowest score at which a topic is taken (English: embedding similarity; Chinese: tf-idf cosine of
+#: the words), and the score and lead over the next topic at which its one-sentence answer is given
+#: first. English was checked on the topics' own paraphrases, each asked against the rest of the
+#: file, Chinese on procedural questions written apart from the file: the topic found is right or a
+#: close neighbour whose provisions answer too.
+TAKEN = {"en": 0.6, "zh": 0.15}
+#: A topic is a candidate only when the question itself is this close to its wording.
+CLOSENESS_FLOOR = {"en": 0.45, "zh": 0.12}
+CONFIDENT = {"en": 0.68, "zh": 0.45}
+CONFIDENT_LEAD = 0.05
+#: Topics within this much of the best one are quoted too (their provisions after the best one's).
+NEIGHBOURS = 0.06
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """A topic the question is about, how close it came, and whether it is clearly the one."""
+
+    topic: Topic
+    score: float
+    confident: bool = False
+    #: How close the question's wording came to the topic's paraphrases, and how many of the topic's
+    #: keywords it holds (a verdict question gets a procedure only when it asks in those words).
+    closeness: float = 0.0
+    keywords: int = 0
+
+
+class TopicMatcher:
+    """Ranks the topics for a question. ``embed`` turns English texts into unit vectors and
+    ``embed_query`` one question (the retrieval model); without them English is matched on words."""
+
+    def __init__(
+        self,
+        topics: Topics,
+        embed: Callable[[Sequence[str]], list[list[float]]] | None = None,
+        embed_query: Callable[[str], list[float]] | None = None,
+        cache: Path | None = None,
+        model: str = "",
+    ) -> None:
+        self.topics = topics
+        self._embed = embed
+        self._embed_query = embed_query
+        self._cache = cache
+        self._model = model
+        self._vectors: list[list[list[float]]] | None = None
+        self._zh: _ChineseTopics | None = None
+
+    def match(self, question: str, found: Sequence[tuple[str, str]] = ()) -> list[TopicMatch]:
+        """The topics the question is about, best first (none when none is close enough). ``found``
+        is what retrieval ranked for it, as (document id, locator): provisions found count for the
+        topics that list them."""
+        if not len(self.topics):
+            return []
+        lang = "zh" if has_chinese(question) else "en"
+        closeness = self._closeness_zh(question) if lang == "zh" else self._closeness_en(question)
+        keywords = [
+            _keyword_hits_zh(question, t.keywords_zh) if lang == "zh" else _keyword_hits(question, t.keywords)
+            for t in self.topics
+        ]
+        weight = RETRIEVAL_WEIGHT_ZH if lang == "zh" else RETRIEVAL_WEIGHT
+        # However much retrieval supports it, a topic the question's own wording is not close to is no
+        # candidate: retrieval finds something for every question, even one on baking.
+        scores = [
+            closeness[k] + weight * _support(found, topic) + KEYWORD_WEIGHT[lang] * min(keywords[k], 3)
+            for k, topic in enumerate(self.topics)
+        ]
+        ranked = sorted(
+            ((scores[k], k) for k in range(len(scores)) if closeness[k] >= CLOSENESS_FLOOR[lang]),
+            key=lambda pair: -pair[0],
+        )
+        if not ranked or ranked[0][0] < TAKEN[lang]:
+            return []
+        best, k = ranked[0]
+        topic = self.topics.topics[k]
+        lead = best - ranked[1][0] if len(ranked) > 1 else best
+        confident = best >= CONFIDENT[lang] and lead >= CONFIDENT_LEAD
+        chosen = [TopicMatch(topic, best, confident, closeness[k], keywords[k])]
+        chosen += [
+            TopicMatch(self.topics.topics[j], score, False, closeness[j], keywords[j])
+            for score, j in ranked[1:3]
+            if best - score <= NEIGHBOURS
+        ]
+        return chosen
+
+    def _closeness_en(self, question: str) -> list[float]:
+        if self._embed is None or self._embed_query is None:
+            return [_word_overlap(question, topic.paraphrases) for topic in self.topics]
+        vectors = self._paraphrase_vectors()
+        query = self._embed_query(question)
+        return [max((_dot(query, v) for v in topic_vectors), default=0.0) for topic_vectors in vectors]
+
+    def _closeness_zh(self, question: str) -> list[float]:
+        if self._zh is None:
+            self._zh = _ChineseTopics(self.topics)
+        return self._zh.closeness(question)
+
+    def _paraphrase_vectors(self) -> list[list[list[float]]]:
+        if self._vectors is not None:
+            return self._vectors
+        texts = [p for topic in self.topics for p in topic.paraphrases]
+        key = hashlib.sha256(json.dumps([self._model, texts], ensure_ascii=False).encode("utf-8")).hexdigest()
+        cached = read_json(self._cache) if self._cache is not None else None
+        flat: list[list[float]] | None = None
+        if cached is not None and cached.get("key") == key and isinstance(cached.get("vectors"), list):
+            flat = cached["vectors"]
+        if flat is None:
+            assert self._embed is not None
+            flat = self._embed(texts)
+            if self._cache is not None:
+                try:
+                    write_json_atomic(self._cache, {"key": key, "vectors": flat})
+                except OSError as exc:  # a read-only KB_HOME only costs the next start the embedding
+                    log.warning("could not keep the topic vectors in %s: %s", self._cache, exc)
+        grouped: list[list[list[float]]] = []
+        position = 0
+        for topic in self.topics:
+            grouped.append(flat[position : position + len(topic.paraphrases)])
+            position += len(topic.paraphrases)
+        self._vectors = grouped
+        return grouped
+
+
+class _ChineseTopics:
+    """Each topic's Chinese name, paraphrases and keywords as one bag of words, weighted tf-idf."""
+
+    def __init__(self, topics: Topics) -> None:
+        bags = [
+            Counter(w for text in [t.name_zh, *t.paraphrases_zh, *t.keywords_zh] for w in chinese_words(text))
+            for t in topics
+        ]
+        used = Counter(word for bag in bags for word in bag)
+        self._idf = {word: math.log((len(bags) + 1) / (n + 0.5)) for word, n in used.items()}
+        self._unknown = math.log((len(bags) + 1) / 0.5)
+        self._vectors = [self._vector(bag) for bag in bags]
+
+    def closeness(self, question: str) -> list[float]:
+        # Words no topic uses say nothing about which topic it is: they are left out of the question.
+        asked = self._vector(Counter(w for w in chinese_words(question) if w in self._idf))
+        return [
+            sum(weight * topic.get(word, 0.0) for word, weight in asked.items()) for topic in self._vectors
+        ]
+
+    def _vector(self, bag: Counter[str]) -> dict[str, float]:
+        weights = {w: (1 + math.log(n)) * self._idf.get(w, self._unknown) for w, n in bag.items()}
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        return {w: v / norm for w, v in weights.items()}
+
+
+def _support(found: Sequence[tuple[str, str]], topic: Topic) -> float:
+    """How high retrieval ranked the topic's provisions: 1/(rank+1) summed, at most 1.5."""
+    rank = {place: r for r, place in reversed(list(enumerate(found)))}
+    total = sum(
+        1.0 / (rank[(p.document, p.ref)] + 1) for p in topic.provisions if (p.document, p.ref) in rank
+    )
+    return min(total, 1.5)
+
+
+def _keyword_hits_zh(question: str, keywords: Sequence[str]) -> int:
+    return sum(1 for word in keywords if word and word in question)
+
+
+def _keyword_hits(question: str, keywords: Sequence[str]) -> int:
+    normal = f" {normalise(question)} "
+    return sum(1 for word in keywords if word and f" {normalise(word)}" in normal)
+
+
+def _word_overlap(question: str, paraphrases: Sequence[str]) -> float:
+    words = content_words(question, min_length=3)
+    if not words:
+        return 0.0
+    return max((len(words & content_words(p, min_length=3)) / len(words) for p in paraphrases), default=0.0)
+
+
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=False))
