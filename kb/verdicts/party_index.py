@@ -1,0 +1,234 @@
+"""The names of every listed party, folded once, and how a screened name is matched against them.
+
+Certain matches: the same key after folding (``kb.language.names``: case, width, accents,
+punctuation, spacing, legal forms, articles), or the same words in another order. Possible
+matches, each scored 0-100 and kept from ``POSSIBLE_SCORE`` up:
+
+- a close spelling (rapidfuzz ``token_sort_ratio`` of the keys, names of ``FUZZY_MIN_CHARS`` or more);
+- a listed name inside the screened one (``Lockheed Martin Space`` holds ``Lockheed Martin``): a
+  subsidiary, a branch or a namesake, 80 + 15 x the share of the screened name it covers;
+- the screened name inside a listed one (``Mitsubishi Heavy Industries`` in ``Mitsubishi Heavy
+  Industries Shipbuilding``): a parent or a short form, 80 + 15 x the share of the listed name;
+- an alias of at most ``SHORT_ACRONYM`` letters (``GD``, ``HII``): another company may use it.
+
+Words that say nothing on their own (``General``, ``Systems``: ``ordinary`` words) never make a
+containment match by themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from kb.language.names import NameForm, name_form
+from kb.language.script import han_count
+
+__all__ = [
+    "FUZZY_MIN_CHARS",
+    "POSSIBLE_SCORE",
+    "SHORT_ACRONYM",
+    "Candidate",
+    "ListedName",
+    "MatchMethod",
+    "NameField",
+    "NameIndex",
+    "listed_names",
+    "rank",
+]
+
+NameField = Literal["name", "name_zh", "alias"]
+MatchMethod = Literal["exact", "normalised", "word_order", "acronym", "close_spelling", "contains", "part_of"]
+
+#: The lowest score a possible match is shown with; below it a name is not a match.
+POSSIBLE_SCORE = 80
+#: Close spellings are only looked for between names of at least this many letters (Chinese: 4).
+FUZZY_MIN_CHARS = 5
+#: An alias this short is an initialism that other companies may share: a possible match only.
+SHORT_ACRONYM = 3
+#: How many close spellings are examined per screened name.
+_FUZZY_LIMIT = 25
+
+#: Score of each certain method.
+_CERTAIN_SCORES: dict[MatchMethod, int] = {"exact": 100, "normalised": 100, "word_order": 97}
+
+
+@dataclass(frozen=True)
+class ListedName:
+    """One name a party answers to (its name, Chinese name or an alias), folded."""
+
+    party: int
+    written: str
+    field: NameField
+    form: NameForm
+
+    @property
+    def letters(self) -> int:
+        return len(self.form.key.replace(" ", ""))
+
+    @property
+    def short_alias(self) -> bool:
+        return self.field == "alias" and self.letters <= SHORT_ACRONYM
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A listed name found for a query: how, how well, and whether the match is certain."""
+
+    name: ListedName
+    score: int
+    certain: bool
+    method: MatchMethod
+
+
+def _compact(key: str) -> str:
+    return key.replace(" ", "")
+
+
+class NameIndex:
+    """Every listed name by key, by sorted words, by spacing-free key and by word; built once."""
+
+    def __init__(self, names: Iterable[ListedName], ordinary: frozenset[str]) -> None:
+        self.names = tuple(names)
+        self.ordinary = ordinary
+        self._by_key: dict[str, list[ListedName]] = {}
+        self._by_sorted: dict[str, list[ListedName]] = {}
+        self._by_compact: dict[str, list[ListedName]] = {}
+        self._by_word: dict[str, set[str]] = {}
+        for name in self.names:
+            key = name.form.key
+            self._by_key.setdefault(key, []).append(name)
+            self._by_sorted.setdefault(name.form.sorted_key, []).append(name)
+            self._by_compact.setdefault(_compact(key), []).append(name)
+            for word in name.form.tokens:
+                self._by_word.setdefault(word, set()).add(key)
+        self._keys = list(self._by_key)
+        self._fuzzy_keys = [k for k in self._keys if _long_enough(k)]
+        self._han_keys = [k for k in self._keys if han_count(k) >= 4]
+
+    def match(self, query: NameForm) -> list[Candidate]:
+        """Every listed name the query matches, certain or possible, best per party first."""
+        found: list[Candidate] = []
+        key = query.key
+        for name in self._by_key.get(key, []):
+            found.append(self._same(name, query))
+        if len(query.tokens) > 1:
+            for name in self._by_sorted.get(query.sorted_key, []):
+                if name.form.key != key:
+                    found.append(self._certain(name, "word_order"))
+        for name in self._by_compact.get(_compact(key), []):
+            if name.form.key != key and name.form.sorted_key != query.sorted_key:
+                found.append(self._certain(name, "normalised"))
+        found.extend(self._close_spellings(key))
+        found.extend(self._containing(query))
+        return _best_per_party(found)
+
+    def _same(self, name: ListedName, query: NameForm) -> Candidate:
+        if name.short_alias:
+            return Candidate(name, 90, False, "acronym")
+        method: MatchMethod = "exact" if query.folded == name.form.folded else "normalised"
+        return self._certain(name, method)
+
+    def _certain(self, name: ListedName, method: MatchMethod) -> Candidate:
+        if name.short_alias:
+            return Candidate(name, 90, False, "acronym")
+        return Candidate(name, _CERTAIN_SCORES[method], True, method)
+
+    def _close_spellings(self, key: str) -> list[Candidate]:
+        if not _long_enough(key):
+            return []
+        found: list[Candidate] = []
+        for other, score, _ in process.extract(
+            key,
+            self._fuzzy_keys,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=POSSIBLE_SCORE,
+            limit=_FUZZY_LIMIT,
+        ):
+            if other != key:
+                for name in self._by_key[other]:
+                    found.append(Candidate(name, min(int(score), 99), False, "close_spelling"))
+        return found
+
+    def _containing(self, query: NameForm) -> list[Candidate]:
+        """Listed names inside the query, and the query inside listed names (possible matches)."""
+        words = query.tokens
+        related: set[str] = set()
+        for word in words:
+            related |= self._by_word.get(word, set())
+        if query.is_chinese:
+            related |= {k for k in self._han_keys if k in query.key or query.key in k}
+        related.discard(query.key)
+        found: list[Candidate] = []
+        letters = len(_compact(query.key))
+        for other in related:
+            other_words = tuple(other.split())
+            other_letters = len(_compact(other))
+            if self._inside(other_words, words, listed=True) or _han_inside(other, query.key):
+                score = min(95, 80 + round(15 * other_letters / letters))
+                found.extend(Candidate(n, score, False, "contains") for n in self._by_key[other])
+            elif self._inside(words, other_words, listed=False) or _han_inside(query.key, other):
+                score = min(95, 80 + round(15 * letters / other_letters))
+                found.extend(Candidate(n, score, False, "part_of") for n in self._by_key[other])
+        return found
+
+    def _inside(self, part: tuple[str, ...], whole: tuple[str, ...], listed: bool) -> bool:
+        """True when the name ``part`` stands inside the name ``whole`` in a way worth a check: its
+        words lead ``whole`` (``General Atomics`` / ``General Atomics Aeronautical Systems``), or
+        they are all in ``whole`` and one of them is not an ordinary word (``Boeing``). A single
+        ordinary word leads only when it is a whole listed name (``Cubic`` in ``Cubic Telecom``),
+        never as the screened name (``General``)."""
+        if len(part) >= len(whole) or not set(part) <= set(whole) or len("".join(part)) < SHORT_ACRONYM:
+            return False
+        distinctive = any(w not in self.ordinary and not w.isdigit() for w in part)
+        single_ok = distinctive or (listed and len(part[0]) >= FUZZY_MIN_CHARS)
+        leading = whole[: len(part)] == part and (len(part) > 1 or single_ok)
+        return leading or distinctive
+
+
+def _han_inside(part: str, whole: str) -> bool:
+    return han_count(part) >= 4 and part != whole and part in whole
+
+
+def _long_enough(key: str) -> bool:
+    chinese = han_count(key)
+    return chinese >= 4 if chinese else len(_compact(key)) >= FUZZY_MIN_CHARS
+
+
+def _best_per_party(candidates: list[Candidate]) -> list[Candidate]:
+    best: dict[int, Candidate] = {}
+    for candidate in candidates:
+        party = candidate.name.party
+        held = best.get(party)
+        if held is None or rank(candidate) > rank(held):
+            best[party] = candidate
+    return sorted(best.values(), key=lambda c: (not c.certain, -c.score, c.name.party))
+
+
+def rank(candidate: Candidate) -> tuple[bool, int, bool, bool]:
+    """How candidates for the same party compare, higher first: certain, then by score; between
+    equals, a match as written, then one on the party's own name."""
+    return (
+        candidate.certain,
+        candidate.score,
+        candidate.method == "exact",
+        candidate.name.field == "name",
+    )
+
+
+def listed_names(party: int, name: str, name_zh: str | None, aliases: Iterable[str]) -> list[ListedName]:
+    """The folded names of one party (its name, Chinese name and aliases), without repeats."""
+    written: list[tuple[str, NameField]] = [(name, "name")]
+    if name_zh:
+        written.append((name_zh, "name_zh"))
+    written.extend((alias, "alias") for alias in aliases)
+    seen: set[str] = set()
+    names = []
+    for text, field in written:
+        form = name_form(text)
+        if form.key and form.folded not in seen:
+            seen.add(form.folded)
+            names.append(ListedName(party, text, field, form))
+    return names
