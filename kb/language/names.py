@@ -61,13 +61,13 @@ COMMON_WORDS = frozenset(
     american analysis analytics applied army arts asia associated association atlantic atomic atomics
     autonomy aviation ball bay bearing best black blue board bridge brown business cable capital cat
     center centre central chemical chemicals circuit city clear clean coalition coast coastal com
-    communications computer computing consulting control controls core cox creative cubic data
+    communications computer computing consulting control controls core creative cubic data
     defence defense design development devices digital dimensions direct drone drones dynamics
     earth east eastern echo echoes edge electric electrical electronic electronics energy engine
     engineering engines enterprise enterprises environmental equipment europe european exploration
     express federal field fire first flight force forum foundation free fuel fund future garnet
     general global gold good great green ground group health heavy high holding holdings home
-    hudson image industrial industries industry info information innovation innovations institute
+    image industrial industries industry info information innovation innovations institute
     integration intelligence intelligent inter international jet joint key lab laboratories
     laboratory labs land laser life light line link logistics machine machinery machines main
     maintenance management manufacturing marine maritime market master materials medical metal

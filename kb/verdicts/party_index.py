@@ -4,15 +4,20 @@ Certain matches: the same key after folding (``kb.language.names``: case, width,
 punctuation, spacing, legal forms, articles), or the same words in another order. Possible
 matches, each scored 0-100 and kept from ``POSSIBLE_SCORE`` up:
 
-- a close spelling (rapidfuzz ``token_sort_ratio`` of the keys, names of ``FUZZY_MIN_CHARS`` or more);
+- a close spelling: the better of rapidfuzz ``ratio`` and ``token_sort_ratio`` of the keys, between
+  names of ``FUZZY_MIN_CHARS`` letters or more that differ by at most ``MAX_EDITS`` letters or
+  ``MAX_EDIT_SHARE`` of the longer one;
 - a listed name inside the screened one (``Lockheed Martin Space`` holds ``Lockheed Martin``): a
   subsidiary, a branch or a namesake, 80 + 15 x the share of the screened name it covers;
 - the screened name inside a listed one (``Mitsubishi Heavy Industries`` in ``Mitsubishi Heavy
   Industries Shipbuilding``): a parent or a short form, 80 + 15 x the share of the listed name;
+- two names of two or more words led by the same distinctive word (``Kratos Defense`` and ``Kratos
+  Unmanned Aerial Systems``), at ``POSSIBLE_SCORE``;
 - an alias of at most ``SHORT_ACRONYM`` letters (``GD``, ``HII``): another company may use it.
 
 Words that say nothing on their own (``General``, ``Systems``: ``ordinary`` words) never make a
 containment match by themselves.
+Containment compares words in the singular (``Teal Drone`` / ``Teal Drones``).
 """
 
 from __future__ import annotations
@@ -22,12 +27,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from kb.language.names import NameForm, name_form
 from kb.language.script import han_count
 
 __all__ = [
     "FUZZY_MIN_CHARS",
+    "MAX_EDITS",
+    "MAX_EDIT_SHARE",
     "POSSIBLE_SCORE",
     "SHORT_ACRONYM",
     "Candidate",
@@ -40,7 +48,9 @@ __all__ = [
 ]
 
 NameField = Literal["name", "name_zh", "alias"]
-MatchMethod = Literal["exact", "normalised", "word_order", "acronym", "close_spelling", "contains", "part_of"]
+MatchMethod = Literal[
+    "exact", "normalised", "word_order", "acronym", "close_spelling", "contains", "part_of", "shares_word"
+]
 
 #: The lowest score a possible match is shown with; below it a name is not a match.
 POSSIBLE_SCORE = 80
@@ -48,6 +58,10 @@ POSSIBLE_SCORE = 80
 FUZZY_MIN_CHARS = 5
 #: An alias this short is an initialism that other companies may share: a possible match only.
 SHORT_ACRONYM = 3
+#: A close spelling differs from the listed name (words sorted) by at most this many letters, or by
+#: this share of the longer name's letters when that is more.
+MAX_EDITS = 2
+MAX_EDIT_SHARE = 0.15
 #: How many close spellings are examined per screened name.
 _FUZZY_LIMIT = 25
 
@@ -93,6 +107,7 @@ class NameIndex:
     def __init__(self, names: Iterable[ListedName], ordinary: frozenset[str]) -> None:
         self.names = tuple(names)
         self.ordinary = ordinary
+        self._ordinary = ordinary | {_stem(w) for w in ordinary}
         self._by_key: dict[str, list[ListedName]] = {}
         self._by_sorted: dict[str, list[ListedName]] = {}
         self._by_compact: dict[str, list[ListedName]] = {}
@@ -103,7 +118,7 @@ class NameIndex:
             self._by_sorted.setdefault(name.form.sorted_key, []).append(name)
             self._by_compact.setdefault(_compact(key), []).append(name)
             for word in name.form.tokens:
-                self._by_word.setdefault(word, set()).add(key)
+                self._by_word.setdefault(_stem(word), set()).add(key)
         self._keys = list(self._by_key)
         self._fuzzy_keys = [k for k in self._keys if _long_enough(k)]
         self._han_keys = [k for k in self._keys if han_count(k) >= 4]
@@ -139,22 +154,29 @@ class NameIndex:
     def _close_spellings(self, key: str) -> list[Candidate]:
         if not _long_enough(key):
             return []
+        # Both scorers: sorting words handles another word order, but a misspelt first letter can
+        # move a word in the sort (mp mterials / materials mp), which plain ratio does not mind.
+        scores: dict[str, float] = {}
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            for other, score, _ in process.extract(
+                key, self._fuzzy_keys, scorer=scorer, score_cutoff=POSSIBLE_SCORE, limit=_FUZZY_LIMIT
+            ):
+                scores[other] = max(score, scores.get(other, 0.0))
         found: list[Candidate] = []
-        for other, score, _ in process.extract(
-            key,
-            self._fuzzy_keys,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=POSSIBLE_SCORE,
-            limit=_FUZZY_LIMIT,
-        ):
-            if other != key:
-                for name in self._by_key[other]:
-                    found.append(Candidate(name, min(int(score), 99), False, "close_spelling"))
+        for other, score in scores.items():
+            # A misspelling is a few letters; names that share only some words are not close
+            # (Micron Technology / JC Technology), however high their ratio.
+            edits = min(Levenshtein.distance(key, other), Levenshtein.distance(_sorted(key), _sorted(other)))
+            if other == key or edits > _max_edits(key, other):
+                continue
+            for name in self._by_key[other]:
+                found.append(Candidate(name, min(int(score), 99), False, "close_spelling"))
         return found
 
     def _containing(self, query: NameForm) -> list[Candidate]:
-        """Listed names inside the query, and the query inside listed names (possible matches)."""
-        words = query.tokens
+        """Listed names inside the query, the query inside listed names, and names that share a
+        leading distinctive word (possible matches). Words are compared singular (``Drones``)."""
+        words = tuple(_stem(w) for w in query.tokens)
         related: set[str] = set()
         for word in words:
             related |= self._by_word.get(word, set())
@@ -164,15 +186,21 @@ class NameIndex:
         found: list[Candidate] = []
         letters = len(_compact(query.key))
         for other in related:
-            other_words = tuple(other.split())
+            other_words = tuple(_stem(w) for w in other.split())
             other_letters = len(_compact(other))
+            method: MatchMethod | None = None
             if self._inside(other_words, words, listed=True) or _han_inside(other, query.key):
-                score = min(95, 80 + round(15 * other_letters / letters))
-                found.extend(Candidate(n, score, False, "contains") for n in self._by_key[other])
+                method, score = "contains", 80 + round(15 * other_letters / letters)
             elif self._inside(words, other_words, listed=False) or _han_inside(query.key, other):
-                score = min(95, 80 + round(15 * letters / other_letters))
-                found.extend(Candidate(n, score, False, "part_of") for n in self._by_key[other])
+                method, score = "part_of", 80 + round(15 * letters / other_letters)
+            elif self._same_lead(words, other_words):
+                method, score = "shares_word", POSSIBLE_SCORE
+            if method:
+                found.extend(Candidate(n, min(score, 95), False, method) for n in self._by_key[other])
         return found
+
+    def _distinctive(self, word: str) -> bool:
+        return word not in self._ordinary and not word.isdigit()
 
     def _inside(self, part: tuple[str, ...], whole: tuple[str, ...], listed: bool) -> bool:
         """True when the name ``part`` stands inside the name ``whole`` in a way worth a check: its
@@ -182,10 +210,39 @@ class NameIndex:
         never as the screened name (``General``)."""
         if len(part) >= len(whole) or not set(part) <= set(whole) or len("".join(part)) < SHORT_ACRONYM:
             return False
-        distinctive = any(w not in self.ordinary and not w.isdigit() for w in part)
+        distinctive = any(self._distinctive(w) for w in part)
         single_ok = distinctive or (listed and len(part[0]) >= FUZZY_MIN_CHARS)
         leading = whole[: len(part)] == part and (len(part) > 1 or single_ok)
         return leading or distinctive
+
+    def _same_lead(self, words: tuple[str, ...], other: tuple[str, ...]) -> bool:
+        """Two names of two or more words led by the same distinctive word (``Kratos Defense`` and
+        ``Kratos Unmanned Aerial Systems``): parent and subsidiary, or namesakes."""
+        return (
+            len(words) > 1
+            and len(other) > 1
+            and words[0] == other[0]
+            and len(words[0]) >= FUZZY_MIN_CHARS
+            and self._distinctive(words[0])
+        )
+
+
+def _sorted(key: str) -> str:
+    return " ".join(sorted(key.split()))
+
+
+def _max_edits(key: str, other: str) -> int:
+    """How many letters a misspelling may change: two, or 15% of the longer name."""
+    return max(MAX_EDITS, round(MAX_EDIT_SHARE * max(len(key), len(other))))
+
+
+def _stem(word: str) -> str:
+    """A word's singular, roughly (``technologies`` -> ``technology``, ``drones`` -> ``drone``)."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 def _han_inside(part: str, whole: str) -> bool:

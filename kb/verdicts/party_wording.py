@@ -153,6 +153,11 @@ def why_text(why: MatchReason, lang: Lang) -> str:
             f"holds the listed {field} '{matched}' (a subsidiary, a branch or a namesake?)",
             f"包含名单所列{field}“{matched}”（可能是其子公司、分支机构或同名机构）",
         ),
+        "shares_word": (
+            f"shares its leading word with the listed {field} '{matched}' (a parent, a sister company or a "
+            "namesake?)",
+            f"与名单所列{field}“{matched}”的首个名称词相同（可能是其母公司、关联公司或同名机构）",
+        ),
         "part_of": (
             f"is part of the listed {field} '{matched}' (a parent company or a short form?)",
             f"是名单所列{field}“{matched}”的一部分（可能是其母公司或简称）",
@@ -209,7 +214,7 @@ def hit_sentence(hit: ScreenHit, lang: Lang) -> str:
 
 def _as_clause(why: MatchReason) -> str:
     text = why_text(why, "en")
-    return text if why.method in ("contains", "part_of") else f"is {text}"
+    return text if why.method in ("contains", "part_of", "shares_word") else f"is {text}"
 
 
 def unconfirmed_sentence(hit: ScreenHit, lang: Lang) -> str:
