@@ -142,7 +142,7 @@ def _screen_one(registry: Any, name: str, country: str | None, day: dt.date, as_
         click.echo(f"  list:       {LIST_NAMES[hit.list]['en']}")
         effective = ann.effective.isoformat() if ann.effective else "date not stated"
         click.echo(f"  document:   {announcement_name(ann, 'en')} ({ann.document_id}), effective {effective}")
-        click.echo(f"  status:     {status_text(hit.status, 'en')}")
+        click.echo(_wrapped("status:", status_text(hit.status, "en")))
         if hit.status.note:
             click.echo(_wrapped("", hit.status.note))
         click.echo(_wrapped("measures:", measures_text(hit, "en")))
