@@ -30,11 +30,14 @@ from kb.language.names import fold_word, is_legal_form, name_form
 from kb.language.script import HAN, IDEOGRAPHS, han_count
 from kb.verdicts.party_index import SHORT_ACRONYM, Candidate, ListedName, rank
 
-__all__ = ["TEXT_FUZZY_SCORE", "MentionFinder"]
+__all__ = ["MAX_FUZZY_WINDOWS", "TEXT_FUZZY_SCORE", "MentionFinder"]
 
 #: The lowest rapidfuzz ratio at which a capitalised run of words in a text is taken for a misspelt
 #: listed name (a possible match).
 TEXT_FUZZY_SCORE = 90
+#: How many windows of capitalised words one text may have checked for misspellings (a bound on
+#: the time a long pasted text can take).
+MAX_FUZZY_WINDOWS = 400
 
 Rule = Literal["any_case", "capitalised", "upper", "with_legal_form"]
 
@@ -112,12 +115,9 @@ class MentionFinder:
         """(candidate, the words of the text that name it, their folded form), best per party."""
         text = unicodedata.normalize("NFKC", text)
         words = _words(text)
-        spans = self._latin_spans(words) + self._han_spans(text)
-        spans += self._misspelt_spans(words, spans)
-        kept: list[_Span] = []
-        for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), not s[2].certain, -s[2].score, s[0])):
-            if all(span[1] <= k[0] or span[0] >= k[1] or span[:2] == k[:2] for k in kept):
-                kept.append(span)
+        taken = bytearray(len(text) + 1)  # characters already part of a kept mention
+        kept = _longest_first(self._latin_spans(words) + self._han_spans(text), taken)
+        kept += self._misspelt_spans(words, taken)
         best: dict[int, tuple[_Span, str]] = {}
         for span in sorted(kept, key=lambda s: s[0]):
             party, candidate = span[2].name.party, span[2]
@@ -159,25 +159,45 @@ class MentionFinder:
                 start = compact.find(written, start + 1)
         return spans
 
-    def _misspelt_spans(self, words: list[_Word], found: list[_Span]) -> list[_Span]:
+    def _misspelt_spans(self, words: list[_Word], taken: bytearray) -> list[_Span]:
+        """Possible matches for runs of capitalised words not already taken, longest windows first,
+        at most ``MAX_FUZZY_WINDOWS`` windows per text."""
         spans: list[_Span] = []
+        budget = MAX_FUZZY_WINDOWS
         for run in _capitalised_runs(words):
             for size in range(min(6, len(run)), 1, -1):
                 for i in range(len(run) - size + 1):
                     window = run[i : i + size]
                     start, end = window[0].start, window[-1].end
-                    if any(not (end <= s[0] or start >= s[1]) for s in (*found, *spans)):
+                    if any(taken[start:end]):
                         continue
+                    if budget <= 0:
+                        return spans
+                    budget -= 1
                     key = name_form(" ".join(w.text for w in window)).key
                     best = process.extractOne(
                         key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=TEXT_FUZZY_SCORE
                     )
                     if best is None or best[0] == key:
                         continue
+                    taken[start:end] = b"\x01" * (end - start)
                     for name in self._fuzzy[best[0]]:
                         candidate = Candidate(name, min(int(best[1]), 99), False, "close_spelling")
                         spans.append((start, end, candidate, key))
         return spans
+
+
+def _longest_first(spans: list[_Span], taken: bytearray) -> list[_Span]:
+    """The spans that do not overlap a longer (or better) one; the same words may name several."""
+    kept: list[_Span] = []
+    places: set[tuple[int, int]] = set()
+    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), not s[2].certain, -s[2].score, s[0])):
+        start, end = span[0], span[1]
+        if (start, end) in places or not any(taken[start:end]):
+            kept.append(span)
+            places.add((start, end))
+            taken[start:end] = b"\x01" * (end - start)
+    return kept
 
 
 def _words(text: str) -> list[_Word]:
