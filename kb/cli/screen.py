@@ -7,11 +7,14 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from kb.cli.group import friendly_errors, main, print_json, settings_of
+
+if TYPE_CHECKING:
+    from kb.verdicts.parties import PartyRegistry
 
 
 @main.command("screen")
@@ -96,7 +99,7 @@ def screen_command(
         _screen_one(registry, name, country, day, as_json)
 
 
-def _screen_one(registry: Any, name: str, country: str | None, day: dt.date, as_json: bool) -> None:
+def _screen_one(registry: PartyRegistry, name: str, country: str | None, day: dt.date, as_json: bool) -> None:
     from kb.verdicts.parties import outcome_of
     from kb.verdicts.party_wording import (
         LIST_NAMES,
@@ -160,7 +163,7 @@ def _wrapped(label: str, text: str) -> str:
 
 
 def _screen_csv(
-    registry: Any,
+    registry: PartyRegistry,
     path: Path,
     column: str,
     country_column: str | None,

@@ -17,20 +17,15 @@ that matches nothing is "not found on the lists held", never cleared.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
-
-import yaml
 
 from kb.corpus.documents import Corpus, SourceDocument
 from kb.corpus.schema import PartyList, StatusEntry
 from kb.errors import QueryError
-from kb.language.countries import COUNTRY_NAMES, check_country
+from kb.language.countries import check_country
 from kb.language.dates import parse_date
-from kb.language.names import COMMON_WORDS, name_form, name_tokens
-from kb.language.stopwords import DOMAIN, ENGLISH
+from kb.language.names import name_form
 from kb.verdicts.party_index import (
     POSSIBLE_SCORE,
     Candidate,
@@ -39,6 +34,7 @@ from kb.verdicts.party_index import (
     NameField,
     NameIndex,
     listed_names,
+    ordinary_words,
 )
 from kb.verdicts.party_mentions import MentionFinder
 
@@ -457,40 +453,3 @@ def _ranked(hits: list[ScreenHit], limit: int | None) -> list[ScreenHit]:
     certain = [h for h in ordered if h.certain]
     possible = [h for h in ordered if not h.certain]
     return certain + (possible if limit is None else possible[:limit])
-
-
-_LEXICON = Path(__file__).with_name("lexicon.yaml")
-_WORD = re.compile(r"\b[a-z][a-z0-9]*\b")
-
-
-def ordinary_words(corpus: Corpus) -> frozenset[str]:
-    """Words that do not make a name on their own: ``COMMON_WORDS``, English stop words, country
-    names, the product lexicon's words and every word the non-party documents write in lower case."""
-    words = set(COMMON_WORDS) | ENGLISH | DOMAIN
-    for name in COUNTRY_NAMES:
-        words.update(name_tokens(name))
-    words.update(_lexicon_words())
-    for doc in corpus:
-        if doc.meta.kind in ("party_list", "user"):
-            continue
-        for text in (doc.summary, *(section.text for section in doc.sections)):
-            words.update(_WORD.findall(text))
-    return frozenset(w for w in words if w.isascii())
-
-
-def _lexicon_words() -> set[str]:
-    """The words of the product lexicon's names and aliases (elements, forms, products)."""
-    if not _LEXICON.is_file():
-        return set()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader when built with it: 8x faster
-    data = yaml.load(_LEXICON.read_text(encoding="utf-8"), Loader=loader) or {}
-    words: set[str] = set()
-    for part in ("elements", "forms", "products"):
-        for entry in data.get(part) or []:
-            if not isinstance(entry, dict):
-                continue
-            texts = [entry.get("name"), *(entry.get("aliases") or [])]
-            for text in texts:
-                if isinstance(text, str):
-                    words.update(t for t in name_tokens(text) if t.isalpha() and t.isascii())
-    return words

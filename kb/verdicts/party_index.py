@@ -22,15 +22,21 @@ Containment compares words in the singular (``Teal Drone`` / ``Teal Drones``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
+import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from kb.language.names import NameForm, name_form
+from kb.corpus.documents import Corpus
+from kb.language.countries import COUNTRY_NAMES
+from kb.language.names import COMMON_WORDS, NameForm, name_form, name_tokens
 from kb.language.script import han_count
+from kb.language.stopwords import DOMAIN, ENGLISH
 
 __all__ = [
     "FUZZY_MIN_CHARS",
@@ -44,6 +50,7 @@ __all__ = [
     "NameField",
     "NameIndex",
     "listed_names",
+    "ordinary_words",
     "rank",
 ]
 
@@ -97,7 +104,7 @@ class Candidate:
     method: MatchMethod
 
 
-def _compact(key: str) -> str:
+def _no_spaces(key: str) -> str:
     return key.replace(" ", "")
 
 
@@ -116,7 +123,7 @@ class NameIndex:
             key = name.form.key
             self._by_key.setdefault(key, []).append(name)
             self._by_sorted.setdefault(name.form.sorted_key, []).append(name)
-            self._by_compact.setdefault(_compact(key), []).append(name)
+            self._by_compact.setdefault(_no_spaces(key), []).append(name)
             for word in name.form.tokens:
                 self._by_word.setdefault(_stem(word), set()).add(key)
         self._keys = list(self._by_key)
@@ -133,7 +140,7 @@ class NameIndex:
             for name in self._by_sorted.get(query.sorted_key, []):
                 if name.form.key != key:
                     found.append(self._certain(name, "word_order"))
-        for name in self._by_compact.get(_compact(key), []):
+        for name in self._by_compact.get(_no_spaces(key), []):
             if name.form.key != key and name.form.sorted_key != query.sorted_key:
                 found.append(self._certain(name, "normalised"))
         found.extend(self._close_spellings(key))
@@ -184,10 +191,10 @@ class NameIndex:
             related |= {k for k in self._han_keys if k in query.key or query.key in k}
         related.discard(query.key)
         found: list[Candidate] = []
-        letters = len(_compact(query.key))
+        letters = len(_no_spaces(query.key))
         for other in related:
             other_words = tuple(_stem(w) for w in other.split())
-            other_letters = len(_compact(other))
+            other_letters = len(_no_spaces(other))
             method: MatchMethod | None = None
             if self._inside(other_words, words, listed=True) or _han_inside(other, query.key):
                 method, score = "contains", 80 + round(15 * other_letters / letters)
@@ -251,7 +258,7 @@ def _han_inside(part: str, whole: str) -> bool:
 
 def _long_enough(key: str) -> bool:
     chinese = han_count(key)
-    return chinese >= 4 if chinese else len(_compact(key)) >= FUZZY_MIN_CHARS
+    return chinese >= 4 if chinese else len(_no_spaces(key)) >= FUZZY_MIN_CHARS
 
 
 def _best_per_party(candidates: list[Candidate]) -> list[Candidate]:
@@ -289,3 +296,40 @@ def listed_names(party: int, name: str, name_zh: str | None, aliases: Iterable[s
             seen.add(form.folded)
             names.append(ListedName(party, text, field, form))
     return names
+
+
+_LEXICON = Path(__file__).with_name("lexicon.yaml")
+_WORD = re.compile(r"\b[a-z][a-z0-9]*\b")
+
+
+def ordinary_words(corpus: Corpus) -> frozenset[str]:
+    """Words that do not make a name on their own: ``COMMON_WORDS``, English stop words, country
+    names, the product lexicon's words and every word the non-party documents write in lower case."""
+    words = set(COMMON_WORDS) | ENGLISH | DOMAIN
+    for name in COUNTRY_NAMES:
+        words.update(name_tokens(name))
+    words.update(_lexicon_words())
+    for doc in corpus:
+        if doc.meta.kind in ("party_list", "user"):
+            continue
+        for text in (doc.summary, *(section.text for section in doc.sections)):
+            words.update(_WORD.findall(text))
+    return frozenset(w for w in words if w.isascii())
+
+
+def _lexicon_words() -> set[str]:
+    """The words of the product lexicon's names and aliases (elements, forms, products)."""
+    if not _LEXICON.is_file():
+        return set()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader when built with it: 8x faster
+    data = yaml.load(_LEXICON.read_text(encoding="utf-8"), Loader=loader) or {}
+    words: set[str] = set()
+    for part in ("elements", "forms", "products"):
+        for entry in data.get(part) or []:
+            if not isinstance(entry, dict):
+                continue
+            texts = [entry.get("name"), *(entry.get("aliases") or [])]
+            for text in texts:
+                if isinstance(text, str):
+                    words.update(t for t in name_tokens(text) if t.isalpha() and t.isascii())
+    return words
