@@ -346,7 +346,7 @@ class PartyRegistry:
                         list=doc.meta.list_,
                     )
                 )
-                names.extend(listed_names(index, spec.name, spec.name_zh, spec.aliases))
+                names.extend(listed_names(index, spec.name, spec.name_zh, spec.aliases, spec.note))
         self.parties: tuple[Party, ...] = tuple(parties)
         self.ordinary = ordinary_words(corpus)
         self._index = NameIndex(names, self.ordinary)

@@ -13,6 +13,8 @@ matches, each scored 0-100 and kept from ``POSSIBLE_SCORE`` up:
   Industries Shipbuilding``): a parent or a short form, 80 + 15 x the share of the listed name;
 - two names of two or more words led by the same distinctive word (``Kratos Defense`` and ``Kratos
   Unmanned Aerial Systems``), at ``POSSIBLE_SCORE``;
+- a parent the party's note names (``A Boeing subsidiary``, ``a subsidiary of Mitsui & Co.``,
+  ``A TechInsights branch``), at ``PARENT_SCORE``;
 - an alias of at most ``SHORT_ACRONYM`` letters (``GD``, ``HII``): another company may use it.
 
 Words that say nothing on their own (``General``, ``Systems``: ``ordinary`` words) never make a
@@ -42,6 +44,7 @@ __all__ = [
     "FUZZY_MIN_CHARS",
     "MAX_EDITS",
     "MAX_EDIT_SHARE",
+    "PARENT_SCORE",
     "POSSIBLE_SCORE",
     "SHORT_ACRONYM",
     "Candidate",
@@ -51,18 +54,30 @@ __all__ = [
     "NameIndex",
     "listed_names",
     "ordinary_words",
+    "parents_named",
     "rank",
 ]
 
-NameField = Literal["name", "name_zh", "alias"]
+NameField = Literal["name", "name_zh", "alias", "parent"]
 MatchMethod = Literal[
-    "exact", "normalised", "word_order", "acronym", "close_spelling", "contains", "part_of", "shares_word"
+    "exact",
+    "normalised",
+    "word_order",
+    "acronym",
+    "close_spelling",
+    "contains",
+    "part_of",
+    "shares_word",
+    "parent",
 ]
 
 #: The lowest score a possible match is shown with; below it a name is not a match.
 POSSIBLE_SCORE = 80
 #: Close spellings are only looked for between names of at least this many letters (Chinese: 4).
 FUZZY_MIN_CHARS = 5
+#: Score of a name the files give as a listed party's parent (``Boeing`` for Insitu): the listing
+#: covers the subsidiary or branch, not necessarily the parent.
+PARENT_SCORE = 85
 #: An alias this short is an initialism that other companies may share: a possible match only.
 SHORT_ACRONYM = 3
 #: A close spelling differs from the listed name (words sorted) by at most this many letters, or by
@@ -119,8 +134,13 @@ class NameIndex:
         self._by_sorted: dict[str, list[ListedName]] = {}
         self._by_compact: dict[str, list[ListedName]] = {}
         self._by_word: dict[str, set[str]] = {}
+        self._parents: dict[str, list[ListedName]] = {}
         for name in self.names:
             key = name.form.key
+            if name.field == "parent":
+                for form in {key, name.form.sorted_key, _no_spaces(key)}:
+                    self._parents.setdefault(form, []).append(name)
+                continue
             self._by_key.setdefault(key, []).append(name)
             self._by_sorted.setdefault(name.form.sorted_key, []).append(name)
             self._by_compact.setdefault(_no_spaces(key), []).append(name)
@@ -145,6 +165,8 @@ class NameIndex:
                 found.append(self._certain(name, "normalised"))
         found.extend(self._close_spellings(key))
         found.extend(self._containing(query))
+        for form in dict.fromkeys([key, query.sorted_key, _no_spaces(key)]):
+            found.extend(Candidate(n, PARENT_SCORE, False, "parent") for n in self._parents.get(form, []))
         return _best_per_party(found)
 
     def _same(self, name: ListedName, query: NameForm) -> Candidate:
@@ -282,12 +304,16 @@ def rank(candidate: Candidate) -> tuple[bool, int, bool, bool]:
     )
 
 
-def listed_names(party: int, name: str, name_zh: str | None, aliases: Iterable[str]) -> list[ListedName]:
-    """The folded names of one party (its name, Chinese name and aliases), without repeats."""
+def listed_names(
+    party: int, name: str, name_zh: str | None, aliases: Iterable[str], note: str | None = None
+) -> list[ListedName]:
+    """The folded names of one party (its name, Chinese name, aliases and the parents its note
+    names), without repeats."""
     written: list[tuple[str, NameField]] = [(name, "name")]
     if name_zh:
         written.append((name_zh, "name_zh"))
     written.extend((alias, "alias") for alias in aliases)
+    written.extend((parent, "parent") for parent in parents_named(note or ""))
     seen: set[str] = set()
     names = []
     for text, field in written:
@@ -296,6 +322,25 @@ def listed_names(party: int, name: str, name_zh: str | None, aliases: Iterable[s
             seen.add(form.folded)
             names.append(ListedName(party, text, field, form))
     return names
+
+
+_NAME = r"[A-Z][\w&.\-]*(?: (?:&|[A-Z][\w&.\-]*))*"
+_PARENT_PATTERNS = (
+    re.compile(rf"\bAn? (?P<parent>{_NAME}) (?:subsidiary|branch)\b"),
+    re.compile(rf"\b(?:subsidiary|branch|arm|division|unit) of (?:the )?(?P<parent>{_NAME})"),
+)
+
+
+def parents_named(note: str) -> tuple[str, ...]:
+    """The parent companies a party's note names: ``A Boeing subsidiary.`` -> ``Boeing``; ``A
+    business unit of Raytheon Technologies (RTX)`` -> ``Raytheon Technologies``."""
+    found: list[str] = []
+    for pattern in _PARENT_PATTERNS:
+        for match in pattern.finditer(note):
+            parent = match.group("parent").split(". ")[0].rstrip(".,;")
+            if parent and parent not in found:
+                found.append(parent)
+    return tuple(found)
 
 
 _LEXICON = Path(__file__).with_name("lexicon.yaml")

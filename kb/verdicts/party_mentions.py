@@ -74,6 +74,8 @@ class MentionFinder:
         self._han: list[tuple[str, ListedName]] = []
         self._fuzzy: dict[str, list[ListedName]] = {}
         for name in names:
+            if name.field == "parent":
+                continue  # a parent's name in a question does not name the listed subsidiary
             if HAN.search(name.form.folded):
                 self._add_chinese(name)
             if not HAN.search(name.form.key):

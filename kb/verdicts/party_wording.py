@@ -50,6 +50,7 @@ _FIELDS: dict[str, dict[Lang, str]] = {
     "name": {"en": "name", "zh": "名称"},
     "name_zh": {"en": "Chinese name", "zh": "中文名称"},
     "alias": {"en": "alias", "zh": "别名"},
+    "parent": {"en": "parent", "zh": "母公司"},
 }
 
 
@@ -158,6 +159,11 @@ def why_text(why: MatchReason, lang: Lang) -> str:
             "namesake?)",
             f"与名单所列{field}“{matched}”的首个名称词相同（可能是其母公司、关联公司或同名机构）",
         ),
+        "parent": (
+            f"is named in the file as the parent of this listed party ('{matched}'): the listing covers the "
+            "subsidiary or branch, not necessarily the parent",
+            f"被文件列为该名单主体的母公司（“{matched}”）：列入名单的是其子公司或分支机构，不一定包括母公司",
+        ),
         "part_of": (
             f"is part of the listed {field} '{matched}' (a parent company or a short form?)",
             f"是名单所列{field}“{matched}”的一部分（可能是其母公司或简称）",
@@ -214,7 +220,7 @@ def hit_sentence(hit: ScreenHit, lang: Lang) -> str:
 
 def _as_clause(why: MatchReason) -> str:
     text = why_text(why, "en")
-    return text if why.method in ("contains", "part_of", "shares_word") else f"is {text}"
+    return text if why.method in ("contains", "part_of", "shares_word", "parent") else f"is {text}"
 
 
 def unconfirmed_sentence(hit: ScreenHit, lang: Lang) -> str:

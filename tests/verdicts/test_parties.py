@@ -12,6 +12,7 @@ import yaml
 from kb.corpus.loading import load_corpus
 from kb.errors import QueryError
 from kb.verdicts.parties import POSSIBLE_SCORE, PartyRegistry, ScreenHit, outcome_of
+from kb.verdicts.party_index import parents_named
 from tests.conftest import ROOT, SOURCES
 
 D = dt.date.fromisoformat
@@ -175,6 +176,31 @@ def test_subsidiaries_and_parents_are_possible_matches(
     hits = _hits(registry, name)
     hit = next(h for h in hits if h.party.name == party)
     assert not hit.certain and hit.why.method == method and hit.score >= POSSIBLE_SCORE
+
+
+def test_a_parent_named_in_a_note_is_a_possible_match(registry: PartyRegistry) -> None:
+    insitu = [h for h in _hits(registry, "The Boeing Company") if h.party.name == "Insitu, Inc."]
+    assert {h.document_id for h in insitu} == {"mofcom-2025-22", "uel-2025-7"}
+    assert all(not h.certain and h.why.method == "parent" and h.why.matched == "Boeing" for h in insitu)
+    rtx = _hits(registry, "Raytheon Technologies")[0]
+    assert (rtx.party.name, rtx.why.method, rtx.score) == ("Raytheon Missiles & Defense", "parent", 85)
+    mitsui = next(h for h in _hits(registry, "Mitsui & Co.") if h.why.method == "parent")
+    assert mitsui.party.name == "Mitsui Bussan Aerospace Co., Ltd."
+    # A parent's name in a question does not name the listed subsidiary.
+    assert registry.find_in_text("Can we sell tungsten to Boeing?", as_of=NOW) == []
+
+
+def test_parents_named() -> None:
+    assert parents_named("A Boeing subsidiary. Also on the Unreliable Entity List") == ("Boeing",)
+    assert parents_named("A business unit of Raytheon Technologies (RTX) at the time") == (
+        "Raytheon Technologies",
+    )
+    assert parents_named("A subsidiary of Mitsui & Co. Its Maintenance Center was put") == ("Mitsui & Co",)
+    assert parents_named("A TechInsights branch named in the announcement.") == ("TechInsights",)
+    assert parents_named("The parent company of the Rheinmetall group.") == ()
+    assert parents_named("The US arm of Elbit Systems; the Israeli parent company is not named.") == (
+        "Elbit Systems",
+    )
 
 
 def test_a_short_alias_is_only_a_possible_match(registry: PartyRegistry) -> None:
