@@ -13,9 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.answering.knowledge import KnowledgeBase
+from kb.corpus.loading import load_corpus
 from kb.errors import KbError
 from kb.language.dates import parse_date
-from tests.conftest import WordOverlapSearcher
+from kb.verdicts.parties import PartyRegistry
+from tests.conftest import SOURCES, WordOverlapSearcher
 
 settings.register_profile(
     "quick", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -140,3 +142,37 @@ def test_question_set_loader(tmp_path_factory: pytest.TempPathFactory, data: byt
     path = tmp_path_factory.mktemp("fuzz-set") / "set.yaml"
     path.write_bytes(data)
     _only_kb_errors(lambda: load_question_set(path))
+
+
+# -- party screening: names, questions and customer files ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parties() -> PartyRegistry:
+    return PartyRegistry(load_corpus(SOURCES))
+
+
+@given(name=text, as_of=dates, country=countries)
+def test_screen(parties: PartyRegistry, name: str, as_of: object, country: str | None) -> None:
+    _only_kb_errors(lambda: parties.screen(name, country=country, as_of=as_of))  # type: ignore[arg-type]
+
+
+@given(question=text, as_of=dates)
+def test_parties_in_text(parties: PartyRegistry, question: str, as_of: object) -> None:
+    _only_kb_errors(lambda: parties.find_in_text(question, as_of=as_of))  # type: ignore[arg-type]
+
+
+@given(data=FILE_BYTES)
+def test_customer_files(
+    tmp_path_factory: pytest.TempPathFactory, parties: PartyRegistry, data: bytes
+) -> None:
+    from kb.verdicts.screening import read_customers, screen_file, write_report
+
+    folder = tmp_path_factory.mktemp("fuzz-csv")
+    path = folder / "customers.csv"
+    path.write_bytes(b"name,country\n" + data)
+    _only_kb_errors(
+        lambda: write_report(
+            folder / "report.csv", screen_file(parties, read_customers(path), dt.date(2026, 11, 22))
+        )
+    )

@@ -78,6 +78,32 @@ def bench_ask_command(ctx: click.Context, questions: Path | None, repeat: int) -
     _echo_lines([f"questions from {path.name}", *bench_ask(settings_of(ctx), chosen, repeat=repeat).lines()])
 
 
+@bench.command("screen")
+@click.option(
+    "--rows", type=click.IntRange(1, 1_000_000), default=1000, show_default=True, help="Rows to screen."
+)
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Customer CSV with a 'name' column (default: tests/fixtures/customers-1000.csv).",
+)
+@click.option("--as-of", "as_of", default=None, help="Date of the statuses, ISO (default: 2026-11-22).")
+@click.pass_context
+@friendly_errors
+def bench_screen_command(ctx: click.Context, rows: int, path: Path | None, as_of: str | None) -> None:
+    """Screen a customer file as kb screen --csv does (read, screen every row, write a report to a
+    temporary file); print rows, registry build seconds, screening seconds, rows/s and the count per
+    outcome (and rows whose outcome differs from the file's 'expected' column). A file shorter
+    than --rows is repeated."""
+    from kb.evaluation.bench import bench_screen
+    from kb.language.dates import parse_date
+
+    day = parse_date(as_of) if as_of else None
+    _echo_lines(bench_screen(settings_of(ctx), path, rows=rows, as_of=day).lines())
+
+
 @main.command("eval")
 @click.argument("set_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--baseline", is_flag=True, help="Also run the plain llama-index pipeline, side by side.")

@@ -3,13 +3,18 @@
 ``kb bench index`` builds the whole corpus into a temporary store (the real index is not
 touched), then ingests it again unchanged. ``kb bench search`` runs a question set's questions
 through the retriever of the existing index; ``kb bench ask`` runs them through ``kb.answer``
-(warm, extractive). Targets on a 2-core machine: full build <= 60 s, unchanged re-ingest <= 5 s,
-search p50 <= 100 ms, answer p50 <= 0.3 s and p95 <= 1 s, peak RSS <= 1.5 GB.
+(warm, extractive). ``kb bench screen`` screens a customer file (``tests/fixtures/customers-1000.csv``)
+the way ``kb screen --csv`` does: read, screen every row, write the report. Targets on a 2-core
+machine: full build <= 60 s, unchanged re-ingest <= 5 s, search p50 <= 100 ms, answer p50 <= 0.3 s
+and p95 <= 1 s, screening 1,000 names <= 10 s, peak RSS <= 1.5 GB.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import datetime as dt
+import io
 import resource
 import statistics
 import sys
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.config import PROJECT_ROOT, Settings
-from kb.errors import QuestionSetError
+from kb.errors import KbError, QuestionSetError
 from kb.evaluation.metrics import percentile
 from kb.evaluation.questions import Question
 from kb.indexing.embedding import Embedder, default_embedder
@@ -28,13 +33,20 @@ from kb.indexing.embedding import Embedder, default_embedder
 __all__ = [
     "AskBench",
     "IndexBench",
+    "ScreenBench",
     "SearchBench",
     "bench_ask",
     "bench_index",
+    "bench_screen",
     "bench_search",
     "default_question_file",
     "peak_rss_mb",
 ]
+
+#: The customer file ``kb bench screen`` screens when none is named.
+CUSTOMER_FILE = PROJECT_ROOT / "tests" / "fixtures" / "customers-1000.csv"
+#: The date the fixture's ``expected`` outcomes hold for.
+SCREEN_AS_OF = dt.date(2026, 11, 22)
 
 #: Where ``kb bench search`` looks for questions when none are named, first found wins.
 QUESTION_FILES = (
@@ -211,3 +223,81 @@ def bench_ask(settings: Settings, questions: Sequence[Question], repeat: int = 2
 def default_question_file() -> Path | None:
     """The development question set, if one is beside the project."""
     return next((path for path in QUESTION_FILES if path.is_file()), None)
+
+
+@dataclass(frozen=True)
+class ScreenBench:
+    rows: int
+    registry_s: float
+    seconds: float
+    rows_per_s: float
+    counts: dict[str, int]
+    #: Rows whose outcome differs from the file's ``expected`` column (``None``: the file has none).
+    unexpected: int | None
+    peak_rss_mb: float
+
+    def lines(self) -> list[str]:
+        found = ", ".join(
+            f"{self.counts.get(k, 0)} {k}" for k in ("listed", "possible_match", "no_match", "error")
+        )
+        lines = [
+            f"rows                  {self.rows}",
+            f"registry build        {self.registry_s:.2f} s  (corpus loaded, names indexed)",
+            f"screen + report       {self.seconds:.2f} s  (target <= 10 s for 1,000 rows)",
+            f"throughput            {self.rows_per_s:.0f} rows/s",
+            f"outcomes              {found}",
+        ]
+        if self.unexpected is not None:
+            lines.append(f"unexpected outcomes   {self.unexpected}  (rows whose 'expected' column differs)")
+        lines.append(f"peak RSS              {self.peak_rss_mb:.0f} MB  (target <= 1536 MB)")
+        return lines
+
+
+def bench_screen(
+    settings: Settings, path: Path | None = None, rows: int = 1000, as_of: dt.date | None = None
+) -> ScreenBench:
+    """Screen ``rows`` customers of ``path`` (repeated when the file holds fewer) as ``kb screen
+    --csv`` does, into a temporary report; time the registry build and the screening apart. When
+    the file has an ``expected`` column, count the rows whose outcome differs from it."""
+    from kb.corpus.loading import load_corpus
+    from kb.verdicts.parties import PartyRegistry
+    from kb.verdicts.screening import read_customers, screen_file, write_report
+
+    path = path or CUSTOMER_FILE
+    if not path.is_file():
+        raise KbError(f"customer file {path} not found; name one with --file FILE")
+    day = as_of or SCREEN_AS_OF
+    started = time.perf_counter()
+    registry = PartyRegistry(load_corpus(settings.sources))
+    built = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        started = time.perf_counter()
+        found = read_customers(path)
+        if not found.customers:
+            raise KbError(f"{path} holds no customer to screen")
+        chosen = tuple(found.customers[i % len(found.customers)] for i in range(rows))
+        screened = list(screen_file(registry, dataclasses.replace(found, customers=chosen, bad=()), day))
+        counts = write_report(Path(tmp) / "report.csv", screened)
+        seconds = time.perf_counter() - started
+    expected = _expected_outcomes(path)
+    unexpected = sum(1 for r in screened if expected.get(r.line) != r.label) if expected else None
+    return ScreenBench(
+        rows=rows,
+        registry_s=round(built, 3),
+        seconds=round(seconds, 3),
+        rows_per_s=round(rows / seconds, 1) if seconds else 0.0,
+        counts=dict(counts),
+        unexpected=unexpected,
+        peak_rss_mb=round(peak_rss_mb(), 1),
+    )
+
+
+def _expected_outcomes(path: Path) -> dict[int, str]:
+    """Line number -> the ``expected`` column of a customer file (empty when it has none)."""
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
+    if "expected" not in (reader.fieldnames or []):
+        return {}
+    expected: dict[int, str] = {}
+    for row in reader:
+        expected[reader.line_num] = row["expected"]
+    return expected

@@ -50,3 +50,25 @@ def test_bench_without_a_question_set_says_how_to_name_one(tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["bench", "search", "--questions", str(bad)])
     assert result.exit_code != 0
     assert "bad.yaml" in result.output
+
+
+def test_bench_screen_figures(tmp_path: Path) -> None:
+    from kb.config import Settings
+    from kb.evaluation.bench import bench_screen
+
+    figures = bench_screen(Settings(home=tmp_path / "kb-home", sources=ROOT / "sources"), rows=120)
+    assert figures.rows == 120 and sum(figures.counts.values()) == 120
+    assert figures.unexpected == 0 and figures.rows_per_s > 0
+    lines = figures.lines()
+    assert any(line.startswith("throughput") and "rows/s" in line for line in lines)
+    assert any("target <= 10 s for 1,000 rows" in line for line in lines)
+
+
+def test_kb_bench_screen_command_repeats_a_short_file(tmp_path: Path) -> None:
+    customers = tmp_path / "three.csv"
+    customers.write_text("name\nMP Materials\nAcme Widgets\nRed Hat\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", "screen", "--file", str(customers), "--rows", "7"])
+    assert result.exit_code == 0, result.output
+    assert "rows                  7" in result.output
+    assert "3 listed, 2 possible_match, 2 no_match, 0 error" in result.output
+    assert "unexpected" not in result.output

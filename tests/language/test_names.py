@@ -1,0 +1,75 @@
+"""Organisation names fold to one key whatever their case, punctuation, legal form or script."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.language.names import fold_name, fold_word, is_legal_form, name_form
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("MP Materials Corp.", "mp materials"),
+        ("mp materials, inc", "mp materials"),
+        ("MITSUBISHI HEAVY INDUSTRIES SHIPBUILDING CO., LTD", "mitsubishi heavy industries shipbuilding"),
+        ("HENSOLDT AG", "hensoldt"),
+        ("Hensoldt GmbH", "hensoldt"),
+        ("Lafert S.p.A.", "lafert"),
+        ("Garnet S.r.l.", "garnet"),
+        ("TATRA TRUCKS a.s.", "tatra trucks"),
+        ("EXCALIBUR ARMY spol.s.r.o", "excalibur army"),
+        ("TechInsights Europe Sp zo.o", "techinsights europe"),
+        ("TechInsights Europe Sp. z o.o.", "techinsights europe"),
+        ("TechInsights Japan KK", "techinsights japan"),
+        ("IHC Merwede Holding B.V.", "ihc merwede holding"),
+        ("Ekspla UAB", "ekspla"),
+        ("SARL Strategy Analytics", "strategy analytics"),
+        ("TCOM, Limited Partnership", "tcom"),
+        ("Marvin Engineering Company, Inc.", "marvin engineering"),
+        ("CSBC Corporation, Taiwan", "csbc taiwan"),
+        ("The Fujikura Parachute Co., Ltd.", "fujikura parachute"),
+        ("Gibbs&Cox, Inc.", "gibbs cox"),
+        ("Gibbs and Cox", "gibbs cox"),
+        ("Politechnika Wrocławska", "politechnika wroclawska"),
+        ("Ｔｏｋｉｎ　Ｃｏｒｐｏｒａｔｉｏｎ", "tokin"),
+        ("芒廷帕斯材料公司", "芒廷帕斯材料"),
+        ("汉翔航空工业股份有限公司", "汉翔航空工业"),
+        ("三菱造船株式会社", "三菱造船"),
+        ("株式会社三菱造船", "三菱造船"),
+        ("洛克希德·马丁公司", "洛克希德马丁"),
+        ("L3哈里斯公司", "l3 哈里斯"),
+        ("Source Intelligence公司", "source intelligence"),
+    ],
+)
+def test_legal_forms_case_and_punctuation_fold_away(written: str, key: str) -> None:
+    assert name_form(written).key == key
+
+
+def test_what_was_removed_is_kept() -> None:
+    form = name_form("The Fujikura Parachute Co., Ltd.")
+    assert form.folded == "the fujikura parachute co ltd"
+    assert set(form.removed) == {"the", "co", "ltd"}
+
+
+def test_a_name_that_is_only_a_legal_form_keeps_it() -> None:
+    assert name_form("Company").key == "company"
+    assert name_form("株式会社").key == "株式会社"
+
+
+def test_initials_are_joined_but_words_are_not() -> None:
+    assert name_form("U.S. Steel").key == "us steel"
+    assert name_form("Mitsui E&S").key == "mitsui es"
+    assert name_form("Group W").key == "group w"
+    assert name_form("III-V LAB").key == "iii v lab"
+
+
+def test_word_order_has_one_sorted_key() -> None:
+    assert name_form("Materials MP").sorted_key == name_form("MP Materials").sorted_key
+
+
+def test_helpers() -> None:
+    assert fold_name("Hensoldt AG") == "hensoldt ag"
+    assert fold_word("Wrocławska") == "wroclawska"
+    assert is_legal_form("gmbh") and is_legal_form("srl") and not is_legal_form("materials")
+    assert name_form("斯巴鲁株式会社").is_chinese and not name_form("Subaru").is_chinese
