@@ -148,8 +148,9 @@ def run_load(url: str, users: int, seconds: float, auth: tuple[str, str] | None 
             question = QUESTIONS[(number + i) % len(QUESTIONS)]
             started = time.perf_counter()
             try:
-                # The per-session answers (a gr.State) are not part of the API: the server keeps them.
-                client.predict(text=question, history=[], day="2026-11-22", dest="", api_name="/on_ask")
+                # The conversation (a gr.State) is not part of the API: the server keeps it, within
+                # the app's turn limit, for each client session.
+                client.predict(text=question, day="2026-11-22", dest="", api_name="/on_ask")
             except Exception as exc:
                 with lock:
                     report.errors.append(f"{type(exc).__name__}: {exc}")
