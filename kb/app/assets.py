@@ -7,7 +7,20 @@ has rendered). None of them fetches anything: the page's Content-Security-Policy
 
 from __future__ import annotations
 
-__all__ = ["APP_CSS", "CITATIONS_JS", "HITS_JS", "TRANSCRIPT_JS", "VIEWER_JS"]
+__all__ = ["APP_CSS", "CITATIONS_JS", "HITS_JS", "TRANSCRIPT_JS", "VIEWER_JS", "step_date_js"]
+
+
+def step_date_js(days: int) -> str:
+    """A button's client-side handler (inputs: the date box and its message) that moves an ISO date
+    by ``days`` at once, so quick clicks add up; any other text is left for the server to read."""
+    return f"""(text, message) => {{
+  const m = /^(\\d{{4}})-(\\d{{2}})-(\\d{{2}})$/.exec((text || '').trim());
+  if (!m) {{ return [text, message]; }}
+  const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  day.setUTCDate(day.getUTCDate() + ({days}));
+  return [day.toISOString().slice(0, 10), ''];
+}}"""
+
 
 #: The chat transcript: keeps the start of the newest answer (its verdict) in view instead of
 #: following the end of a long answer; a ``[n]`` scrolls to and highlights source card ``n`` (of
@@ -18,7 +31,7 @@ let shown = null;
 function focusNewest() {
   const box = element.querySelector('.kb-transcript');
   if (!box) { return; }
-  const key = [box.dataset.conversation, box.dataset.turns, box.dataset.focus].join(':');
+  const key = [box.dataset.conversation, box.dataset.turns, box.dataset.focus, box.dataset.pending].join(':');
   if (key === shown) { return; }
   shown = key;
   const turn = box.querySelector('#kb-turn-' + box.dataset.focus);
@@ -33,6 +46,8 @@ element.addEventListener('click', (event) => {
     const panel = document.querySelector('#kb-citations .kb-cites');
     if (panel && panel.dataset.turn === ref.dataset.turn && window.kbHighlightCite) {
       window.kbHighlightCite(ref.dataset.n);
+      const card = panel.querySelector('#kb-cite-' + ref.dataset.n);
+      if (card && document.querySelector('#kb-source .kb-viewer')) { card.click(); }  // viewer follows
     } else {
       trigger('click', {action: 'cite', turn: ref.dataset.turn, n: ref.dataset.n});
     }
@@ -89,17 +104,15 @@ element.addEventListener('click', (event) => {
 });
 """
 
-#: The source viewer: a dialog over the page, scrolled (inside itself) to the cited part, closed by
-#: its button, a click beside it or Escape.
+#: The source viewer: a panel along the right edge of the window that leaves the chat usable,
+#: scrolled (inside itself) to the cited part, closed by its button or Escape.
 VIEWER_JS = """
 function close() { props.value = ''; }
 element.addEventListener('click', (event) => {
-  if (event.target.closest('.kb-viewer-close') || event.target.classList.contains('kb-viewer-backdrop')) {
-    close();
-  }
+  if (event.target.closest('.kb-viewer-close')) { close(); }
 });
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && element.querySelector('.kb-viewer-backdrop')) { close(); }
+  if (event.key === 'Escape' && element.querySelector('.kb-viewer-frame')) { close(); }
 });
 watch('value', () => {
   const body = element.querySelector('.kb-viewer-body');
@@ -126,6 +139,7 @@ APP_CSS = """
 .kb-transcript{height:min(520px,calc(100vh - 330px));min-height:300px;overflow-y:auto;
  border:1px solid var(--border-color-primary);border-radius:8px;
  padding:.6rem .8rem;background:var(--background-fill-primary)}
+.kb-transcript::after{content:"";display:block;height:calc(100% - 140px)}
 .kb-empty{color:var(--body-text-color-subdued);padding:2rem 1rem;text-align:center}
 .kb-dropped{text-align:center}
 .kb-turn{margin:0 0 1.1rem 0}
@@ -164,16 +178,16 @@ a.kb-ref:hover{text-decoration:underline}
 .kb-cite-meta{color:var(--body-text-color-subdued);font-size:.8rem;margin:.15rem 0}
 .kb-cite-text{border-left:3px solid var(--border-color-primary);padding-left:.5rem;margin:.3rem 0}
 .kb-cite-actions{display:flex;gap:.8rem;align-items:center}
-.kb-cites button.kb-open{cursor:pointer;border:1px solid var(--border-color-primary);border-radius:6px;
- padding:.1rem .5rem;background:var(--button-secondary-background-fill);font-size:.8rem;font-weight:500}
+.kb-cites button.kb-open,.kb-hits button.kb-open{cursor:pointer;border:1px solid var(--border-color-primary);
+ border-radius:6px;padding:.1rem .5rem;background:var(--button-secondary-background-fill);font-size:.8rem;
+ font-weight:500}
 .kb-rows{font-size:.75rem;border-collapse:collapse}
 .kb-rows td,.kb-rows th{border:1px solid #ddd;padding:.1rem .25rem}
 
-.kb-viewer-backdrop{position:fixed;inset:0;background:rgba(15,23,42,.45);z-index:1000;display:flex;
- align-items:center;justify-content:center}
-.kb-viewer{background:var(--background-fill-primary);color:var(--body-text-color);width:min(920px,94vw);
- max-height:88vh;display:flex;flex-direction:column;border-radius:10px;box-shadow:0 10px 40px rgba(0,0,0,.35);
- outline:none}
+.kb-viewer-frame{position:fixed;top:0;right:0;bottom:0;width:min(640px,42vw);z-index:1000;display:flex}
+.kb-viewer{background:var(--background-fill-primary);color:var(--body-text-color);width:100%;height:100%;
+ display:flex;flex-direction:column;box-shadow:-10px 0 40px rgba(0,0,0,.3);outline:none;
+ border-left:1px solid var(--border-color-primary)}
 .kb-viewer-head{display:flex;gap:1rem;justify-content:space-between;align-items:flex-start;padding:.7rem 1rem;
  border-bottom:1px solid var(--border-color-primary)}
 .kb-viewer-head h3{margin:0 0 .2rem 0}
@@ -189,7 +203,7 @@ a.kb-ref:hover{text-decoration:underline}
 
 .kb-hits{display:flex;flex-direction:column;gap:.5rem}
 .kb-hit-card{border:1px solid var(--border-color-primary);border-radius:8px;padding:.45rem .7rem;
- font-size:.88rem}
+ font-size:.88rem;display:flex;flex-direction:column;gap:.25rem;align-items:flex-start}
 .kb-kind{display:inline-block;font-size:.72rem;font-weight:700;border-radius:4px;padding:0 .35rem;
  margin-right:.3rem}
 .kb-kind-official{background:#e0f2fe;color:#075985}

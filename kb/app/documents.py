@@ -129,7 +129,7 @@ def _added(path: Path) -> str:
 
 
 def list_documents(settings: Settings, corpus: Corpus, chunks: Sequence[Chunk] = ()) -> list[DocumentRow]:
-    """Official documents first (by date issued), then the user's own (newest first)."""
+    """The user's own documents first (newest first), then the official ones (by date issued)."""
     files = indexed_files(settings)
     meta: dict[str, Mapping[str, Any]] = {}
     for chunk in chunks:
@@ -179,7 +179,7 @@ def list_documents(settings: Settings, corpus: Corpus, chunks: Sequence[Chunk] =
                     OWN, path.stem, path.name, _added(path), 0, "not indexed yet", "", path.name
                 )
                 own.append((_mtime(path), row))
-    return official + [row for _, row in sorted(own, key=lambda pair: -pair[0])]
+    return [row for _, row in sorted(own, key=lambda pair: -pair[0])] + official
 
 
 def _mtime(path: Path) -> float:
@@ -238,7 +238,7 @@ class UploadResult:
         if self.problems:
             lines.append(f"⚠ Not added ({len(self.problems)}):")
             lines.extend(f"- {problem}" for problem in self.problems)
-        return "\n".join(lines) or "No files were given."
+        return "\n\n".join(lines).replace("\n\n- ", "\n- ") or "No files were given."
 
 
 def upload_documents(

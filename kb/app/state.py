@@ -4,11 +4,8 @@
 callback's work happens here, so tests call it without a server. A ``KbError`` from the knowledge
 base becomes a message on the page; anything else is a bug and is left to surface.
 
-The knowledge base follows the index: when an ingest (from the documents tab or ``kb ingest``)
-rewrites the index manifest, the next request loads the corpus, catalogue and timeline again (the
-retriever follows the index by itself). If the new corpus cannot be loaded, the previous one keeps
-answering and the page says so. The corpus version recorded with feedback is computed when the
-corpus is loaded, so feedback never reads the source files again.
+The knowledge base follows the index (:class:`kb.app.live.LiveBase`): after an ingest the next
+request answers from the new corpus, or the page says why it cannot.
 """
 
 from __future__ import annotations
@@ -30,12 +27,12 @@ from kb.app.controls import (
     question_problem,
     read_date,
     resolve,
-    step_date,
 )
 from kb.app.conversations import History, Limits, Turn, conversation_markdown
 from kb.app.documents import DocumentRow, list_documents, own_document, remove_upload, upload_documents
 from kb.app.downloads import fresh_folder
-from kb.app.feedback import FeedbackLog, FeedbackRecord, corpus_version, index_version
+from kb.app.feedback import FeedbackLog, FeedbackRecord
+from kb.app.live import LiveBase
 from kb.app.lookup import LOOKUP_HEADERS, LookupTable, lookup_rows, write_csv
 from kb.app.transcript import transcript_html
 from kb.app.view import badge_html, citations_html, document_html, search_hits_html, viewer_message
@@ -43,14 +40,13 @@ from kb.briefing.pack import build_briefing
 from kb.briefing.render import FORMATS, render, render_markdown
 from kb.config import Settings
 from kb.corpus.schema import FAMILIES
-from kb.errors import IndexNotBuilt, KbError
+from kb.errors import KbError
 from kb.language.countries import check_country
 from kb.verdicts.catalogue import CatalogueItem, Match
 from kb.verdicts.timeline import Verdict
 
 if TYPE_CHECKING:
     from kb.indexing.embedding import Embedder
-    from kb.retrieval.hybrid import Retriever
 
 __all__ = [
     "ALL_FAMILIES",
@@ -124,67 +120,18 @@ class WebApp:
         self.embedder = embedder
         self.limits = Limits.of(settings)
         self.feedback = FeedbackLog(settings.feedback_path)
-        self._fixed = base
-        self._base: KnowledgeBase | None = base
-        self._stamp: tuple[int, int] | None = None
-        self._corpus_version: str | None = None
-        self._retriever: Retriever | None = None
-        self._lock = threading.Lock()
-        self._ingesting = threading.Lock()
-        #: Why the corpus changed on disk but is not the one answering (``None`` when all is well).
-        self.reload_problem: str | None = None
-
-    # -- the knowledge base, following the index ---------------------------------------------------
+        self.live = LiveBase(settings, base, embedder)
+        self._ingesting = threading.Lock()  # one upload or removal at a time per process
 
     @property
     def base(self) -> KnowledgeBase:
-        """The knowledge base; loaded again when the index manifest changed since it was loaded."""
-        if self._fixed is not None:
-            return self._fixed
-        stamp = _stamp(self.settings.manifest_path)
-        if self._base is None or stamp != self._stamp:
-            with self._lock:
-                if self._base is None or stamp != self._stamp:
-                    self._load(stamp)
-        assert self._base is not None
-        return self._base
+        """The knowledge base, loaded again after an ingest (see :class:`kb.app.live.LiveBase`)."""
+        return self.live.base
 
-    def _load(self, stamp: tuple[int, int] | None) -> None:
-        fresh = KnowledgeBase(self.settings, retriever=self._shared_retriever())
-        try:
-            fresh.catalogue  # noqa: B018 - loads and validates the corpus now, not in a request
-            fresh.timeline  # noqa: B018
-        except KbError as exc:
-            if self._base is None:
-                raise
-            self.reload_problem = (
-                f"The corpus changed but cannot be loaded ({exc}); answers still use the corpus loaded "
-                "before. Fix the file and run kb ingest, or restart the app."
-            )
-            log.error("%s", self.reload_problem)
-            self._stamp = stamp
-            return
-        if self._base is not None:
-            log.info("the index changed: loaded %d documents again", len(fresh.corpus))
-        self._base, self._stamp, self.reload_problem = fresh, stamp, None
-        self._corpus_version = None
-
-    def _shared_retriever(self) -> Retriever | None:
-        """One retriever for every reload (it follows the index itself); ``None`` without an index."""
-        if self._retriever is None:
-            from kb.retrieval.hybrid import Retriever
-
-            try:
-                self._retriever = Retriever(self.settings, embedder=self.embedder)
-            except IndexNotBuilt:
-                return None
-        return self._retriever
-
-    def _embedder_for_ingest(self) -> Embedder | None:
-        if self.embedder is not None:
-            return self.embedder
-        retriever = self._retriever or self._shared_retriever()
-        return retriever.embedder if retriever is not None else None
+    @property
+    def reload_problem(self) -> str | None:
+        """Why the corpus on disk is not the one answering, or ``None``."""
+        return self.live.problem
 
     def ensure_index(self, progress: bool = True, embedder: Embedder | None = None) -> str:
         """Check the search index and build it when it is missing or damaged; says what it did."""
@@ -234,16 +181,8 @@ class WebApp:
         )
 
     def versions(self) -> tuple[str, str]:
-        """(corpus version, index version): short content hashes recorded with every feedback. The
-        corpus version is worked out once per loaded corpus."""
-        base = self.base
-        if self._corpus_version is None or self._fixed is not None:
-            try:
-                self._corpus_version = corpus_version(base.corpus)
-            except KbError as exc:
-                log.warning("corpus version unknown: %s", exc)
-                self._corpus_version = "unknown"
-        return self._corpus_version, index_version(self.settings.manifest_path)
+        """(corpus version, index version): short content hashes recorded with every feedback."""
+        return self.live.versions()
 
     # -- chat --------------------------------------------------------------------------------------
 
@@ -410,9 +349,6 @@ class WebApp:
             return (text or ""), reading.message
         return reading.day.isoformat(), reading.message
 
-    def step_date(self, text: str | None, days: int) -> tuple[str, str]:
-        return step_date(text, days)
-
     # -- lookup ------------------------------------------------------------------------------------
 
     def families(self) -> list[str]:
@@ -488,7 +424,7 @@ class WebApp:
 
     def documents(self) -> list[DocumentRow]:
         """What is indexed: official sources and the user's own, with dates, chunks and status."""
-        retriever = self._shared_retriever() if self._fixed is None else None
+        retriever = self.live.retriever()
         chunks = retriever.chunks if retriever is not None else []
         return list_documents(self.settings, self.base.corpus, chunks)
 
@@ -498,7 +434,7 @@ class WebApp:
             return "Choose one or more files first (.md .txt .html .pdf .docx)."
         with self._ingesting:
             try:
-                result = upload_documents(self.settings, files, self._embedder_for_ingest(), progress)
+                result = upload_documents(self.settings, files, self.live.ingest_embedder(), progress)
             except KbError as exc:
                 return f"⚠ Nothing was added: {exc}"
         return result.message()
@@ -509,7 +445,7 @@ class WebApp:
             return "Choose one of your documents to remove."
         with self._ingesting:
             try:
-                return "✓ " + remove_upload(self.settings, name, self._embedder_for_ingest())
+                return "✓ " + remove_upload(self.settings, name, self.live.ingest_embedder())
             except KbError as exc:
                 return f"⚠ {exc}"
 
@@ -523,14 +459,6 @@ class WebApp:
         except KbError as exc:
             return f'<p class="kb-note">⚠ {exc}</p>'
         return search_hits_html(hits, self.base.corpus, text)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_mtime_ns, status.st_size
 
 
 def _index(value: int | str | None) -> int | None:

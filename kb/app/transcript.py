@@ -125,7 +125,7 @@ def transcript_html(conversation: Conversation, pending: bool = False) -> str:
     turns = conversation.turns
     attrs = (
         f'class="kb-transcript" data-conversation="{html.escape(conversation.id)}" '
-        f'data-turns="{len(turns)}" data-focus="{max(len(turns) - 1, 0)}"'
+        f'data-turns="{len(turns)}" data-focus="{max(len(turns) - 1, 0)}" data-pending="{int(pending)}"'
     )
     if not turns:
         return f'<div {attrs}><p class="kb-empty">{html.escape(EMPTY_TRANSCRIPT)}</p></div>'

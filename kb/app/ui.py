@@ -19,14 +19,14 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
-from kb.app.assets import APP_CSS, CITATIONS_JS, HITS_JS, TRANSCRIPT_JS, VIEWER_JS
+from kb.app.assets import APP_CSS, CITATIONS_JS, HITS_JS, TRANSCRIPT_JS, VIEWER_JS, step_date_js
 from kb.app.conversations import History
 from kb.app.documents import ACCEPTED_SUFFIXES, DOCUMENT_HEADERS
 from kb.app.lookup import LOOKUP_HEADERS, LookupTable
 from kb.app.security import middleware
 from kb.app.state import ALL_FAMILIES, EXAMPLES, NO_SOURCES, ChatView, WebApp, destination_choices
 from kb.app.transcript import transcript_html
-from kb.app.view import verdict_style
+from kb.app.view import defused_markdown, verdict_style
 from kb.config import Settings
 
 log = logging.getLogger(__name__)
@@ -164,24 +164,16 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
                     file_count="multiple",
                     file_types=list(ACCEPTED_SUFFIXES),
                     type="filepath",
+                    height=120,
                     elem_id="kb-upload",
                 )
                 upload_status = gr.Markdown(elem_id="kb-upload-status")
-                with gr.Row(equal_height=True):
-                    doc_query = gr.Textbox(
-                        label="Search every document",
-                        placeholder="Words to find in the official sources and your own documents",
-                        scale=5,
-                        elem_id="kb-doc-query",
-                    )
-                    doc_search = gr.Button("Search", scale=1, elem_id="kb-doc-search")
-                hits = gr.HTML(elem_id="kb-doc-hits", js_on_load=HITS_JS)
                 documents_table = gr.Dataframe(
                     headers=list(DOCUMENT_HEADERS),
                     interactive=False,
                     wrap=True,
                     column_widths=["9%", "36%", "22%", "17%", "6%", "10%"],
-                    max_height=560,
+                    max_height=420,
                     elem_id="kb-documents-table",
                 )
                 with gr.Row(equal_height=True):
@@ -193,6 +185,15 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
                         elem_id="kb-own-documents",
                     )
                     remove = gr.Button("Remove", variant="stop", scale=1, elem_id="kb-remove")
+                with gr.Row(equal_height=True):
+                    doc_query = gr.Textbox(
+                        label="Search every document",
+                        placeholder="Words to find in the official sources and your own documents",
+                        scale=5,
+                        elem_id="kb-doc-query",
+                    )
+                    doc_search = gr.Button("Search", scale=1, elem_id="kb-doc-search")
+                hits = gr.HTML(elem_id="kb-doc-hits", js_on_load=HITS_JS)
             with gr.Tab("Briefing", id="briefing"):
                 gr.Markdown(BRIEFING_HELP)
                 with gr.Row():
@@ -239,14 +240,16 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
             )
             return history.to_stored(_user(request)), button
 
-        def on_load(value: object, request: gr.Request) -> tuple[Any, ...]:
-            history = web.restore(value, _user(request))
+        def on_load(value: object, current: History | None, request: gr.Request) -> tuple[Any, ...]:
+            # A question asked before the page finished loading is kept, not overwritten.
+            history = current if current is not None and current.current.turns else None
+            history = history or web.restore(value, _user(request))
             notes = " ".join(history.notes)
             return (*shown(history, web.view(history)), _today(), web.coverage_note(), notes)
 
         demo.load(
             on_load,
-            [stored],
+            [stored, session],
             [*chat_outputs, as_of, coverage, feedback_status],
             api_visibility="private",
         ).then(save, [session], [stored, export], api_visibility="private")
@@ -329,17 +332,16 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
 
         # -- the date control ----------------------------------------------------------------------
 
-        def on_date(text: str) -> tuple[str, str]:
-            return web.check_date(text)
+        def on_date(text: str) -> tuple[Any, str]:
+            shown, message = web.check_date(text)
+            # An ISO date is left alone: a step by the buttons may already have replaced it.
+            return (gr.skip() if shown == (text or "").strip() else shown), message
 
         as_of.blur(on_date, [as_of], [as_of, date_message], api_visibility="private")
         as_of.submit(on_date, [as_of], [as_of, date_message], api_visibility="private")
-        back.click(
-            lambda text: web.step_date(text, -1), [as_of], [as_of, date_message], api_visibility="private"
-        )
-        forward.click(
-            lambda text: web.step_date(text, 1), [as_of], [as_of, date_message], api_visibility="private"
-        )
+        # Stepping runs in the browser (quick clicks add up); a date typed another way is read on blur.
+        back.click(None, [as_of, date_message], [as_of, date_message], js=step_date_js(-1))
+        forward.click(None, [as_of, date_message], [as_of, date_message], js=step_date_js(1))
         today.click(lambda: (_today(), ""), None, [as_of, date_message], api_visibility="private")
 
         # -- lookup --------------------------------------------------------------------------------
@@ -400,7 +402,7 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
                 else gr.DownloadButton(visible=False)
                 for fmt in ("md", "html", "docx")
             ]
-            return (result.markdown, *buttons)
+            return (defused_markdown(result.markdown), *buttons)
 
         build.click(
             on_build,

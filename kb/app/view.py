@@ -33,6 +33,7 @@ __all__ = [
     "APP_CSS",
     "badge_html",
     "citations_html",
+    "defused_markdown",
     "document_html",
     "is_own",
     "pseudo_sections",
@@ -78,6 +79,12 @@ def badge_html(verdict: str | None, as_of: str | None = None, destination: str |
         where.append(f"destination {html.escape(destination)}")
     line = f'<div class="kb-verdict-line">{" · ".join(where)}</div>' if where else ""
     return f'<div class="kb-verdict">{badge}{line}</div>'
+
+
+def defused_markdown(text: str) -> str:
+    """Markdown to show in the page with any HTML in it written as text (``<`` as ``&lt;``);
+    ``<http(s)://...>`` links are kept."""
+    return re.sub(r"<(?!https?://)(?=[A-Za-z/!?])", "&lt;", text)
 
 
 def verdict_style(verdict: str | None) -> str:
@@ -274,9 +281,9 @@ def document_html(
     as_of: dt.date,
     own: bool = False,
 ) -> str:
-    """The source viewer: a dialog over the page with the document's title and dates at its top,
-    the whole document below, the cited part highlighted (``kb-hit``) and scrolled to; a close
-    button (and Escape) dismisses it. ``own`` marks the user's own document (no status is shown:
+    """The source viewer: a panel at the side of the page with the document's title and dates at
+    its top, the whole document below, the cited part highlighted (``kb-hit``) and scrolled to; a
+    close button (and Escape) dismisses it. ``own`` marks the user's own document (no status is shown:
     it has no force and changes no verdict)."""
     e = html.escape
     meta = doc.meta
@@ -316,8 +323,8 @@ def document_html(
             0, f'<p class="kb-note">The cited part “{e(locator)}” is not a separate section here.</p>'
         )
     return (
-        '<div class="kb-viewer-backdrop">'
-        f'<div class="kb-viewer kb-doc" role="dialog" aria-modal="true" aria-labelledby="kb-viewer-title" '
+        '<div class="kb-viewer-frame">'
+        f'<div class="kb-viewer kb-doc" role="dialog" aria-modal="false" aria-labelledby="kb-viewer-title" '
         f'data-doc="{e(doc.id)}" tabindex="-1">'
         '<div class="kb-viewer-head"><div class="kb-viewer-heading">' + "".join(head) + "</div>"
         '<button class="kb-viewer-close" type="button" aria-label="Close the document">✕ Close</button></div>'
@@ -328,7 +335,7 @@ def document_html(
 def viewer_message(text: str) -> str:
     """The viewer showing a short message (a document that cannot be opened) with its close button."""
     return (
-        '<div class="kb-viewer-backdrop"><div class="kb-viewer kb-doc" role="dialog" aria-modal="true" '
+        '<div class="kb-viewer-frame"><div class="kb-viewer kb-doc" role="dialog" aria-modal="false" '
         'tabindex="-1"><div class="kb-viewer-head"><div class="kb-viewer-heading">'
         f'<p class="kb-note">{html.escape(text)}</p></div><button class="kb-viewer-close" type="button" '
         'aria-label="Close">✕ Close</button></div></div></div>'

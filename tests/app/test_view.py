@@ -78,7 +78,7 @@ def test_only_web_addresses_are_links() -> None:
 def test_the_viewer_shows_the_title_first_and_can_be_closed(base: KnowledgeBase) -> None:
     doc = base.corpus.documents["mofcom-gac-2023-23"]
     shown = document_html(doc, "Art. 2", base.timeline, dt.date(2026, 11, 22))
-    assert shown.startswith('<div class="kb-viewer-backdrop"><div class="kb-viewer kb-doc" role="dialog"')
+    assert shown.startswith('<div class="kb-viewer-frame"><div class="kb-viewer kb-doc" role="dialog"')
     head, body = shown.split('<div class="kb-viewer-body">')
     assert '<h3 id="kb-viewer-title">MOFCOM &amp; GAC Announcement No. 23 of 2023</h3>' in head
     assert "Cited part: <b>Art. 2</b>" in head and 'class="kb-viewer-close"' in head
