@@ -15,14 +15,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.answering.knowledge import KnowledgeBase
 from kb.answering.wording import VERDICT_LABELS
 from kb.app.downloads import fresh_folder
+from kb.errors import KbError
 from kb.language.codes import classify_query
+from kb.language.countries import check_country
 from kb.language.phrases import normalise
 from kb.verdicts.catalogue import CatalogueItem, Match
 from kb.verdicts.timeline import Verdict
 
-__all__ = ["LOOKUP_HEADERS", "VERDICT_COLUMN", "LookupTable", "lookup_rows", "why_matched", "write_csv"]
+__all__ = [
+    "LOOKUP_HEADERS",
+    "VERDICT_COLUMN",
+    "LookupTable",
+    "lookup_rows",
+    "lookup_table",
+    "why_matched",
+    "write_csv",
+]
 
 LOOKUP_HEADERS: tuple[str, ...] = (
     "Family", "Item", "名称", "Verdict", "Note", "Why it matched",
@@ -116,6 +127,39 @@ def lookup_rows(query: str, found: Sequence[tuple[CatalogueItem, Verdict, Match 
         merged[key] = (row, verdict.value)
     rows = [row for row, _ in merged.values()]
     return LookupTable(rows, "", tuple(value for _, value in merged.values()))
+
+
+def lookup_table(
+    base: KnowledgeBase, query: str, family: str | None, day: dt.date, destination: str | None
+) -> LookupTable:
+    """Every controlled item (or those matching ``query``), of one ``family`` or all, with their
+    verdicts on ``day`` to ``destination``, why each matched, and a line saying what they are."""
+    text = (query or "").strip()
+    found: list[tuple[CatalogueItem, Verdict, Match | None]]
+    try:
+        dest = check_country(destination) if destination else None
+        if text:
+            found = [
+                (r.match.item, r.verdict, r.match) for r in base.lookup(text, as_of=day, destination=dest)
+            ]
+        else:
+            found = [(i, base.timeline.verdict(i, day, dest), None) for i in base.catalogue.items]
+        if text and not found:
+            return LookupTable([], base.not_listed_note(text))
+    except KbError as exc:
+        return LookupTable([], f"⚠ {exc}")
+    if family:
+        found = [entry for entry in found if entry[0].family == family]
+    table = lookup_rows(text, found)
+    where = f" to {dest}" if dest else ""
+    what = f" matching {text!r}" if text else ""
+    count = f"{len(table.rows)} {'entry' if len(table.rows) == 1 else 'entries'}"
+    note = f"{count}{what}; verdicts as of {day.isoformat()}{where}."
+    scores = [match.score for _, _, match in found if match is not None]
+    if scores and max(scores) < 0.9 and text:
+        how = "contain it in a name or alias" if max(scores) >= 0.7 else "are close spellings or families"
+        note += f" No entry is named {text!r} itself: these {how} (see “Why it matched”)."
+    return LookupTable(table.rows, note, table.verdicts)
 
 
 def write_csv(table: LookupTable, folder: Path, day: dt.date) -> Path:

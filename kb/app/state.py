@@ -33,7 +33,7 @@ from kb.app.documents import DocumentRow, list_documents, own_document, remove_u
 from kb.app.downloads import fresh_folder
 from kb.app.feedback import FeedbackLog, FeedbackRecord
 from kb.app.live import LiveBase
-from kb.app.lookup import LOOKUP_HEADERS, LookupTable, lookup_rows, write_csv
+from kb.app.lookup import LOOKUP_HEADERS, LookupTable, lookup_table, write_csv
 from kb.app.transcript import transcript_html
 from kb.app.view import badge_html, citations_html, document_html, search_hits_html, viewer_message
 from kb.briefing.pack import build_briefing
@@ -41,9 +41,6 @@ from kb.briefing.render import FORMATS, render, render_markdown
 from kb.config import Settings
 from kb.corpus.schema import FAMILIES
 from kb.errors import KbError
-from kb.language.countries import check_country
-from kb.verdicts.catalogue import CatalogueItem, Match
-from kb.verdicts.timeline import Verdict
 
 if TYPE_CHECKING:
     from kb.indexing.embedding import Embedder
@@ -361,35 +358,11 @@ class WebApp:
     ) -> LookupTable:
         """Every controlled item (or those matching ``query``), of one family or all, with verdicts
         and why each matched."""
-        base = self.base
         reading = read_date(as_of)
         if reading.day is None:
             return LookupTable([], reading.message)
-        day, text = reading.day, (query or "").strip()
-        found: list[tuple[CatalogueItem, Verdict, Match | None]]
-        try:
-            dest = check_country(destination) if destination else None
-            if text:
-                results = base.lookup(text, as_of=day, destination=dest)
-                found = [(r.match.item, r.verdict, r.match) for r in results]
-            else:
-                found = [(i, base.timeline.verdict(i, day, dest), None) for i in base.catalogue.items]
-            if text and not found:
-                return LookupTable([], base.not_listed_note(text))
-        except KbError as exc:
-            return LookupTable([], f"⚠ {exc}")
-        if family and family != ALL_FAMILIES:
-            found = [entry for entry in found if entry[0].family == family]
-        table = lookup_rows(text, found)
-        where = f" to {dest}" if dest else ""
-        what = f" matching {text!r}" if text else ""
-        count = f"{len(table.rows)} {'entry' if len(table.rows) == 1 else 'entries'}"
-        note = f"{count}{what}; verdicts as of {day.isoformat()}{where}."
-        scores = [match.score for _, _, match in found if match is not None]
-        if scores and max(scores) < 0.9 and text:
-            how = "contain it in a name or alias" if max(scores) >= 0.7 else "are close spellings or families"
-            note += f" No entry is named {text!r} itself: these {how} (see “Why it matched”)."
-        return LookupTable(table.rows, note, table.verdicts)
+        chosen = family if family and family != ALL_FAMILIES else None
+        return lookup_table(self.base, query, chosen, reading.day, destination)
 
     def lookup_csv(self, table: LookupTable, folder: Path, as_of: str | None) -> Path:
         """The table as a CSV file of its own (see :func:`kb.app.lookup.write_csv`)."""

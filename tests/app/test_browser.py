@@ -365,6 +365,8 @@ def test_lookup_colours_verdicts_says_why_and_downloads_csv(page: Any) -> None:
     )
     table = page.inner_text("#kb-lookup-table")
     assert "“copper” appears in" in table and "Why it matched" in table
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "lookup.png"))
     page.fill("#kb-lookup-query textarea, #kb-lookup-query input", "2850001901")
     page.click("#kb-lookup-search")
     page.wait_for_function(
@@ -378,7 +380,6 @@ def test_lookup_colours_verdicts_says_why_and_downloads_csv(page: Any) -> None:
         ".map(s => getComputedStyle(s).color)",
     )
     assert "rgb(180, 83, 9)" in colours, f"the verdict is not coloured: {colours}"
-    page.screenshot(path=str(SCREENSHOTS / "lookup.png"))
     with page.expect_download() as download:
         page.click("#kb-lookup-csv")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
