@@ -113,6 +113,9 @@ class History:
     limits: Limits = field(default_factory=Limits)
     #: What restoring from the browser had to drop or could not read, to tell the user once.
     notes: list[str] = field(default_factory=list)
+    #: Whether this history came from the browser (see :meth:`from_stored`). One that did not (a
+    #: session the server forgot, or an API client's) is never saved over what the browser holds.
+    restored: bool = False
 
     @property
     def current(self) -> Conversation:
@@ -139,6 +142,11 @@ class History:
         """Forget a conversation; the next most recent one (or a new one) is shown."""
         self.conversations = [c for c in self.conversations if c.id != conversation_id]
         return self.current
+
+    def adopt(self, conversation: Conversation) -> None:
+        """Put ``conversation`` (from another history) in front, as the current one."""
+        self.conversations = [conversation, *(c for c in self.conversations if c.id != conversation.id)]
+        self._bound()
 
     def add(self, turn: Turn) -> None:
         """Add a turn to the current conversation, keeping within every limit."""
@@ -171,7 +179,7 @@ class History:
     def from_stored(cls, value: object, limits: Limits, user: str | None = None) -> History:
         """A history from what the browser kept; whatever is malformed or over a limit is dropped
         and said in ``notes``; conversations of another signed-in user are not shown. Never raises."""
-        history = cls([], limits)
+        history = cls([], limits, restored=True)
         if value is None or value == {} or value == []:
             return history
         if isinstance(value, Mapping) and value.get("user") != user:

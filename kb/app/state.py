@@ -208,10 +208,11 @@ class WebApp:
     def ask(
         self, history: History, question: str, as_of: str | None, destination: str | None
     ) -> Iterator[ChatView]:
-        """Answer ``question`` in the current conversation: first the question with a placeholder,
-        then the answer. A date that does not parse, or a question over the length limit, is a
-        message in the chat and nothing is answered. A date or destination the question names wins
-        over the controls, and the turn says so when they differ."""
+        """Answer ``question`` in the current conversation (with a language model configured, first
+        the question with a placeholder, then the answer). A date that does not parse, or a
+        question over the length limit, is a message in the chat and nothing is answered. A date
+        or destination the question names wins over the controls, and the turn says so when they
+        differ."""
         question = (question or "").strip()
         if not question:
             yield self.view(history)
@@ -224,7 +225,10 @@ class WebApp:
             return
         resolved = resolve(question, reading.day, destination or None)
         history.add(Turn(question, notices=resolved.notices))
-        yield ChatView(transcript_html(history.current, pending=True), "", NO_SOURCES)
+        if self.settings.llm_url:
+            # A model phrases the answer (seconds): show the question meanwhile. An extractive
+            # answer takes milliseconds, and a second update would cost more than it shows.
+            yield ChatView(transcript_html(history.current, pending=True), "", NO_SOURCES)
         try:
             answer = self.base.answer(question, as_of=resolved.as_of, destination=resolved.destination)
             turn = Turn(question, answer, notices=resolved.notices, versions=self.versions())

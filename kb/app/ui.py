@@ -147,7 +147,8 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
 
         def save(history: History | None, request: gr.Request) -> tuple[Any, Any]:
             """The conversations into the browser's storage, and the current one as an export."""
-            history = history or web.new_history()
+            if history is None or not history.restored:
+                return gr.skip(), gr.skip()  # never save a history the page did not restore over its own
             path = web.export(history, exports / "conversations")
             button = (
                 gr.DownloadButton(value=str(path), visible=True) if path else gr.DownloadButton(visible=False)
@@ -155,9 +156,9 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
             return history.to_stored(_user(request)), button
 
         def on_load(value: object, current: History | None, request: gr.Request) -> tuple[Any, ...]:
-            # A question asked before the page finished loading is kept, not overwritten.
-            history = current if current is not None and current.current.turns else None
-            history = history or web.restore(value, _user(request))
+            history = web.restore(value, _user(request))
+            if current is not None and current.current.turns:  # asked before the page had loaded
+                history.adopt(current.current)
             notes = " ".join(history.notes)
             return (*shown(history, web.view(history)), _today(), web.coverage_note(), notes)
 
@@ -181,7 +182,7 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
                 ask_outputs,
                 api_name="on_ask",
                 concurrency_limit=4,
-                show_progress="hidden",
+                show_progress="minimal",
             ).then(save, [session], [stored, export], api_visibility="private")
 
         def on_transcript(

@@ -157,3 +157,17 @@ def test_markdown_export_has_questions_answers_and_sources(answer: Answer) -> No
     assert answer.text.split("\n")[0] in text and "[1] MOFCOM & GAC Announcement No. 23 of 2023" in text
     assert "## 2. bad" in text and "is not a date" in text
     assert "<img" not in text and "<script" not in text
+
+
+def test_only_a_restored_history_is_saved_over_the_browsers(answer: Answer) -> None:
+    assert History.from_stored(None, LIMITS).restored and not History(limits=LIMITS).restored
+    stored = History(limits=LIMITS)
+    stored.add(Turn("kept in the browser", answer))
+    restored = History.from_stored(stored.to_stored(), LIMITS)
+    early = History(limits=LIMITS)
+    early.add(Turn("asked before the page loaded", answer))
+    restored.adopt(early.current)
+    assert [c.turns[0].question for c in restored.conversations] == [
+        "asked before the page loaded",
+        "kept in the browser",
+    ]

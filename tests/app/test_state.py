@@ -42,9 +42,8 @@ def _ask(web: WebApp, question: str, history: History | None = None, as_of: str 
     return history, list(web.ask(history, question, as_of, destination))
 
 
-def test_a_turn_shows_the_question_then_the_answer_with_badge_and_sources(web: WebApp) -> None:
-    history, (pending, done) = _ask(web, "Do I need a licence to export gallium nitride?")
-    assert "Looking it up…" in pending.transcript and pending.badge == ""
+def test_a_turn_shows_the_answer_with_badge_and_sources(web: WebApp) -> None:
+    history, (done,) = _ask(web, "Do I need a licence to export gallium nitride?")
     (turn,) = history.current.turns
     assert turn.answer is not None and turn.answer.verdict == "licence_required"
     assert 'data-verdict="licence_required"' in done.badge and "LICENCE REQUIRED" in done.badge
@@ -52,6 +51,16 @@ def test_a_turn_shows_the_question_then_the_answer_with_badge_and_sources(web: W
     assert "Exporting gallium nitride (氮化镓) needs a dual-use export licence" in done.transcript
     assert 'data-doc="mofcom-gac-2023-23"' in done.citations and "Open document at" in done.citations
     assert turn.versions == web.versions()
+
+
+def test_with_a_language_model_the_question_shows_first(
+    shared_base: KnowledgeBase, isolated_home: Path
+) -> None:
+    settings = Settings.from_env({"KB_HOME": str(isolated_home), "KB_LLM_URL": "http://127.0.0.1:9"})
+    web = WebApp(settings, shared_base)  # the fixed knowledge base answers without the model
+    _, (pending, done) = _ask(web, "Do I need a licence to export gallium nitride?")
+    assert "Looking it up…" in pending.transcript and pending.badge == ""
+    assert "Looking it up…" not in done.transcript and "LICENCE REQUIRED" in done.badge
 
 
 def test_turns_accumulate_and_the_panel_follows_the_answer_asked_for(web: WebApp) -> None:
@@ -73,7 +82,7 @@ def test_the_date_control_left_at_today_lets_the_question_date_win(web: WebApp) 
 
 def test_the_destination_the_question_names_wins_over_the_control(web: WebApp) -> None:
     question = "Can metallic gallium be exported to a Japanese military user?"
-    history, (_, done) = _ask(web, question, as_of="2026-11-22", destination="US")
+    history, (done,) = _ask(web, question, as_of="2026-11-22", destination="US")
     (turn,) = history.current.turns
     assert turn.answer is not None and turn.answer.destination == "JP"
     assert turn.answer.verdict == "prohibited"
@@ -273,7 +282,7 @@ def test_coverage_note_and_examples(web: WebApp) -> None:
 def test_real_index_answers_the_gallium_nitride_question(built_index: BuiltIndex) -> None:
     web = WebApp(built_index.settings)
     assert web.ensure_index().startswith("search index ready in ")
-    history, (*_, last) = _ask(web, "Do I need a licence to export gallium nitride?", as_of="2026-11-22")
+    history, (last,) = _ask(web, "Do I need a licence to export gallium nitride?", as_of="2026-11-22")
     answer = history.current.turns[0].answer
     assert answer is not None and answer.verdict == "licence_required"
     assert answer.retrieved, "the real retriever returned nothing"
