@@ -290,7 +290,12 @@ def launch(settings: Settings, host: str, port: int, queue_size: int, build_inde
             server_name=host,
             server_port=port,
             auth=list(settings.auth) or None,
-            auth_message="Export-control knowledge base: sign in" if settings.auth else None,
+            auth_message=(
+                f"Export-control knowledge base: sign in. After {settings.login_attempts} failed attempts "
+                "from one address, wait a minute before trying again."
+                if settings.auth
+                else None
+            ),
             share=False,
             css=APP_CSS,
             allowed_paths=[folder],

@@ -330,7 +330,9 @@ def test_documents_upload_list_search_and_a_corrupt_file(page: Any, tmp_path: Pa
     guide = make_docx(tmp_path / "Molybdenum shipping guide.docx")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\nnot really a PDF")
-    page.set_input_files("#kb-upload input[type=file]", [str(guide), str(broken)])
+    odd = tmp_path / "odd-title.md"
+    odd.write_text(f'# <img src="http://{OUTSIDE}/title.png"> Odd title\n\nSome text.\n', encoding="utf-8")
+    page.set_input_files("#kb-upload input[type=file]", [str(guide), str(broken), str(odd)])
     page.wait_for_function("document.querySelector('#kb-upload-status').innerText.includes('Not added')")
     status = page.inner_text("#kb-upload-status")
     assert "Added to your own documents: Molybdenum shipping guide.docx" in status
@@ -339,7 +341,8 @@ def test_documents_upload_list_search_and_a_corrupt_file(page: Any, tmp_path: Pa
         "document.querySelector('#kb-documents-table').innerText.includes('Molybdenum shipping guide')"
     )
     table = page.inner_text("#kb-documents-table")
-    assert "your own" in table and "broken" not in table
+    assert "your own" in table and "broken" not in table and "Odd title" in table
+    assert page.locator("#kb-documents-table img, #kb-upload-status img").count() == 0
     page.wait_for_timeout(300)
     page.screenshot(path=str(SCREENSHOTS / "documents.png"))
     page.fill("#kb-doc-query textarea, #kb-doc-query input", "keep the licence number on the invoice")
