@@ -231,7 +231,9 @@ class UploadResult:
     def message(self) -> str:
         lines = []
         if self.added:
-            names = ", ".join(f"{name} ({chunks} chunks)" for name, chunks in self.added)
+            names = ", ".join(
+                f"{name} ({chunks} chunk{'s' if chunks != 1 else ''})" for name, chunks in self.added
+            )
             lines.append(
                 f"✓ Added to your own documents: {names}. They are evidence only and never change a verdict."
             )
