@@ -8,6 +8,16 @@
 | KB_LLM_URL      | optional OpenAI-compatible endpoint for phrasing answers   | unset (extractive)     |
 | KB_LLM_MODEL    | model name to ask that endpoint for                        | ``default``            |
 | KB_AUTH         | ``user:password`` pairs, comma separated, for the app      | unset (no login)       |
+
+The app's limits (each a whole number; raise one by setting its variable):
+
+| variable              | meaning                                                  | default |
+|-----------------------|----------------------------------------------------------|---------|
+| KB_MAX_QUESTION_CHARS | longest question the app accepts                         | 2000    |
+| KB_MAX_TURNS          | questions a conversation keeps (older ones are dropped)  | 50      |
+| KB_MAX_CONVERSATIONS  | conversations kept in the browser                        | 20      |
+| KB_MAX_UPLOAD_MB      | largest document the app accepts for upload, in MB       | 20      |
+| KB_LOGIN_ATTEMPTS     | failed sign-ins allowed per address per minute           | 5       |
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from kb.errors import KbError
@@ -37,6 +48,11 @@ class Settings:
     llm_url: str | None = None
     llm_model: str = "default"
     auth: tuple[tuple[str, str], ...] = ()
+    max_question_chars: int = 2000
+    max_turns: int = 50
+    max_conversations: int = 20
+    max_upload_mb: int = 20
+    login_attempts: int = 5
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,7 +71,12 @@ class Settings:
             settings = replace(settings, llm_model=env["KB_LLM_MODEL"])
         if env.get("KB_AUTH"):
             settings = replace(settings, auth=_parse_auth(env["KB_AUTH"]))
-        return settings
+        limits: dict[str, Any] = {
+            field_name: _whole_number(name, env[name])
+            for name, field_name in _LIMITS.items()
+            if env.get(name)
+        }
+        return replace(settings, **limits) if limits else settings
 
     @property
     def chroma_path(self) -> Path:
@@ -73,6 +94,31 @@ class Settings:
     @property
     def feedback_path(self) -> Path:
         return self.home / "feedback.jsonl"
+
+    @property
+    def uploads_path(self) -> Path:
+        """The user's own documents uploaded from the app (evidence only, never rules)."""
+        return self.home / "uploads"
+
+
+#: The app's limits: variable -> ``Settings`` field.
+_LIMITS = {
+    "KB_MAX_QUESTION_CHARS": "max_question_chars",
+    "KB_MAX_TURNS": "max_turns",
+    "KB_MAX_CONVERSATIONS": "max_conversations",
+    "KB_MAX_UPLOAD_MB": "max_upload_mb",
+    "KB_LOGIN_ATTEMPTS": "login_attempts",
+}
+
+
+def _whole_number(name: str, value: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise KbError(f"{name}={value!r} is not a whole number of at least 1; use e.g. {name}=100")
+    return number
 
 
 def _checked_url(name: str, value: str) -> str:

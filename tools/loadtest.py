@@ -36,6 +36,9 @@ QUESTIONS = (
 )
 #: Hard cap on requests per simulated user, whatever the duration.
 MAX_REQUESTS_PER_USER = 500
+#: A simulated user asks this many questions in one conversation, then starts another (a new
+#: session: the app keeps each session's conversation, up to KB_MAX_TURNS questions).
+QUESTIONS_PER_CONVERSATION = len(QUESTIONS)
 
 
 @dataclass
@@ -146,10 +149,13 @@ def run_load(url: str, users: int, seconds: float, auth: tuple[str, str] | None 
             if time.monotonic() >= deadline:
                 return
             question = QUESTIONS[(number + i) % len(QUESTIONS)]
+            if i and i % QUESTIONS_PER_CONVERSATION == 0:
+                client.reset_session()
             started = time.perf_counter()
             try:
-                # The per-session answers (a gr.State) are not part of the API: the server keeps them.
-                client.predict(text=question, history=[], day="2026-11-22", dest="", api_name="/on_ask")
+                # The conversation (a gr.State) is not part of the API: the server keeps it, within
+                # the app's turn limit, for each client session.
+                client.predict(text=question, day="2026-11-22", dest="", api_name="/on_ask")
             except Exception as exc:
                 with lock:
                     report.errors.append(f"{type(exc).__name__}: {exc}")

@@ -1,16 +1,19 @@
-"""What the app does, as plain functions: chat, lookup table and CSV, briefing packs, feedback.
+"""What the app does, as plain functions: chat, sources, feedback, lookup, briefing packs, documents.
 
-``app.py`` only lays out Gradio components and wires their events to a :class:`WebApp`; every
+:mod:`kb.app.ui` only lays out Gradio components and wires their events to a :class:`WebApp`; every
 callback's work happens here, so tests call it without a server. A ``KbError`` from the knowledge
 base becomes a message on the page; anything else is a bug and is left to surface.
+
+The knowledge base follows the index (:class:`kb.app.live.LiveBase`): after an ingest the next
+request answers from the new corpus, or the page says why it cannot.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,25 +21,38 @@ from typing import TYPE_CHECKING
 
 from kb.answering.knowledge import KnowledgeBase
 from kb.answering.records import Answer
-from kb.answering.wording import VERDICT_LABELS
-from kb.app.feedback import FeedbackLog, FeedbackRecord, corpus_version, index_version
-from kb.app.view import answer_markdown, badge_html, citations_html, document_html
+from kb.app.controls import (
+    NO_DESTINATION,
+    destination_choices,
+    question_problem,
+    read_date,
+    resolve,
+)
+from kb.app.conversations import History, Limits, Turn, conversation_markdown
+from kb.app.documents import DocumentRow, list_documents, own_document, remove_upload, upload_documents
+from kb.app.downloads import fresh_folder
+from kb.app.feedback import FeedbackLog, FeedbackRecord
+from kb.app.live import LiveBase
+from kb.app.lookup import LOOKUP_HEADERS, LookupTable, lookup_table, write_csv
+from kb.app.transcript import transcript_html
+from kb.app.view import badge_html, citations_html, document_html, search_hits_html, viewer_message
 from kb.briefing.pack import build_briefing
 from kb.briefing.render import FORMATS, render, render_markdown
 from kb.config import Settings
 from kb.corpus.schema import FAMILIES
-from kb.errors import KbError, QueryError
-from kb.language.countries import COUNTRY_NAMES, check_country
-from kb.language.dates import parse_date
+from kb.errors import KbError
 
 if TYPE_CHECKING:
     from kb.indexing.embedding import Embedder
 
 __all__ = [
+    "ALL_FAMILIES",
     "EXAMPLES",
     "LOOKUP_HEADERS",
+    "NO_DESTINATION",
     "BriefingFiles",
     "ChatUpdate",
+    "ChatView",
     "LookupTable",
     "WebApp",
     "destination_choices",
@@ -54,47 +70,28 @@ EXAMPLES: tuple[str, ...] = (
     "可以向美国军事用户出口两用物项吗？",
 )
 
-LOOKUP_HEADERS: tuple[str, ...] = (
-    "Family", "Item", "名称", "Verdict", "Note", "HS codes", "Control code", "Document", "Ref",
-)  # fmt: skip
-
 ALL_FAMILIES = "All families"
-NO_DESTINATION = "Any destination"
-
-#: Pieces the answer text is streamed in: the chat shows it growing paragraph by paragraph
-#: (verdict, key facts, caveats, sources). Each piece is one update sent with the whole chat, so
-#: finer pieces cost throughput under load (`make load`, 20 users: line by line 711 requests and
-#: p95 2.16 s in 60 s; by paragraph 898 and 1.75 s).
-_STREAM_PIECE = re.compile(r"(?:[^\n]+\n?)+\n*|\n+")
+NO_SOURCES = '<p class="kb-note">Sources of the answer appear here.</p>'
 
 
-def destination_choices() -> list[tuple[str, str]]:
-    """(label, ISO code) pairs for the destination control, ``NO_DESTINATION`` first."""
-    codes: dict[str, str] = {}
-    for name, code in COUNTRY_NAMES.items():  # each code's first name is the country's own name
-        if name.isascii() and code not in codes:
-            codes[code] = name.title()
-    ordered = sorted(codes.items(), key=lambda kv: kv[1])
-    return [(NO_DESTINATION, "")] + [(f"{label} ({code})", code) for code, label in ordered]
+@dataclass(frozen=True)
+class ChatView:
+    """What the chat shows: the transcript, and the badge and sources of the answer in focus."""
+
+    transcript: str
+    badge: str
+    citations: str
 
 
 @dataclass(frozen=True)
 class ChatUpdate:
-    """One step of a streamed chat turn: the transcript so far, the badge, the sources panel."""
+    """One step of a chat turn as lists of messages (see :meth:`WebApp.chat`)."""
 
     history: list[dict[str, str]]
     answers: list[Answer | None]
     badge: str
     citations: str
     answer: Answer | None = None
-
-
-@dataclass(frozen=True)
-class LookupTable:
-    """The rows of the lookup tab and a line saying what they are."""
-
-    rows: list[list[str]]
-    note: str
 
 
 @dataclass(frozen=True)
@@ -106,14 +103,32 @@ class BriefingFiles:
 
 
 class WebApp:
-    """The app's state and callbacks for one set of settings (one per server process)."""
+    """The app's state and callbacks for one set of settings (one per server process).
 
-    def __init__(self, settings: Settings, base: KnowledgeBase | None = None) -> None:
+    ``base`` fixes the knowledge base (tests); without it one is built from ``settings`` and
+    rebuilt after each ingest. ``embedder`` is the model for searching and ingesting (default:
+    the offline model, loaded once).
+    """
+
+    def __init__(
+        self, settings: Settings, base: KnowledgeBase | None = None, embedder: Embedder | None = None
+    ) -> None:
         self.settings = settings
-        self.base = base or KnowledgeBase(settings)
+        self.embedder = embedder
+        self.limits = Limits.of(settings)
         self.feedback = FeedbackLog(settings.feedback_path)
+        self.live = LiveBase(settings, base, embedder)
+        self._ingesting = threading.Lock()  # one upload or removal at a time per process
 
-    # -- start-up --------------------------------------------------------------------------------
+    @property
+    def base(self) -> KnowledgeBase:
+        """The knowledge base, loaded again after an ingest (see :class:`kb.app.live.LiveBase`)."""
+        return self.live.base
+
+    @property
+    def reload_problem(self) -> str | None:
+        """Why the corpus on disk is not the one answering, or ``None``."""
+        return self.live.problem
 
     def ensure_index(self, progress: bool = True, embedder: Embedder | None = None) -> str:
         """Check the search index and build it when it is missing or damaged; says what it did."""
@@ -139,22 +154,24 @@ class WebApp:
 
     def warm_up(self) -> None:
         """Load the corpus, the index and the embedding model now, so the first question is quick."""
-        self.base.catalogue  # noqa: B018 - loads and validates the corpus
+        base = self.base
+        self.versions()
         try:
-            self.base.searcher.evidence("export licence", 1)
+            base.searcher.evidence("export licence", 1)
         except KbError as exc:
             log.warning("answers will fail until this is fixed: %s", exc)
 
     def coverage_note(self) -> str:
         """What the knowledge base covers and up to which date, and that MOFCOM's text governs."""
-        corpus = self.base.corpus
+        corpus = [doc for doc in self.base.corpus if doc.meta.kind != "user"]
         families = [f for f in FAMILIES if any(f in doc.families for doc in corpus)]
         issued = [doc.meta.issued for doc in corpus if doc.meta.issued]
         latest = max(issued).isoformat() if issued else "unknown"
+        problem = f"⚠ {self.reload_problem}\n\n" if self.reload_problem else ""
         return (
-            f"**Coverage.** {len(corpus)} official documents on China's export controls on strategic "
-            f"minerals ({', '.join(families) or 'none yet'}) and the rules on dual-use export licensing; "
-            f"the latest was issued on {latest}. {len(self.base.catalogue)} controlled entries. "
+            f"{problem}**Coverage.** {len(corpus)} official documents on China's export controls on "
+            f"strategic minerals ({', '.join(families) or 'none yet'}) and the rules on dual-use export "
+            f"licensing; the latest was issued on {latest}. {len(self.base.catalogue)} controlled entries. "
             "Verdicts are worked out from the documents' dates, so ask as of any date.\n\n"
             "**MOFCOM's official text governs.** Answers restate the documents in our own words and are "
             "not legal advice; check the official text before you act."
@@ -162,9 +179,63 @@ class WebApp:
 
     def versions(self) -> tuple[str, str]:
         """(corpus version, index version): short content hashes recorded with every feedback."""
-        return corpus_version(self.base.corpus), index_version(self.settings.manifest_path)
+        return self.live.versions()
 
-    # -- chat ------------------------------------------------------------------------------------
+    # -- chat --------------------------------------------------------------------------------------
+
+    def new_history(self) -> History:
+        return History(limits=self.limits)
+
+    def restore(self, stored: object, user: str | None = None) -> History:
+        """The conversations the browser kept (checked and bounded; see ``History.from_stored``)."""
+        return History.from_stored(stored, self.limits, user)
+
+    def view(self, history: History, turn: int | None = None, active: int | None = None) -> ChatView:
+        """The transcript of the current conversation, with the badge and sources of answer
+        ``turn`` (default: the latest answer), card ``active`` highlighted."""
+        conversation = history.current
+        answered = [i for i, t in enumerate(conversation.turns) if t.answer is not None]
+        if turn is None or not 0 <= turn < len(conversation.turns) or conversation.turns[turn].answer is None:
+            turn = answered[-1] if answered else None
+        transcript = transcript_html(conversation)
+        if turn is None:
+            return ChatView(transcript, "", NO_SOURCES)
+        answer = conversation.turns[turn].answer
+        assert answer is not None
+        badge = badge_html(answer.verdict, answer.as_of.isoformat(), answer.destination)
+        return ChatView(transcript, badge, citations_html(answer, self.base.corpus, turn, active))
+
+    def ask(
+        self, history: History, question: str, as_of: str | None, destination: str | None
+    ) -> Iterator[ChatView]:
+        """Answer ``question`` in the current conversation (with a language model configured, first
+        the question with a placeholder, then the answer). A date that does not parse, or a
+        question over the length limit, is a message in the chat and nothing is answered. A date
+        or destination the question names wins over the controls, and the turn says so when they
+        differ."""
+        question = (question or "").strip()
+        if not question:
+            yield self.view(history)
+            return
+        problem = question_problem(question, self.limits.max_question_chars)
+        reading = read_date(as_of)
+        if problem or reading.day is None:
+            history.add(Turn(question[: self.limits.max_question_chars], message=problem or reading.message))
+            yield self.view(history)
+            return
+        resolved = resolve(question, reading.day, destination or None)
+        history.add(Turn(question, notices=resolved.notices))
+        if self.settings.llm_url:
+            # A model phrases the answer (seconds): show the question meanwhile. An extractive
+            # answer takes milliseconds, and a second update would cost more than it shows.
+            yield ChatView(transcript_html(history.current, pending=True), "", NO_SOURCES)
+        try:
+            answer = self.base.answer(question, as_of=resolved.as_of, destination=resolved.destination)
+            turn = Turn(question, answer, notices=resolved.notices, versions=self.versions())
+        except KbError as exc:
+            turn = Turn(question, message=f"⚠ {exc}", notices=resolved.notices)
+        history.current.replace_last(turn)
+        yield self.view(history)
 
     def chat(
         self,
@@ -174,69 +245,87 @@ class WebApp:
         as_of: str | None,
         destination: str | None,
     ) -> Iterator[ChatUpdate]:
-        """Answer ``question`` and stream the transcript; ``answers`` runs parallel to ``history``.
-
-        ``as_of`` is the date control: left at today (or empty), a date the question names wins;
-        any other date is the date of the answer. ``destination`` is an ISO code or empty.
-        """
-        history = [dict(m) for m in history or []]
-        answers = list(answers or [])
-        question = (question or "").strip()
-        if not question:
-            yield ChatUpdate(history, answers, "", "")
-            return
-        history.append({"role": "user", "content": question})
-        answers.append(None)
-        history.append({"role": "assistant", "content": "Looking it up…"})
-        answers.append(None)
-        yield ChatUpdate(list(history), list(answers), "", "")
-        try:
-            day = parse_date(as_of)
-            explicit = day if day != dt.date.today() else None
-            result = self.base.answer(question, as_of=explicit, destination=destination or None)
-        except KbError as exc:
-            history[-1] = {"role": "assistant", "content": f"⚠ {exc}"}
-            yield ChatUpdate(list(history), list(answers), "", f'<p class="kb-note">{exc}</p>')
-            return
-        badge = badge_html(result.verdict, result.as_of.isoformat(), result.destination)
-        text = f"{badge_html(result.verdict)}\n\n{answer_markdown(result)}"
-        shown = ""
-        for piece in _STREAM_PIECE.findall(text):
-            shown += piece
-            history[-1] = {"role": "assistant", "content": shown}
-            yield ChatUpdate(list(history), list(answers), badge, "")
-        answers[-1] = result
-        yield ChatUpdate(
-            list(history), list(answers), badge, citations_html(result, self.base.corpus), result
-        )
+        """:meth:`ask` for callers that keep the chat as role/content messages with the answers
+        beside them (``answers`` runs parallel to ``history``)."""
+        session = self.new_history()
+        messages = list(history or [])
+        kept = list(answers or [])
+        for i in range(0, len(messages) - 1, 2):
+            answer = kept[i + 1] if i + 1 < len(kept) else None
+            session.current.turns.append(Turn(messages[i].get("content", ""), answer))
+        for step in self.ask(session, question, as_of, destination):
+            out: list[dict[str, str]] = []
+            flat: list[Answer | None] = []
+            for turn in session.current.turns:
+                reply = turn.answer.text if turn.answer else turn.message or "Looking it up…"
+                out += [{"role": "user", "content": turn.question}, {"role": "assistant", "content": reply}]
+                flat += [None, turn.answer]
+            last = session.current.turns[-1].answer if session.current.turns else None
+            yield ChatUpdate(out, flat, step.badge, step.citations, last)
 
     def open_source(self, document_id: str, locator: str | None, as_of: str | None) -> str:
-        """The whole source document with the cited part highlighted (HTML)."""
-        doc = self.base.corpus.get(document_id)
-        if doc is None:
-            return f'<p class="kb-note">Document {document_id!r} is not in the corpus.</p>'
-        try:
-            day = parse_date(as_of)
-        except QueryError as exc:
-            return f'<p class="kb-note">{exc}</p>'
-        return document_html(doc, locator or None, self.base.timeline, day)
+        """The source viewer: the whole document with the cited part highlighted (HTML)."""
+        reading = read_date(as_of)
+        day = reading.day or dt.date.today()
+        base = self.base
+        doc = base.corpus.get(document_id)
+        if doc is not None:
+            own = doc.meta.kind == "user"
+            return document_html(doc, locator or None, None if own else base.timeline, day, own=own)
+        mine = own_document(self.settings, document_id)
+        if mine is not None:
+            return document_html(mine, locator or None, None, day, own=True)
+        return viewer_message(f"Document {document_id!r} is not in the knowledge base.")
 
-    # -- feedback --------------------------------------------------------------------------------
+    def export(self, history: History, folder: Path) -> Path | None:
+        """The current conversation as a Markdown file (``None`` when it has no question yet)."""
+        conversation = history.current
+        if not conversation.turns:
+            return None
+        slug = re.sub(r"[^\w]+", "-", conversation.title.lower()).strip("-")[:40] or "conversation"
+        path = fresh_folder(folder) / f"conversation-{dt.date.today().isoformat()}-{slug}.md"
+        path.write_text(conversation_markdown(conversation), encoding="utf-8")
+        return path
+
+    # -- feedback ----------------------------------------------------------------------------------
 
     def record_feedback(
-        self, answer: Answer | None, rating: str, comment: str, user: str | None = None
+        self,
+        answer: Answer | None,
+        rating: str,
+        comment: str,
+        user: str | None = None,
+        versions: tuple[str, str] | None = None,
     ) -> str:
-        """Append a rating of ``answer`` to the feedback log; returns what to tell the user."""
+        """Append a rating of ``answer`` to the feedback log; returns what to tell the user.
+        ``versions`` are those that produced the answer (default: the current ones)."""
         if answer is None:
             return "Ask a question first: there is no answer to rate yet."
         try:
-            corpus_v, index_v = self.versions()
+            corpus_v, index_v = versions if versions and all(versions) else self.versions()
             record = FeedbackRecord.for_answer(answer, rating, comment, corpus_v, index_v, user=user)
             self.feedback.append(record)
         except KbError as exc:
             return f"⚠ Feedback not saved: {exc}"
         said = "helpful" if rating == "up" else "not helpful"
         return f"Thanks: “{said}” recorded as feedback {record.id[:8]} in the local audit log."
+
+    def rate_turn(
+        self, history: History, turn: int | str, rating: str, comment: str, user: str | None = None
+    ) -> str:
+        """Feedback on answer ``turn`` of the current conversation (the thumbs under an answer)."""
+        turns = history.current.turns
+        index = _index(turn)
+        chosen = turns[index] if index is not None and 0 <= index < len(turns) else None
+        if chosen is None:
+            return self.record_feedback(None, rating, comment, user)
+        return self.record_feedback(chosen.answer, rating, comment, user, chosen.versions)
+
+    def rate_last(self, history: History, rating: str, comment: str, user: str | None = None) -> str:
+        """Feedback on the latest answer of the current conversation."""
+        turns = history.current.turns
+        last = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].answer is not None), None)
+        return self.rate_turn(history, -1 if last is None else last, rating, comment, user)
 
     def feedback_for_message(
         self,
@@ -246,13 +335,22 @@ class WebApp:
         comment: str,
         user: str | None = None,
     ) -> str:
-        """Feedback given with the chat's own thumbs on the message at ``index``."""
+        """Feedback on the message at ``index`` of a role/content chat (see :meth:`chat`)."""
         position = index if isinstance(index, int) else index[0]
         answer = answers[position] if 0 <= position < len(answers) else None
         rating = "up" if liked is True or liked == "Like" else "down"
         return self.record_feedback(answer, rating, comment, user)
 
-    # -- lookup ----------------------------------------------------------------------------------
+    # -- controls ----------------------------------------------------------------------------------
+
+    def check_date(self, text: str | None) -> tuple[str, str]:
+        """(what the date box should hold, a message): a date read another way is shown in ISO."""
+        reading = read_date(text)
+        if reading.day is None:
+            return (text or ""), reading.message
+        return reading.day.isoformat(), reading.message
+
+    # -- lookup ------------------------------------------------------------------------------------
 
     def families(self) -> list[str]:
         """Families that have controlled entries in the corpus, in the catalogue's order."""
@@ -262,80 +360,86 @@ class WebApp:
     def lookup(
         self, query: str, family: str | None, as_of: str | None, destination: str | None
     ) -> LookupTable:
-        """Every controlled item (or those matching ``query``), of one family or all, with verdicts."""
-        try:
-            day = parse_date(as_of)
-            dest = check_country(destination) if destination else None
-            if query and query.strip():
-                found = [
-                    (r.match.item, r.verdict) for r in self.base.lookup(query, as_of=day, destination=dest)
-                ]
-            else:
-                found = [(i, self.base.timeline.verdict(i, day, dest)) for i in self.base.catalogue.items]
-        except KbError as exc:
-            return LookupTable([], f"⚠ {exc}")
-        if family and family != ALL_FAMILIES:
-            found = [(item, verdict) for item, verdict in found if item.family == family]
-        rows = []
-        for item, verdict in found:
-            note = ""
-            if verdict.until:
-                note = f"until {verdict.until.isoformat()}"
-            elif verdict.value == "not_listed" and verdict.controlled_from:
-                note = f"controlled from {verdict.controlled_from.isoformat()}"
-            elif verdict.controlled_from:
-                note = f"since {verdict.controlled_from.isoformat()}"
-            rows.append(
-                [
-                    item.family,
-                    item.name,
-                    item.name_zh,
-                    VERDICT_LABELS[verdict.value]["en"],
-                    note,
-                    ", ".join(item.hs_codes),
-                    item.control_code or "",
-                    item.number or item.document_id,
-                    item.ref,
-                ]
-            )
-        where = f" to {dest}" if dest else ""
-        what = f" matching {query.strip()!r}" if query and query.strip() else ""
-        count = f"{len(rows)} {'entry' if len(rows) == 1 else 'entries'}"
-        note = f"{count}{what}; verdicts as of {day.isoformat()}{where}."
-        if not rows and query and query.strip():
-            note = self.base.not_listed_note(query)
-        return LookupTable(rows, note)
+        """Every controlled item (or those matching ``query``), of one family or all, with verdicts
+        and why each matched."""
+        reading = read_date(as_of)
+        if reading.day is None:
+            return LookupTable([], reading.message)
+        chosen = family if family and family != ALL_FAMILIES else None
+        return lookup_table(self.base, query, chosen, reading.day, destination)
 
     def lookup_csv(self, table: LookupTable, folder: Path, as_of: str | None) -> Path:
-        """Write the table as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese names)."""
-        day = parse_date(as_of)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"controlled-items-{day.isoformat()}.csv"
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(LOOKUP_HEADERS)
-            writer.writerows(table.rows)
-        return path
+        """The table as a CSV file of its own (see :func:`kb.app.lookup.write_csv`)."""
+        return write_csv(table, folder, read_date(as_of).day or dt.date.today())
 
-    # -- briefing --------------------------------------------------------------------------------
+    # -- briefing ----------------------------------------------------------------------------------
 
     def briefing(
         self, families: Sequence[str] | str | None, as_of: str | None, folder: Path
     ) -> BriefingFiles:
-        """Build the pack and write it as Markdown, HTML and DOCX into ``folder``."""
+        """Build the pack and write it as Markdown, HTML and DOCX into a folder of its own."""
         chosen = [families] if isinstance(families, str) else list(families or [])
+        reading = read_date(as_of)
+        if reading.day is None:
+            return BriefingFiles(reading.message)
         try:
-            day = parse_date(as_of)
-            pack = build_briefing(self.base, chosen, day)
+            pack = build_briefing(self.base, chosen, reading.day)
         except KbError as exc:
             return BriefingFiles(f"⚠ {exc}")
-        folder.mkdir(parents=True, exist_ok=True)
+        own = fresh_folder(folder)
         names = "-".join(re.sub(r"\W+", "-", family) for family in pack.families)
-        stem = f"briefing-{names}-{day.isoformat()}"
+        stem = f"briefing-{names}-{reading.day.isoformat()}"
         paths: dict[str, Path] = {}
         for fmt in FORMATS:
-            path = folder / f"{stem}.{fmt}"
+            path = own / f"{stem}.{fmt}"
             path.write_bytes(render(pack, fmt))
             paths[fmt] = path
-        log.info("briefing pack %s written to %s", stem, folder)
+        log.info("briefing pack %s written", stem)
         return BriefingFiles(render_markdown(pack), paths)
+
+    # -- documents ---------------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentRow]:
+        """What is indexed: official sources and the user's own, with dates, chunks and status."""
+        retriever = self.live.retriever()
+        chunks = retriever.chunks if retriever is not None else []
+        return list_documents(self.settings, self.base.corpus, chunks)
+
+    def upload(self, files: Sequence[tuple[str, Path]], progress: bool = False) -> str:
+        """Add the user's files to their own documents (one upload at a time per process)."""
+        if not files:
+            return "Choose one or more files first (.md .txt .html .pdf .docx)."
+        with self._ingesting:
+            try:
+                result = upload_documents(self.settings, files, self.live.ingest_embedder(), progress)
+            except KbError as exc:
+                return f"⚠ Nothing was added: {exc}"
+        return result.message()
+
+    def remove(self, name: str | None) -> str:
+        """Remove an uploaded document (its file and its chunks)."""
+        if not name:
+            return "Choose one of your documents to remove."
+        with self._ingesting:
+            try:
+                return "✓ " + remove_upload(self.settings, name, self.live.ingest_embedder())
+            except KbError as exc:
+                return f"⚠ {exc}"
+
+    def search_documents(self, query: str, k: int = 8) -> str:
+        """The chunks that best match ``query`` across every indexed document, labelled by kind."""
+        text = (query or "").strip()
+        if not text:
+            return '<p class="kb-note">Type words to search for in every indexed document.</p>'
+        try:
+            hits = self.base.retriever.search(text, k=k)
+        except KbError as exc:
+            return f'<p class="kb-note">⚠ {exc}</p>'
+        return search_hits_html(hits, self.base.corpus, text)
+
+
+def _index(value: int | str | None) -> int | None:
+    try:
+        return int(value) if value is not None and str(value).strip() != "" else None
+    except ValueError:
+        return None

@@ -1,9 +1,12 @@
-"""HTML and Markdown fragments the app shows: the verdict badge, the citations panel, a source document.
+"""HTML fragments the app shows: the verdict badge, the citations panel, the source viewer.
 
-Plain functions from our records to strings, so they are tested without a browser; every piece of
-corpus or user text is escaped. The CSS they rely on is :data:`APP_CSS` (``app.py`` passes it to
-Gradio). Citation cards carry ``data-doc`` and ``data-loc`` attributes: a click on "Open document"
-asks the app for :func:`document_html` of that document with that section highlighted.
+Plain functions from our records to strings, so they are tested without a browser. Every piece of
+text that comes from a document (official or the user's own) is escaped, and a URL is shown as a
+link only when it is ``http(s)``; the page's Content-Security-Policy (:mod:`kb.app.security`)
+forbids requests elsewhere in any case. The CSS and scripts they rely on are in
+:mod:`kb.app.assets`. Citation cards carry ``data-doc``, ``data-loc`` and ``data-n``: a click on a
+card asks the app for :func:`document_html` of that document with that section highlighted, and
+a ``[n]`` in the chat scrolls to card ``n`` and highlights it.
 """
 
 from __future__ import annotations
@@ -11,21 +14,34 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from kb.answering.excerpts import excerpt
 from kb.answering.records import Answer, Citation, Lang
 from kb.answering.wording import VERDICT_LABELS
+from kb.app.assets import APP_CSS
 from kb.corpus.documents import Corpus, SourceDocument
 from kb.language.stopwords import content_words
 from kb.verdicts.timeline import Timeline
 
+if TYPE_CHECKING:
+    from kb.retrieval.hybrid import Hit as SearchHit
+
 __all__ = [
     "APP_CSS",
-    "answer_markdown",
     "badge_html",
     "citations_html",
+    "defused_markdown",
     "document_html",
+    "is_own",
     "pseudo_sections",
+    "safe_url",
+    "search_hits_html",
+    "supporting_html",
+    "verdict_style",
+    "viewer_message",
 ]
 
 #: Badge colours per verdict: strong for the verdicts that stop an export, calm for the others.
@@ -38,33 +54,6 @@ _BADGE = {
     "no_answer": ("#4b5563", "#f3f4f6", "∅"),
     "information": ("#374151", "#f9fafb", "ℹ"),
 }
-
-APP_CSS = """
-.kb-badge{display:inline-flex;align-items:center;gap:.45rem;padding:.35rem .8rem;border-radius:999px;
- font-weight:700;font-size:1rem;border:2px solid currentColor;letter-spacing:.02em}
-.kb-badge small{font-weight:500;opacity:.85}
-.kb-verdict-line{margin:.2rem 0 .4rem 0;color:var(--body-text-color-subdued);font-size:.9rem}
-.kb-cites{display:flex;flex-direction:column;gap:.6rem}
-.kb-cite{border:1px solid var(--border-color-primary);border-radius:8px;padding:.55rem .7rem;font-size:.88rem}
-.kb-cite-head{display:flex;gap:.5rem;align-items:baseline}
-.kb-cite-n{font-weight:700;background:var(--color-accent-soft);border-radius:4px;padding:0 .35rem}
-.kb-cite-title{font-weight:600}
-.kb-cite-meta{color:var(--body-text-color-subdued);font-size:.8rem;margin:.15rem 0}
-.kb-cite-text{border-left:3px solid var(--border-color-primary);padding-left:.5rem;margin:.3rem 0}
-.kb-cite-actions{display:flex;gap:.8rem;align-items:center}
-.kb-cites button.kb-open{cursor:pointer;border:1px solid var(--border-color-primary);border-radius:6px;
- padding:.1rem .5rem;background:var(--button-secondary-background-fill);font-size:.8rem;font-weight:500}
-.kb-doc{font-size:.9rem;max-height:36rem;overflow-y:auto;padding-right:.4rem}
-.kb-doc section{padding:.3rem .5rem;border-radius:6px;margin:.3rem 0}
-.kb-doc h4{margin:.2rem 0}
-.kb-doc .kb-body p{margin:.2rem 0}
-.kb-doc .kb-hit{background:#fef9c3;outline:2px solid #facc15}
-.kb-doc table{font-size:.8rem;border-collapse:collapse}
-.kb-doc td,.kb-doc th{border:1px solid #ddd;padding:.15rem .3rem}
-.kb-rows{font-size:.75rem;border-collapse:collapse}
-.kb-rows td,.kb-rows th{border:1px solid #ddd;padding:.1rem .25rem}
-.kb-note{font-size:.85rem;color:var(--body-text-color-subdued)}
-"""
 
 
 def badge_html(verdict: str | None, as_of: str | None = None, destination: str | None = None) -> str:
@@ -92,8 +81,48 @@ def badge_html(verdict: str | None, as_of: str | None = None, destination: str |
     return f'<div class="kb-verdict">{badge}{line}</div>'
 
 
+def defused_markdown(text: str) -> str:
+    """Markdown to show in the page with any HTML in it written as text (``<`` as ``&lt;``);
+    ``<http(s)://...>`` links are kept."""
+    return re.sub(r"<(?!https?://)(?=[A-Za-z/!?])", "&lt;", text)
+
+
+def verdict_style(verdict: str | None) -> str:
+    """CSS for a table cell holding ``verdict``: the badge's colours."""
+    colour, background, _ = _BADGE.get(verdict or "information", _BADGE["information"])
+    return f"color:{colour};background-color:{background};font-weight:700"
+
+
 def _dates(c: Citation, lang: Lang) -> str:
     return c.dates(lang) or "dates not known"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an ``http``/``https`` address with a host; ``None`` for anything else
+    (``javascript:``, ``data:``, relative paths), which is then shown as text, never as a link."""
+    if not url:
+        return None
+    parsed = urlparse(url.strip())
+    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
+def _link(url: str | None, label: str, css: str = "kb-link") -> str:
+    """A link that opens in a new tab without telling the other site where it came from."""
+    checked = safe_url(url)
+    if checked is None:
+        return f'<span class="kb-note">{html.escape(url)} (not a web address)</span>' if url else ""
+    return (
+        f'<a href="{html.escape(checked)}" target="_blank" rel="noopener noreferrer" class="{css}">'
+        f"{html.escape(label)}</a>"
+    )
+
+
+def is_own(document_id: str, corpus: Corpus | None) -> bool:
+    """Whether a cited document is the user's own (not an official source of the corpus)."""
+    if corpus is None:
+        return False
+    doc = corpus.get(document_id)
+    return doc is None or doc.meta.kind == "user"
 
 
 def _link_label(c: Citation, corpus: Corpus | None) -> str:
@@ -104,28 +133,46 @@ def _link_label(c: Citation, corpus: Corpus | None) -> str:
     return "reference copy ↗ (not MOFCOM's page)"
 
 
-def citations_html(answer: Answer, corpus: Corpus | None = None) -> str:
+OWN_LABEL = "your own document · evidence only, never changes a verdict"
+
+
+def citations_html(
+    answer: Answer,
+    corpus: Corpus | None = None,
+    turn: int | None = None,
+    active: int | None = None,
+) -> str:
     """One card per citation: number, titles, locator, dates, status on the date, link and text.
 
-    With the ``corpus``, a link to a secondary copy is labelled as such rather than as official.
+    With the ``corpus``, a link to a secondary copy is labelled as such rather than as official, and
+    a document that is not an official source is labelled as the user's own. ``turn`` is the
+    answer's place in the conversation (the chat's ``[n]`` links name it); card ``active`` is
+    highlighted and scrolled to.
     """
-    if not answer.citations:
-        return '<p class="kb-note">No sources: the knowledge base holds nothing on this question.</p>'
     e = html.escape
+    turn_attr = f' data-turn="{turn}"' if turn is not None else ""
+    if not answer.citations:
+        return (
+            f'<div class="kb-cites kb-cites-empty"{turn_attr}><p class="kb-note">No sources: the knowledge '
+            "base holds nothing on this question.</p></div>"
+        )
     cards = []
     for c in answer.citations:
+        own = is_own(c.document_id, corpus)
         title_zh = f" / {e(c.title_zh)}" if c.title_zh else ""
         number = e(c.number or c.document_id)
-        link = (
-            f'<a href="{e(c.url)}" target="_blank" rel="noopener noreferrer" class="kb-link">'
-            f"{e(_link_label(c, corpus))}</a>"
-            if c.url
-            else '<span class="kb-note">no official link held</span>'
-        )
+        if c.url:
+            link = _link(c.url, _link_label(c, corpus))
+        else:
+            link = '<span class="kb-note">no official link held</span>' if not own else ""
+        css = "kb-cite" + (" kb-cite-own" if own else "") + (" kb-cite-active" if c.n == active else "")
+        label = f'<div class="kb-own-label">{e(OWN_LABEL)}</div>' if own else ""
         cards.append(
-            f'<div class="kb-cite" data-doc="{e(c.document_id)}" data-loc="{e(c.locator)}">'
+            f'<div class="{css}" id="kb-cite-{c.n}" data-n="{c.n}" data-doc="{e(c.document_id)}" '
+            f'data-loc="{e(c.locator)}" tabindex="0" role="button" '
+            f'aria-label="Source {c.n}: open {e(c.number or c.title)} at {e(c.locator)}">'
             f'<div class="kb-cite-head"><span class="kb-cite-n">[{c.n}]</span>'
-            f'<span class="kb-cite-title">{e(c.title)}{title_zh}</span></div>'
+            f'<span class="kb-cite-title">{e(c.title)}{title_zh}</span></div>{label}'
             f'<div class="kb-cite-meta">{number} · <b>{e(c.locator)}</b> · {e(_dates(c, answer.lang))} · '
             f"status on {answer.as_of.isoformat()}: <b>{e(c.status)}</b></div>"
             f'<div class="kb-cite-text">{supporting_html(c.text, answer.question)}</div>'
@@ -134,7 +181,46 @@ def citations_html(answer: Answer, corpus: Corpus | None = None) -> str:
             f"Open document at {e(c.locator)}</button>{link}</div>"
             "</div>"
         )
-    return f'<div class="kb-cites">{"".join(cards)}</div>'
+    heading = (
+        f'<div class="kb-cites-head">Sources of answer {turn + 1}: {e(_short(answer.question))}</div>'
+        if turn is not None
+        else ""
+    )
+    active_attr = f' data-active="{active}"' if active is not None else ""
+    return f'<div class="kb-cites"{turn_attr}{active_attr}>{heading}{"".join(cards)}</div>'
+
+
+def search_hits_html(hits: Sequence[SearchHit], corpus: Corpus, query: str) -> str:
+    """Search results over every indexed document, each labelled official or the user's own, with
+    the passage that matched and a button that opens the document at it."""
+    e = html.escape
+    if not hits:
+        return f'<p class="kb-note">Nothing indexed matches {e(query)!s}.</p>'
+    cards = []
+    for hit in hits:
+        own = is_own(hit.document_id, corpus)
+        meta = hit.chunk.metadata
+        kind = (
+            '<span class="kb-kind kb-kind-own">your own</span>'
+            if own
+            else ('<span class="kb-kind kb-kind-official">official</span>')
+        )
+        name = str(meta.get("number") or meta.get("title") or hit.document_id)
+        title = str(meta.get("title") or "")
+        cards.append(
+            f'<div class="kb-hit-card" data-doc="{e(hit.document_id)}" data-loc="{e(hit.locator)}">'
+            f"<div>{kind}<b>{e(name)}</b> · {e(hit.locator)}"
+            + (f' <span class="kb-note">{e(title)}</span>' if title and title != name else "")
+            + f'</div><div class="kb-cite-text">{e(excerpt(hit.text, query, 320))}</div>'
+            f'<button class="kb-open" type="button" data-doc="{e(hit.document_id)}" '
+            f'data-loc="{e(hit.locator)}">Open at {e(hit.locator)}</button></div>'
+        )
+    return f'<div class="kb-hits">{"".join(cards)}</div>'
+
+
+def _short(text: str, limit: int = 90) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
 def _words(text: str) -> set[str]:
@@ -188,22 +274,38 @@ def _matches(locator: str, wanted: str) -> bool:
     return wanted == locator or wanted.startswith(f"{locator} (")
 
 
-def document_html(doc: SourceDocument, locator: str | None, timeline: Timeline, as_of: dt.date) -> str:
-    """The whole document, the cited part highlighted (``kb-hit``) and scrolled to by the page."""
+def document_html(
+    doc: SourceDocument,
+    locator: str | None,
+    timeline: Timeline | None,
+    as_of: dt.date,
+    own: bool = False,
+) -> str:
+    """The source viewer: a panel at the side of the page with the document's title and dates at
+    its top, the whole document below, the cited part highlighted (``kb-hit``) and scrolled to; a
+    close button (and Escape) dismisses it. ``own`` marks the user's own document (no status is shown:
+    it has no force and changes no verdict)."""
     e = html.escape
     meta = doc.meta
-    state = timeline.state(doc.id, as_of).state.replace("_", " ")
+    title = meta.number or meta.title
+    if own or timeline is None:
+        facts = f'<div class="kb-own-label">{e(OWN_LABEL)}</div>'
+    else:
+        state = timeline.state(doc.id, as_of).state.replace("_", " ")
+        facts = (
+            f'<div class="kb-note">{e(meta.number_zh or "")} · issued {meta.issued or "?"} · effective '
+            f"{meta.effective or '?'} · status on {as_of.isoformat()}: {e(state)} · "
+            f"confidence {e(meta.confidence)}</div>"
+        )
     links = [u for u in (meta.urls.official_zh, meta.urls.official_en) if u] or meta.urls.secondary[:1]
     head = [
-        f"<h3>{e(meta.number or meta.title)}</h3>",
+        f'<h3 id="kb-viewer-title">{e(title)}</h3>',
         f"<div><b>{e(meta.title)}</b>" + (f" / {e(meta.title_zh)}" if meta.title_zh else "") + "</div>",
-        f'<div class="kb-note">{e(meta.number_zh or "")} · issued {meta.issued or "?"} · effective '
-        f"{meta.effective or '?'} · status on {as_of.isoformat()}: {e(state)} · "
-        f"confidence {e(meta.confidence)}</div>",
-        "<div>"
-        + " ".join(f'<a href="{e(u)}" target="_blank" rel="noopener noreferrer">{e(u)}</a>' for u in links)
-        + "</div>",
+        facts,
+        '<div class="kb-viewer-links">' + " ".join(_link(u, u) for u in links) + "</div>",
     ]
+    if locator:
+        head.append(f'<div class="kb-note">Cited part: <b>{e(locator)}</b></div>')
     item_refs = {item.ref for item in meta.items}
     whole_items = locator is not None and (locator == "Items" or locator.startswith("Items ("))
     found = whole_items or locator in item_refs
@@ -220,7 +322,24 @@ def document_html(doc: SourceDocument, locator: str | None, timeline: Timeline, 
         body.insert(
             0, f'<p class="kb-note">The cited part “{e(locator)}” is not a separate section here.</p>'
         )
-    return f'<div class="kb-doc" data-doc="{e(doc.id)}">{"".join(head)}{"".join(body)}</div>'
+    return (
+        '<div class="kb-viewer-frame">'
+        f'<div class="kb-viewer kb-doc" role="dialog" aria-modal="false" aria-labelledby="kb-viewer-title" '
+        f'data-doc="{e(doc.id)}" tabindex="-1">'
+        '<div class="kb-viewer-head"><div class="kb-viewer-heading">' + "".join(head) + "</div>"
+        '<button class="kb-viewer-close" type="button" aria-label="Close the document">✕ Close</button></div>'
+        f'<div class="kb-viewer-body">{"".join(body)}</div></div></div>'
+    )
+
+
+def viewer_message(text: str) -> str:
+    """The viewer showing a short message (a document that cannot be opened) with its close button."""
+    return (
+        '<div class="kb-viewer-frame"><div class="kb-viewer kb-doc" role="dialog" aria-modal="false" '
+        'tabindex="-1"><div class="kb-viewer-head"><div class="kb-viewer-heading">'
+        f'<p class="kb-note">{html.escape(text)}</p></div><button class="kb-viewer-close" type="button" '
+        'aria-label="Close">✕ Close</button></div></div></div>'
+    )
 
 
 _LIST_LINE = re.compile(r"^\s*(?:[-*] |\(\d+\) |\d{4}-\d{2}-\d{2} |date unknown )")
@@ -252,19 +371,3 @@ def _items_table(doc: SourceDocument, locator: str | None, whole: bool) -> str:
         f"<section{css}><h4>Items</h4><table><tr><th>Ref</th><th>Item</th><th>名称</th><th>Control code</th>"
         f"<th>HS codes</th></tr>{''.join(rows)}</table></section>"
     )
-
-
-def answer_markdown(answer: Answer) -> str:
-    """The answer for the chat: its text up to the sources, then a short list of them.
-
-    The citations panel beside the chat shows each source in full; the list here keeps the
-    numbers readable in the transcript.
-    """
-    lines = answer.text.split("\n")
-    cut = next((i for i, line in enumerate(lines) if line.strip() in ("Sources:", "来源：")), len(lines))
-    body = "\n".join(lines[:cut]).rstrip()
-    if not answer.citations:
-        return body
-    heading = "来源：" if answer.lang == "zh" else "Sources:"
-    sources = [f"[{c.n}] {c.number or c.title}, {c.locator}" for c in answer.citations]
-    return f"{body}\n\n**{heading}**\n" + "\n".join(sources)

@@ -147,17 +147,19 @@ def build_briefing(base: KnowledgeBase, families: Sequence[str], as_of: dt.date)
     chosen = resolve_families(families, base)
     corpus, timeline = base.corpus, base.timeline
     cites = CitationList(corpus, timeline, as_of, "en")
-    items = [item for family in chosen for item in base.catalogue.in_family(family)]
-    items = list({(i.document_id, i.ref, i.name): i for i in items}.values())
-    verdicts = {id(item): timeline.verdict(item, as_of) for item in items}
+    every = [item for family in chosen for item in base.catalogue.in_family(family)]
+    every = list({(i.document_id, i.ref, i.name): i for i in every}.values())
+    verdicts = {id(item): timeline.verdict(item, as_of) for item in every}
     docs = _relevant_documents(base, chosen)
 
     controlled = [
-        _controlled_fact(base, doc, [i for i in items if i.document_id == doc.id], cites)
+        _controlled_fact(base, doc, [i for i in every if i.document_id == doc.id], cites)
         for doc in docs
-        if any(i.document_id == doc.id for i in items)
+        if any(i.document_id == doc.id for i in every)
     ]
-    rows = [_row(item, verdicts[id(item)], base, cites) for item in items]
+    groups = _same_items(every, verdicts)
+    items = [group[0] for group in groups]
+    rows = [_row(group[0], verdicts[id(group[0])], base, cites, group[1:]) for group in groups]
     caveats = [
         Fact(f"{item.name}: {item.caveat}", (row.cite,))
         for item, row in zip(items, rows, strict=True)
@@ -236,7 +238,27 @@ def _controlled_fact(
     return Fact(text, (_summary_cite(doc, cites),))
 
 
-def _row(item: CatalogueItem, verdict: Verdict, base: KnowledgeBase, cites: CitationList) -> ItemRow:
+def _same_items(items: list[CatalogueItem], verdicts: dict[int, Verdict]) -> list[list[CatalogueItem]]:
+    """Entries grouped when they are the same item with the same verdict, listed by several documents
+    (an announcement's entry carried over into a consolidated list): one row of the table each."""
+    groups: dict[tuple[object, ...], list[CatalogueItem]] = {}
+    for item in items:
+        verdict = verdicts[id(item)]
+        key = (item.family, item.name, item.name_zh, item.kind, item.control_code, item.hs_codes,
+               verdict.value, verdict.until, verdict.controlled_from)  # fmt: skip
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())
+
+
+def _row(
+    item: CatalogueItem,
+    verdict: Verdict,
+    base: KnowledgeBase,
+    cites: CitationList,
+    also: Sequence[CatalogueItem] = (),
+) -> ItemRow:
+    """The table row of ``item``; ``also`` are other documents' entries for the same item, named in
+    the row (the row cites the first entry)."""
     n = cites.cite(item.document_id, item.ref, item_text(item, with_caveat=True))
     note = ""
     if verdict.value in ("suspended", "uncertain") and verdict.until:
@@ -255,8 +277,8 @@ def _row(item: CatalogueItem, verdict: Verdict, base: KnowledgeBase, cites: Cita
         kind=item.kind,
         control_code=item.control_code,
         hs_codes=item.hs_codes,
-        document=document_name(base.corpus, item.document_id, "en"),
-        ref=item.ref,
+        document="; ".join(document_name(base.corpus, i.document_id, "en") for i in (item, *also)),
+        ref="; ".join(i.ref for i in (item, *also)),
         verdict=verdict.value,
         note=note,
         cite=n,

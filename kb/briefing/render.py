@@ -1,8 +1,10 @@
 """A briefing pack as Markdown, as a self-contained HTML page, or as a Word document (python-docx).
 
 All three show the same sections in the same order, every fact followed by its ``[n]``, and end
-with the numbered sources (number, locator, titles, dates, status on the pack's date, link, and
-the text relied on). The HTML page has no external resources, so it opens offline.
+with the sources: one header per document (number, titles, dates, status on the pack's date,
+link), then each numbered part cited from it with the text relied on. The HTML page has no
+external resources, so it opens offline; in HTML and DOCX every ``[n]`` links to its source and
+each document's official page is a link. Only ``http(s)`` addresses are ever made links.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlparse
 
 from kb.answering.excerpts import excerpt
 from kb.answering.records import Citation
@@ -82,11 +85,27 @@ def _row_cells(pack: BriefingPack) -> list[tuple[str, ...]]:
     ]
 
 
-def _source_line(c: Citation, day: str) -> str:
+def _web_url(url: str | None) -> str | None:
+    """``url`` when it is an ``http(s)`` address (the only kind shown as a link)."""
+    if not url:
+        return None
+    parsed = urlparse(url.strip())
+    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
+def _by_document(pack: BriefingPack) -> list[list[Citation]]:
+    """The pack's citations grouped by document, in the order each document is first cited."""
+    groups: dict[str, list[Citation]] = {}
+    for c in pack.citations:
+        groups.setdefault(c.document_id, []).append(c)
+    return list(groups.values())
+
+
+def _document_line(c: Citation, day: str) -> tuple[str, str]:
+    """(name, the rest of its header): titles, dates and status on the pack's date."""
     title = f"{c.title} / {c.title_zh}" if c.title_zh else c.title
-    dates = c.dates("en")
-    name = c.number or c.document_id
-    return f"{name}, {c.locator} — {title} — {dates or 'dates not known'} — status on {day}: {c.status}"
+    dates = c.dates("en") or "dates not known"
+    return c.number or c.document_id, f"{title} — {dates} — status on {day}: {c.status}"
 
 
 # -- Markdown --------------------------------------------------------------------------------------
@@ -115,10 +134,14 @@ def render_markdown(pack: BriefingPack) -> str:
     for qa in pack.faq:
         lines += [f"**{qa.question}**", "", f"{qa.answer.text} {_marks(qa.answer.cites)}", ""]
     lines += ["## Sources", ""]
-    for c in pack.citations:
-        url = f"<{c.url}>" if c.url else "no official link held"
-        lines.append(f"{c.n}. {_md_cell(_source_line(c, day))} — {url}")
-        lines.append(f"   > {_md_cell(excerpt(c.text, pack.title, 300))}")
+    for group in _by_document(pack):
+        name, rest = _document_line(group[0], day)
+        url = _web_url(group[0].url)
+        link = f"<{url}>" if url else (_md_cell(group[0].url) if group[0].url else "no official link held")
+        lines += [f"### {_md_cell(name)}", "", f"{_md_cell(rest)} — {link}", ""]
+        for c in group:
+            # A quote line at the margin ends the list item, so each keeps its own number.
+            lines += [f"{c.n}. {_md_cell(c.locator)}", f"> {_md_cell(excerpt(c.text, pack.title, 300))}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -132,7 +155,9 @@ h1{font-size:1.6rem}h2{font-size:1.2rem;border-bottom:1px solid #d9e2ec;padding-
 th,td{border:1px solid #cbd2d9;padding:.25rem .4rem;vertical-align:top;text-align:left}th{background:#f0f4f8}
 .v-licence_required{color:#8d2b0b}.v-prohibited{color:#a61b1b;font-weight:600}.v-suspended{color:#7c5e10}
 .v-uncertain{color:#5b3a89}.v-not_listed{color:#3e4c59}a.cite{text-decoration:none}
-.q{font-weight:600;margin-bottom:.2rem}ol.sources li{margin-bottom:.6rem}
+.q{font-weight:600;margin-bottom:.2rem}ul.sources{list-style:none;padding-left:.5rem}
+ul.sources li{margin-bottom:.6rem}h3.doc{font-size:1rem;margin:1.2rem 0 .1rem 0}
+.doc-line{margin:.1rem 0 .4rem 0;color:#52606d}
 blockquote{margin:.2rem 0 0 0;padding-left:.6rem;border-left:3px solid #d9e2ec;color:#52606d}
 """
 
@@ -175,14 +200,21 @@ def render_html(pack: BriefingPack) -> str:
         out.append(
             f'<p class="q">{e(qa.question)}</p><p>{e(qa.answer.text)} {_html_cites(qa.answer.cites)}</p>'
         )
-    out.append('<h2>Sources</h2><ol class="sources">')
-    for c in pack.citations:
-        link = f'<a href="{e(c.url)}">{e(c.url)}</a>' if c.url else "no official link held"
-        quote = e(excerpt(c.text, pack.title, 300))
+    out.append("<h2>Sources</h2>")
+    for group in _by_document(pack):
+        name, rest = _document_line(group[0], day)
+        url = _web_url(group[0].url)
+        link = f'<a href="{e(url)}">{e(url)}</a>' if url else e(group[0].url or "no official link held")
         out.append(
-            f'<li id="src-{c.n}">{e(_source_line(c, day))} — {link}<blockquote>{quote}</blockquote></li>'
+            f'<h3 class="doc">{e(name)}</h3><p class="doc-line">{e(rest)} — {link}</p><ul class="sources">'
         )
-    out.append("</ol></body></html>")
+        for c in group:
+            quote = e(excerpt(c.text, pack.title, 300))
+            out.append(
+                f'<li id="src-{c.n}"><b>[{c.n}]</b> {e(c.locator)}<blockquote>{quote}</blockquote></li>'
+            )
+        out.append("</ul>")
+    out.append("</body></html>")
     return "\n".join(out) + "\n"
 
 
@@ -190,7 +222,10 @@ def render_html(pack: BriefingPack) -> str:
 
 
 def render_docx(pack: BriefingPack) -> bytes:
-    """The pack as a Word document (python-docx), returned as the bytes of a ``.docx`` file."""
+    """The pack as a Word document (python-docx), returned as the bytes of a ``.docx`` file.
+
+    Each ``[n]`` is a link to source ``n`` (a bookmark in the sources section) and each document's
+    official page is a web link."""
     import docx
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -212,31 +247,107 @@ def render_docx(pack: BriefingPack) -> bytes:
             table.style = "Light Grid Accent 1"
             for cell, text in zip(table.rows[0].cells, ITEM_HEADERS, strict=True):
                 cell.text = text
-            for cells in _row_cells(pack):
-                for cell, text in zip(table.add_row().cells, cells, strict=True):
+            for row, cells in zip(pack.items, _row_cells(pack), strict=True):
+                added = table.add_row().cells
+                for cell, text in zip(added[:-1], cells[:-1], strict=True):
                     cell.text = text
+                _cite_links(added[-1].paragraphs[0], (row.cite,))
+                for cell in added:
                     for paragraph in cell.paragraphs:
                         for run in paragraph.runs:
                             run.font.size = Pt(8)
         elif facts:
             for fact in facts:
-                document.add_paragraph(f"{fact.text} {_marks(fact.cites)}", style="List Bullet")
+                paragraph = document.add_paragraph(f"{fact.text} ", style="List Bullet")
+                _cite_links(paragraph, fact.cites)
         else:
             document.add_paragraph(empty).runs[0].italic = True
     document.add_heading("FAQ", level=2)
     for qa in pack.faq:
         document.add_paragraph().add_run(qa.question).bold = True
-        document.add_paragraph(f"{qa.answer.text} {_marks(qa.answer.cites)}")
+        _cite_links(document.add_paragraph(f"{qa.answer.text} "), qa.answer.cites)
     document.add_heading("Sources", level=2)
-    for c in pack.citations:
-        url = c.url or "no official link held"
-        document.add_paragraph(f"[{c.n}] {_source_line(c, day)} — {url}")
-        quote = document.add_paragraph(excerpt(c.text, pack.title, 300))
-        quote.paragraph_format.left_indent = Pt(18)
-        quote.runs[0].italic = True
+    for group in _by_document(pack):
+        name, rest = _document_line(group[0], day)
+        document.add_heading(name, level=3)
+        line = document.add_paragraph(f"{rest} — ")
+        url = _web_url(group[0].url)
+        if url:
+            _hyperlink(line, url, url)
+        else:
+            line.add_run(group[0].url or "no official link held")
+        for c in group:
+            head = document.add_paragraph()
+            _bookmark(head, f"src_{c.n}", c.n, f"[{c.n}] {c.locator}")
+            quote = document.add_paragraph(excerpt(c.text, pack.title, 300))
+            quote.paragraph_format.left_indent = Pt(18)
+            quote.runs[0].italic = True
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _link_run(text: str) -> Any:
+    """A run styled as a link (blue, underlined)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "0563C1")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(colour)
+    props.append(underline)
+    run.append(props)
+    body = OxmlElement("w:t")
+    body.text = text
+    body.set(qn("xml:space"), "preserve")
+    run.append(body)
+    return run
+
+
+def _hyperlink(paragraph: Any, url: str, text: str) -> None:
+    """Append a web link to ``paragraph`` (python-docx has no call for it: the XML is written here)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relation)
+    link.append(_link_run(text))
+    paragraph._p.append(link)
+
+
+def _cite_links(paragraph: Any, cites: tuple[int, ...]) -> None:
+    """Append ``[n]`` markers to ``paragraph``, each a link to source ``n`` in the document."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for i, n in enumerate(cites):
+        if i:
+            paragraph.add_run(" ")
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), f"src_{n}")
+        link.append(_link_run(f"[{n}]"))
+        paragraph._p.append(link)
+
+
+def _bookmark(paragraph: Any, name: str, number: int, text: str) -> None:
+    """Write ``text`` into ``paragraph`` inside a bookmark called ``name`` (what ``[n]`` links to)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph._p.append(start)
+    paragraph.add_run(text).bold = True
+    paragraph._p.append(end)
 
 
 _RENDERERS: dict[Format, Callable[[BriefingPack], str | bytes]] = {

@@ -1,23 +1,22 @@
-"""The app's callbacks as plain functions (no server): chat, sources, feedback, lookup, briefing."""
+"""The app's callbacks as plain functions (no server): chat, controls, sources, feedback, lookup, briefing."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kb.answering.knowledge import KnowledgeBase
-from kb.answering.records import Answer
+from kb.app.conversations import History
 from kb.app.feedback import FeedbackLog
-from kb.app.state import ALL_FAMILIES, EXAMPLES, LOOKUP_HEADERS, ChatUpdate, WebApp, destination_choices
-from kb.app.view import answer_markdown, badge_html, citations_html, supporting_html
+from kb.app.security import AppGuard
+from kb.app.state import ALL_FAMILIES, EXAMPLES, LOOKUP_HEADERS, ChatView, WebApp, destination_choices
+from kb.app.view import citations_html
 from kb.config import Settings
-from kb.verdicts.timeline import STRICTNESS
 from tests.conftest import BuiltIndex, WordOverlapSearcher
 
 TODAY = dt.date.today().isoformat()
@@ -34,63 +33,129 @@ def web(shared_base: KnowledgeBase) -> WebApp:
     return WebApp(Settings.from_env(), shared_base)  # KB_HOME, where feedback goes, is the test's own
 
 
-def _turn(web: WebApp, question: str, history: Any = None, answers: Any = None, as_of: str = TODAY,
-          destination: str = "") -> list[ChatUpdate]:  # fmt: skip
-    return list(web.chat(question, history or [], answers or [], as_of, destination))
-
-
 # -- chat ------------------------------------------------------------------------------------------
 
 
-def test_chat_streams_then_shows_badge_and_sources(web: WebApp) -> None:
-    updates = _turn(web, "Do I need a licence to export gallium nitride?")
-    first, last = updates[0], updates[-1]
-    assert first.history[-1] == {"role": "assistant", "content": "Looking it up…"}
-    assert len(updates) > 5, "the answer should arrive in several pieces"
-    final_text = last.history[-1]["content"]
-    streamed = [u.history[-1]["content"] for u in updates[1:-1]]
-    assert all(final_text.startswith(piece) for piece in streamed)
-    assert [len(piece) for piece in streamed] == sorted(len(piece) for piece in streamed)
-    assert last.answer is not None and last.answer.verdict == "licence_required"
-    assert 'data-verdict="licence_required"' in last.badge and "LICENCE REQUIRED" in last.badge
-    assert 'data-verdict="licence_required"' in final_text  # each answer carries its own badge
-    assert "Exporting gallium nitride (氮化镓) needs a dual-use export licence" in final_text
-    assert '<div class="kb-cite" data-doc="mofcom-gac-2023-23"' in last.citations
-    assert "Open document at" in last.citations
+def _ask(web: WebApp, question: str, history: History | None = None, as_of: str = TODAY,
+         destination: str = "") -> tuple[History, list[ChatView]]:  # fmt: skip
+    history = history or web.new_history()
+    return history, list(web.ask(history, question, as_of, destination))
 
 
-def test_history_and_answers_run_parallel_across_turns(web: WebApp) -> None:
-    one = _turn(web, "Is germanium dioxide subject to export control?")[-1]
-    two = _turn(web, "出口氧化镓需要申请许可证吗？", one.history, one.answers)[-1]
-    assert [m["role"] for m in two.history] == ["user", "assistant", "user", "assistant"]
-    assert [a is not None for a in two.answers] == [False, True, False, True]
-    assert two.history[0]["content"] == "Is germanium dioxide subject to export control?"
-    second = two.answers[3]
-    assert second is not None and second.lang == "zh" and "截至" in two.history[3]["content"]
+def test_a_turn_shows_the_answer_with_badge_and_sources(web: WebApp) -> None:
+    history, (done,) = _ask(web, "Do I need a licence to export gallium nitride?")
+    (turn,) = history.current.turns
+    assert turn.answer is not None and turn.answer.verdict == "licence_required"
+    assert 'data-verdict="licence_required"' in done.badge and "LICENCE REQUIRED" in done.badge
+    assert 'data-verdict="licence_required"' in done.transcript  # each answer carries its own badge
+    assert "Exporting gallium nitride (氮化镓) needs a dual-use export licence" in done.transcript
+    assert 'data-doc="mofcom-gac-2023-23"' in done.citations and "Open document at" in done.citations
+    assert turn.versions == web.versions()
 
 
-def test_date_control_left_at_today_lets_the_question_date_win(web: WebApp) -> None:
-    answer = _turn(web, "Did exporting germanium dioxide need a dual-use licence in June 2023?")[-1].answer
-    assert answer is not None and answer.as_of == dt.date(2023, 6, 15) and answer.verdict == "not_listed"
+def test_with_a_language_model_the_question_shows_first(
+    shared_base: KnowledgeBase, isolated_home: Path
+) -> None:
+    settings = Settings.from_env({"KB_HOME": str(isolated_home), "KB_LLM_URL": "http://127.0.0.1:9"})
+    web = WebApp(settings, shared_base)  # the fixed knowledge base answers without the model
+    _, (pending, done) = _ask(web, "Do I need a licence to export gallium nitride?")
+    assert "Looking it up…" in pending.transcript and pending.badge == ""
+    assert "Looking it up…" not in done.transcript and "LICENCE REQUIRED" in done.badge
 
 
-def test_date_and_destination_controls_decide_when_set(web: WebApp) -> None:
-    answer = _turn(web, "Can metallic gallium be exported?", as_of="2025-03-01", destination="US")[-1].answer
+def test_turns_accumulate_and_the_panel_follows_the_answer_asked_for(web: WebApp) -> None:
+    history, _ = _ask(web, "Is germanium dioxide subject to export control?")
+    _ask(web, "出口氧化镓需要申请许可证吗？", history)
+    first, second = history.current.turns
+    assert first.answer is not None and second.answer is not None and second.answer.lang == "zh"
+    assert "截至" in web.view(history).transcript
+    older = web.view(history, turn=0, active=1)
+    assert 'data-turn="0" data-active="1"' in older.citations and "germanium" in older.citations.lower()
+
+
+def test_the_date_control_left_at_today_lets_the_question_date_win(web: WebApp) -> None:
+    history, _ = _ask(web, "Did exporting germanium dioxide need a dual-use licence in June 2023?")
+    (turn,) = history.current.turns
+    assert turn.answer is not None and turn.answer.as_of == dt.date(2023, 6, 15)
+    assert turn.answer.verdict == "not_listed" and turn.notices == ()
+
+
+def test_the_destination_the_question_names_wins_over_the_control(web: WebApp) -> None:
+    question = "Can metallic gallium be exported to a Japanese military user?"
+    history, (done,) = _ask(web, question, as_of="2026-11-22", destination="US")
+    (turn,) = history.current.turns
+    assert turn.answer is not None and turn.answer.destination == "JP"
+    assert turn.answer.verdict == "prohibited"
+    assert turn.notices == (
+        "Answered for Japan (JP), the destination your question names, not United States (US) chosen in "
+        "Destination.",
+    )
+    assert "Answered for Japan (JP)" in done.transcript and "destination JP" in done.badge
+
+
+def test_the_date_the_question_names_wins_over_a_set_date(web: WebApp) -> None:
+    history, _ = _ask(web, "Did germanium dioxide need a licence in June 2023?", as_of="2025-03-01")
+    (turn,) = history.current.turns
+    assert turn.answer is not None and turn.answer.as_of == dt.date(2023, 6, 15)
+    assert turn.notices and turn.notices[0].startswith(
+        "Answered as of 2023-06-15, the date your question names"
+    )
+
+
+def test_date_and_destination_controls_decide_when_the_question_names_none(web: WebApp) -> None:
+    history, _ = _ask(web, "Can metallic gallium be exported?", as_of="2025-03-01", destination="US")
+    answer = history.current.turns[0].answer
     assert answer is not None
     assert (answer.as_of, answer.destination, answer.verdict) == (dt.date(2025, 3, 1), "US", "prohibited")
-    with_time = _turn(web, "Can metallic gallium be exported?", as_of="2025-03-01 00:00:00")[-1].answer
-    assert with_time is not None and with_time.as_of == dt.date(2025, 3, 1)
+    history, _ = _ask(web, "Can metallic gallium be exported?", as_of="15 March 2025")
+    answer = history.current.turns[0].answer
+    assert answer is not None and answer.as_of == dt.date(2025, 3, 15)
 
 
-def test_a_bad_control_value_is_a_message_not_a_crash(web: WebApp) -> None:
-    last = _turn(web, "Is gallium nitride controlled?", as_of="22/11/2026")[-1]
-    assert last.history[-1]["content"].startswith("⚠ date '22/11/2026' is not an ISO date")
-    assert last.answer is None and last.answers == [None, None]
+@pytest.mark.parametrize("typed", ["2024/13/45", "22/11/2026", "next week"])
+def test_a_date_that_does_not_parse_answers_nothing_and_says_so(web: WebApp, typed: str) -> None:
+    history, (only,) = _ask(web, "Is gallium nitride controlled?", as_of=typed)
+    (turn,) = history.current.turns
+    assert turn.answer is None and turn.message.startswith(f"⚠ “{typed}” is not a date")
+    assert "is not a date" in only.transcript and only.badge == ""
+    assert web.check_date(typed)[1].startswith("⚠") and web.check_date("15 March 2025") == (
+        "2025-03-15",
+        "Read “15 March 2025” as 2025-03-15.",
+    )
+
+
+def test_a_question_over_the_limit_is_a_message(isolated_home: Path, shared_base: KnowledgeBase) -> None:
+    web = WebApp(
+        Settings.from_env({"KB_HOME": str(isolated_home), "KB_MAX_QUESTION_CHARS": "100"}), shared_base
+    )
+    history, _ = _ask(web, "Is gallium controlled? " + "x" * 200)
+    (turn,) = history.current.turns
+    assert turn.answer is None and "the limit is 100" in turn.message and len(turn.question) == 100
+
+
+def test_a_session_keeps_at_most_the_turn_limit(isolated_home: Path, shared_base: KnowledgeBase) -> None:
+    web = WebApp(Settings.from_env({"KB_HOME": str(isolated_home), "KB_MAX_TURNS": "4"}), shared_base)
+    history = web.new_history()
+    for i in range(12):
+        _ask(web, f"Is gallium nitride controlled? ({i})", history)
+    assert len(history.current.turns) == 4 and history.current.dropped == 8
+    assert "8 earlier question(s) of this conversation are no longer kept" in web.view(history).transcript
 
 
 def test_an_empty_question_changes_nothing(web: WebApp) -> None:
-    (only,) = _turn(web, "   ")
-    assert only.history == [] and only.badge == ""
+    history, (only,) = _ask(web, "   ")
+    assert history.current.turns == [] and only.badge == ""
+
+
+def test_the_role_content_chat_still_works(web: WebApp) -> None:
+    updates = list(web.chat("Is gallium oxide controlled?", [], [], "2026-11-22", None))
+    last = updates[-1]
+    assert last.answer is not None and last.answer.verdict == "licence_required"
+    assert [m["role"] for m in last.history] == ["user", "assistant"] and last.answers[1] is last.answer
+    again = list(web.chat("Is gallium nitride controlled?", last.history, last.answers, "2026-11-22", None))[
+        -1
+    ]
+    assert len(again.history) == 4 and again.answers[1] is last.answer
 
 
 def test_open_source_highlights_the_cited_part(web: WebApp) -> None:
@@ -104,40 +169,51 @@ def test_open_source_highlights_the_cited_part(web: WebApp) -> None:
     piece = web.open_source("mofcom-gac-2023-23", "Art. 2 (2/3)", "2026-11-22")
     assert '<section class="kb-hit" id="kb-hit"><h4>Art. 2</h4>' in piece
     assert "not a separate section" in web.open_source("mofcom-gac-2023-23", "Art. 99", "")
-    assert "is not in the corpus" in web.open_source("no-such-doc", "Art. 1", "")
+    assert "is not in the knowledge base" in web.open_source("no-such-doc", "Art. 1", "")
+
+
+def test_a_conversation_exports_as_markdown(web: WebApp, tmp_path: Path) -> None:
+    history, _ = _ask(web, "Do I need a licence to export gallium nitride?")
+    path = web.export(history, tmp_path)
+    assert path is not None and path.name.startswith("conversation-") and path.suffix == ".md"
+    text = path.read_text(encoding="utf-8")
+    assert "## 1. Do I need a licence to export gallium nitride?" in text and "[1] MOFCOM & GAC" in text
+    assert web.export(web.new_history(), tmp_path) is None
 
 
 # -- feedback --------------------------------------------------------------------------------------
 
 
 def test_thumbs_append_to_the_audit_log(web: WebApp, isolated_home: Path) -> None:
-    last = _turn(web, "Do I need a licence to export gallium nitride?")[-1]
-    message = web.record_feedback(last.answer, "down", "the date is wrong", user="alice")
+    history, _ = _ask(web, "Do I need a licence to export gallium nitride?")
+    answer = history.current.turns[0].answer
+    message = web.rate_last(history, "down", "the date is wrong", user="alice")
     assert message.startswith("Thanks: “not helpful” recorded")
     (record,) = list(FeedbackLog(isolated_home / "feedback.jsonl").records())
     assert record["question"] == "Do I need a licence to export gallium nitride?"
-    assert record["answer"] == last.answer.text if last.answer else False
+    assert answer is not None and record["answer"] == answer.text
     assert record["comment"] == "the date is wrong" and record["user"] == "alice"
     assert record["citations"] and record["as_of"] == TODAY
     assert record["corpus_version"] == web.versions()[0] and record["index_version"] == "none"
 
 
-def test_thumbs_on_a_chat_message_rate_that_message(web: WebApp, isolated_home: Path) -> None:
-    one = _turn(web, "Is germanium dioxide subject to export control?")[-1]
-    two = _turn(web, "Is gallium nitride controlled?", one.history, one.answers)[-1]
-    web.feedback_for_message(two.answers, 1, True, "")
-    web.feedback_for_message(two.answers, [3, 0], "Dislike", "not that one")
-    restarted = WebApp(web.settings, web.base)  # the log is read back from disk by a new app
-    records = list(restarted.feedback.records())
+def test_thumbs_under_an_answer_rate_that_answer(web: WebApp, isolated_home: Path) -> None:
+    history, _ = _ask(web, "Is germanium dioxide subject to export control?")
+    _ask(web, "Is gallium nitride controlled?", history)
+    web.rate_turn(history, "0", "up", "")
+    web.rate_turn(history, 1, "down", "not that one")
+    records = list(WebApp(web.settings, web.base).feedback.records())  # read back by a new app
     assert [(r["question"], r["rating"]) for r in records] == [
         ("Is germanium dioxide subject to export control?", "up"),
         ("Is gallium nitride controlled?", "down"),
     ]
-    assert web.feedback_for_message(two.answers, 0, True, "").startswith("Ask a question first")
+    assert web.rate_turn(history, "7", "up", "").startswith("Ask a question first")
+    assert web.feedback_for_message([None, history.current.turns[0].answer], 1, True, "").startswith("Thanks")
 
 
 def test_rating_before_any_answer_says_so(web: WebApp) -> None:
     assert web.record_feedback(None, "up", "").startswith("Ask a question first")
+    assert web.rate_last(web.new_history(), "up", "").startswith("Ask a question first")
 
 
 # -- lookup ----------------------------------------------------------------------------------------
@@ -145,7 +221,7 @@ def test_rating_before_any_answer_says_so(web: WebApp) -> None:
 
 def test_lookup_lists_every_item_and_filters_by_family(web: WebApp) -> None:
     everything = web.lookup("", ALL_FAMILIES, "2026-11-22", "")
-    assert len(everything.rows) == len(web.base.catalogue)
+    assert 0 < len(everything.rows) <= len(web.base.catalogue)  # items several documents list are one row
     assert all(len(row) == len(LOOKUP_HEADERS) for row in everything.rows)
     germanium = web.lookup("", "germanium", "2026-11-22", "")
     assert germanium.rows and {row[0] for row in germanium.rows} == {"germanium"}
@@ -156,29 +232,14 @@ def test_lookup_by_hs_code_with_date_and_destination(web: WebApp) -> None:
     table = web.lookup("2850001901", ALL_FAMILIES, "2026-11-22", "")
     (row,) = table.rows
     cells = dict(zip(LOOKUP_HEADERS, row, strict=True))
+    assert cells["Why it matched"] == "lists HS code 2850001901"
     assert (cells["Item"], cells["名称"], cells["Control code"]) == ("Gallium nitride", "氮化镓", "3C001.b")
     assert cells["Verdict"] == "licence required" and "2850001901" in cells["HS codes"]
     before = web.lookup("2850001901", ALL_FAMILIES, "2023-07-01", "")
     assert before.rows[0][3] == "not listed" and before.rows[0][4] == "controlled from 2023-08-01"
+    assert before.verdicts == ("not_listed",)
     us = web.lookup("metallic gallium", "gallium", "2025-03-01", "US")
     assert us.rows[0][3] == "prohibited" and us.note.endswith("to US.")
-
-
-def test_lookup_problems_are_messages(web: WebApp) -> None:
-    assert web.lookup("12345", ALL_FAMILIES, "", "").note.startswith("⚠ '12345' has 5 digits")
-    assert web.lookup("GaN", ALL_FAMILIES, "", "XX").note.startswith("⚠ destination 'XX' is not an ISO")
-    nothing = web.lookup("copper cathode", ALL_FAMILIES, "", "")
-    assert nothing.rows == [] and "does not mean no licence is needed" in nothing.note
-
-
-def test_lookup_csv_opens_in_a_spreadsheet(web: WebApp, tmp_path: Path) -> None:
-    table = web.lookup("", "gallium", "2026-11-22", "")
-    path = web.lookup_csv(table, tmp_path / "exports", "2026-11-22")
-    assert path.name == "controlled-items-2026-11-22.csv"
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM spreadsheet programs need to read Chinese as UTF-8
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert tuple(rows[0]) == LOOKUP_HEADERS and rows[1:] == table.rows
 
 
 # -- briefing --------------------------------------------------------------------------------------
@@ -205,46 +266,13 @@ def test_briefing_problems_are_messages(web: WebApp, tmp_path: Path) -> None:
 
 def test_coverage_note_and_examples(web: WebApp) -> None:
     note = web.coverage_note()
-    assert f"{len(web.base.corpus)} official documents" in note and "MOFCOM's official text governs" in note
+    official = [doc for doc in web.base.corpus if doc.meta.kind != "user"]
+    assert f"{len(official)} official documents" in note and "MOFCOM's official text governs" in note
     assert any(re.search(r"[\u4e00-\u9fff]", q) for q in EXAMPLES)
     assert any(q.isascii() for q in EXAMPLES)
     choices = dict(destination_choices())
     assert choices["Any destination"] == "" and choices["United States (US)"] == "US"
     assert choices["Japan (JP)"] == "JP"
-
-
-@pytest.mark.parametrize("verdict", [*STRICTNESS, None])
-def test_every_verdict_has_a_badge(verdict: str | None) -> None:
-    badge = badge_html(verdict, "2026-11-22", "US")
-    assert f'data-verdict="{verdict or "information"}"' in badge
-    assert "as of 2026-11-22 · destination US" in badge
-    assert "kb-verdict-line" not in badge_html(verdict)
-
-
-def test_sources_panel_and_chat_text(web: WebApp) -> None:
-    answer = web.base.answer("Do I need a licence to export gallium nitride wafers?", as_of="2026-11-22")
-    panel = citations_html(answer)
-    assert panel.count('class="kb-cite"') == len(answer.citations)
-    first = answer.citations[0]
-    assert f"[{first.n}]" in panel and first.title_zh and first.title_zh in panel
-    assert "status on 2026-11-22: <b>in force</b>" in panel
-    chat = answer_markdown(answer)
-    assert "\n**Sources:**\n[1] MOFCOM & GAC Announcement No. 23 of 2023, Art. 1(1)2" in chat
-    assert "“" not in chat.split("**Sources:**")[1]  # quotes live in the panel, not in the transcript
-    empty = Answer("q", "no_answer", "As of 2026-11-22: no answer.", (), dt.date(2026, 11, 22), "en")
-    assert "holds nothing" in citations_html(empty)
-
-
-def test_an_items_table_is_shown_as_its_matching_rows() -> None:
-    table = "\n".join(
-        ["| name | 中文名 | HS codes |", "|---|---|---|"]
-        + [f"| Gallium thing {i} | 镓{i} | 28500019{i:02d} |" for i in range(8)]
-        + ["| Gallium nitride | 氮化镓 | 2850001901 |"]
-    )
-    shown = supporting_html(table, "Do I need a licence to export gallium nitride?")
-    assert shown.index("Gallium nitride") < shown.index("Gallium thing 0")
-    assert shown.count("<tr>") == 5 and "… 5 more rows in the document" in shown
-    assert "&lt;b&gt;" in supporting_html("A <b>bold</b> claim.", "claim")
 
 
 # -- with the real index ---------------------------------------------------------------------------
@@ -254,8 +282,8 @@ def test_an_items_table_is_shown_as_its_matching_rows() -> None:
 def test_real_index_answers_the_gallium_nitride_question(built_index: BuiltIndex) -> None:
     web = WebApp(built_index.settings)
     assert web.ensure_index().startswith("search index ready in ")
-    last = _turn(web, "Do I need a licence to export gallium nitride?", as_of="2026-11-22")[-1]
-    answer = last.answer
+    history, (last,) = _ask(web, "Do I need a licence to export gallium nitride?", as_of="2026-11-22")
+    answer = history.current.turns[0].answer
     assert answer is not None and answer.verdict == "licence_required"
     assert answer.retrieved, "the real retriever returned nothing"
     assert answer.citations[0].document_id == "mofcom-gac-2023-23"
@@ -271,8 +299,9 @@ def test_first_start_builds_a_missing_index(built_index: BuiltIndex, tmp_path: P
     assert message.startswith(f"built the search index in {settings.home}: ")
     assert settings.manifest_path.exists()
     assert web.ensure_index(progress=False, embedder=built_index.embedder).startswith("search index ready")
-    last = _turn(web, "Is germanium dioxide subject to export control?", as_of="2026-11-22")[-1]
-    assert last.answer is not None and last.answer.verdict == "licence_required" and last.answer.retrieved
+    history, _ = _ask(web, "Is germanium dioxide subject to export control?", as_of="2026-11-22")
+    answer = history.current.turns[0].answer
+    assert answer is not None and answer.verdict == "licence_required" and answer.retrieved
 
 
 # -- kb serve --------------------------------------------------------------------------------------
@@ -296,9 +325,11 @@ def test_serve_passes_host_port_queue_and_login_to_gradio(monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     assert (launched["server_name"], launched["server_port"], launched["queue_size"]) == ("0.0.0.0", 7999, 5)
     assert launched["auth"] == [("alice", "s3cret"), ("bob", "pa55")]
-    assert launched["share"] is False
+    assert launched["share"] is False and launched["max_file_size"] == "20mb"
+    (guard,) = launched["app_kwargs"]["middleware"]
+    assert guard.cls is AppGuard and guard.kwargs == {"login_attempts": 5}
     tabs = [block.label for block in launched["blocks"].blocks.values() if isinstance(block, gr.Tab)]
-    assert tabs == ["Ask", "Lookup", "Briefing"]
+    assert tabs == ["Ask", "Lookup", "Documents", "Briefing"]
 
 
 def test_serve_rejects_a_bad_port(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,3 +363,78 @@ def test_a_secondary_copy_is_not_called_official(web: WebApp) -> None:
     first, second = panel.split('<div class="kb-cite" ')[1:]
     assert "official page ↗" in first
     assert "reference copy ↗ (not MOFCOM&#x27;s page)" in second and "official page" not in second
+
+
+# -- after an ingest -------------------------------------------------------------------------------
+
+
+def _own_corpus(built_index: BuiltIndex, tmp_path: Path) -> Settings:
+    """A copy of the corpus indexed on its own (the test changes files in it)."""
+    from kb.indexing.ingest import ingest
+
+    sources = tmp_path / "sources"
+    shutil.copytree(built_index.settings.sources, sources)
+    settings = Settings(home=tmp_path / "home", sources=sources)
+    assert ingest(settings, embedder=built_index.embedder, progress=False).ok
+    return settings
+
+
+def _unreferenced(sources: Path) -> Path:
+    """An official file no other file names, so that deleting it leaves a valid corpus."""
+    files = sorted(p for p in sources.rglob("*.md") if p.name.lower() != "readme.md")
+    texts = {p: p.read_text(encoding="utf-8") for p in files}
+    for path in files:
+        if "kind: press" in texts[path] and not any(path.stem in t for q, t in texts.items() if q != path):
+            return path
+    raise AssertionError("every press statement is named by another file")
+
+
+@pytest.mark.slow
+def test_after_an_ingest_the_app_uses_the_new_corpus_and_feedback_still_works(
+    built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    from kb.indexing.ingest import ingest
+
+    settings = _own_corpus(built_index, tmp_path)
+    web = WebApp(settings, embedder=built_index.embedder)
+    history, _ = _ask(web, "Do I need a licence to export gallium nitride?", as_of="2026-11-22")
+    corpus_before, index_before = web.versions()
+    count_before = len(web.base.corpus)
+    victim = _unreferenced(settings.sources)
+    victim.unlink()
+    edited = settings.sources / "mofcom-gac-2023-23.md"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(
+        text.replace("\n## ", "\nA sentence added after the first ingest.\n\n## ", 1), encoding="utf-8"
+    )
+    assert ingest(settings, embedder=built_index.embedder, progress=False).ok
+
+    assert web.rate_last(history, "up", "still fine").startswith("Thanks")  # no source file is read again
+    (record,) = list(web.feedback.records())
+    assert (record["corpus_version"], record["index_version"]) == (corpus_before, index_before)
+    assert len(web.base.corpus) == count_before - 1 and victim.stem not in web.base.corpus.documents
+    assert web.versions()[0] != corpus_before and web.versions()[1] != index_before
+    assert "A sentence added after the first ingest." in web.open_source("mofcom-gac-2023-23", "Summary", "")
+    _ask(web, "Is gallium nitride controlled?", history)
+    assert history.current.turns[-1].versions == web.versions()
+
+
+@pytest.mark.slow
+def test_a_corpus_that_no_longer_loads_keeps_the_previous_one_and_says_so(
+    built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    from kb.indexing.ingest import ingest
+
+    settings = _own_corpus(built_index, tmp_path)
+    web = WebApp(settings, embedder=built_index.embedder)
+    count = len(web.base.corpus)
+    broken = settings.sources / "mofcom-gac-2023-23.md"
+    broken.write_text("---\nid: [unclosed\n---\n", encoding="utf-8")
+    ingest(settings, embedder=built_index.embedder, progress=False)
+    assert len(web.base.corpus) == count
+    assert web.reload_problem is not None and "cannot be loaded" in web.reload_problem
+    assert web.coverage_note().startswith("⚠ The corpus changed but cannot be loaded")
+    history, _ = _ask(web, "Do I need a licence to export gallium nitride?", as_of="2026-11-22")
+    answer = history.current.turns[0].answer
+    assert answer is not None and answer.verdict == "licence_required"
+    assert web.rate_last(history, "up", "").startswith("Thanks")
