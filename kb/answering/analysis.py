@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -132,8 +133,11 @@ def analyse(
     destination: str | None = None,
     lang: str | None = None,
     today: dt.date | None = None,
+    names: Sequence[str] = (),
 ) -> Analysis:
-    """Read a question. ``as_of``/``destination``/``lang`` given by the caller win over the text."""
+    """Read a question. ``as_of``/``destination``/``lang`` given by the caller win over the text.
+    ``names`` are the parties it names ("USA Rare Earth", "MP Materials"): no product or place is read
+    in them."""
     text = question.strip()
     if not text:
         raise QueryError("the question is empty: ask about an item, an HS code or a procedure")
@@ -144,11 +148,14 @@ def analyse(
     today = today or dt.date.today()
     found_date = date_in_text(text, today)
     day = as_of or found_date or today
-    country = check_country(destination) if destination else find_destination(text)
-    items, families = catalogue.mentions(text)
+    read = text
+    for name in names:
+        read = read.replace(name, " " * len(name))
+    country = check_country(destination) if destination else find_destination(read)
+    items, families = catalogue.mentions(read)
     kinds = kinds_in(text)
     lexicon = default_lexicon()
-    products = products_in(text, catalogue, lexicon)
+    products = products_in(read, catalogue, lexicon)
     # A question asks for a verdict when it says so ("need a licence", "controlled", "can I ship"),
     # or names a product without asking how, what or when.
     names_product = bool(items or products)
@@ -172,6 +179,6 @@ def analyse(
         hs_codes=tuple(hs_codes_in(text)),
         documents=catalogue.documents_named(text),
         products=tuple(products),
-        stated=tuple(quantities_in(text)),
-        composition=composition_in(text, lexicon.symbols, lexicon.names_zh),
+        stated=tuple(quantities_in(read)),
+        composition=composition_in(read, lexicon.symbols, lexicon.names_zh),
     )

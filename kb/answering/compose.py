@@ -13,12 +13,14 @@ catalogue, the answer is ``no_answer`` and cites nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kb.answering.analysis import Analysis
+from kb.answering.buyers import Buyers
 from kb.answering.citations import CitationList, item_text, reason_text
 from kb.answering.excerpts import excerpt, figure_excerpt, table_excerpt
 from kb.answering.fines import fine_sentence, stated_amount
@@ -55,7 +57,14 @@ from kb.language.glossary import english_terms
 from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, CatalogueItem
 from kb.verdicts.classify import Classification, Line, classify, lead_line
-from kb.verdicts.timeline import Reason, Timeline, Verdict, VerdictValue
+from kb.verdicts.party_wording import (
+    effect_sentence,
+    hit_sentence,
+    not_found_sentence,
+    probable_sentence,
+    unconfirmed_sentence,
+)
+from kb.verdicts.timeline import STRICTNESS, Reason, Timeline, Verdict, VerdictValue
 
 __all__ = [
     "StatedVerdict",
@@ -128,6 +137,7 @@ def compose_answer(
     k: int = 10,
     generator: Generator | None = None,
     topics: TopicMatcher | None = None,
+    buyers: Buyers | None = None,
 ) -> Answer:
     """Verdict, key facts, caveats and numbered sources for an analysed question. A procedural
     question whose topic ``topics`` recognises is answered from that topic's provisions first.
@@ -154,7 +164,8 @@ def compose_answer(
         matched = [m for m in matched if any(p.document in named for p in m.topic.provisions)]
     if analysis.intent == "verdict" and not _asks_procedure(matched, lang):
         matched = []
-    known = bool(classification.lines) or general is not None or bool(matched)
+    buyers = buyers or Buyers()
+    known = bool(classification.lines) or general is not None or bool(matched) or bool(buyers.listed)
     if regime or unrelated(analysis.question) or not in_scope(analysis, hits, known):
         pointer = foreign_pointer(regime, lang) if regime else NO_ANSWER[lang]
         text = "\n".join([first_line("no_answer", analysis.as_of, lang), "", pointer])
@@ -162,7 +173,13 @@ def compose_answer(
                       (), _linked_first([], hits), _timings(started, searched), "extractive")  # fmt: skip
 
     citations = CitationList(corpus, timeline, analysis.as_of, lang)
+    # The parties first (a listed buyer's measures lead the answer and its sources), then the items.
+    party = StatedVerdict()
+    if buyers:
+        _state_buyers(party, buyers, classification.lines, analysis.as_of, corpus, citations, lang)
     stated = state_verdict(analysis, classification, general, timeline, citations)
+    if buyers:
+        _merge_party(stated, party)
     correction = _premise_correction(analysis, classification, stated)
     if correction:
         stated.headline = f"{correction} {stated.headline}".strip()
@@ -211,6 +228,7 @@ def compose_answer(
         generator=used,
         conditions=stated.conditions,
         products=tuple(product_record(line, lang) for line in classification.lines),
+        parties=buyers.records(),
     )
 
 
@@ -399,6 +417,72 @@ def _quote_provision(
     separator = "" if lang == "zh" else ", "
     where = f"{document_name(corpus, doc.id, lang)}{separator}{locator_text(section.locator, lang)}"
     return n, quoted_fact(where, figure_excerpt(text, focus), n, lang)
+
+
+def _state_buyers(
+    stated: StatedVerdict,
+    buyers: Buyers,
+    lines: Sequence[Line],
+    as_of: dt.date,
+    corpus: Corpus,
+    citations: CitationList,
+    lang: Lang,
+) -> None:
+    """The parties the question names: a listed one's listing decides first where it applies on the
+    date (its measures cited), a possible match is said and left to check, and a name no list holds
+    is "not found on the lists held", never cleared."""
+    said: list[str] = []
+    read_as: set[str] = set()
+    dual_use = [line for line in lines if line.value != "not_listed"]
+    for effect in buyers.effects:
+        hit = effect.hit
+        applies = effect.value is not None and (effect.all_goods or not lines or bool(dual_use))
+        unlisted = effect.value is not None and bool(lines) and not applies
+        n = _cite_party(hit.document_id, "Measures", corpus, citations)
+        sentence = effect_sentence(hit, effect.value if applies else None, effect.all_goods, lang, unlisted)
+        if effect.probable and hit.why.query not in read_as:
+            read_as.add(hit.why.query)
+            sentence = f"{probable_sentence(hit, lang)} {sentence}"
+        said.append(f"{sentence} [{n}]")
+        stated.linked.append((hit.document_id, "Measures"))
+        if applies and effect.value is not None:
+            stated.value = _stricter(stated.value, effect.value)
+        if hit.unconfirmed:
+            stated.caveats.append(unconfirmed_sentence(hit, lang))
+    stated.headline = " ".join(said)
+    for hit in (h for h in buyers.possible if h not in buyers.probable):
+        n = _cite_party(hit.document_id, "Parties", corpus, citations)
+        stated.facts.append(f"{hit_sentence(hit, lang)} [{n}]")
+        stated.linked.append((hit.document_id, "Parties"))
+    for name in buyers.unmatched:
+        stated.caveats.append(not_found_sentence(name, as_of, lang, buyers.announcements))
+
+
+def _stricter(current: VerdictValue | None, party: VerdictValue) -> VerdictValue:
+    """A party's verdict beside the items': the strictest leads, except that a listing of unknown
+    force makes an export that is not prohibited anyway ``uncertain`` (it may be barred)."""
+    if current is None:
+        return party
+    if party == "uncertain" or current == "uncertain":
+        return "prohibited" if "prohibited" in (current, party) else "uncertain"
+    return min((current, party), key=STRICTNESS.index)
+
+
+def _merge_party(stated: StatedVerdict, party: StatedVerdict) -> None:
+    """The parties' part of the answer joined to the items': their sentences first."""
+    if party.value is not None:
+        stated.value = _stricter(stated.value, party.value)
+    stated.headline = " ".join(part for part in (party.headline, stated.headline) if part)
+    stated.facts.extend(party.facts)
+    stated.caveats[:0] = party.caveats
+    stated.linked[:0] = party.linked
+
+
+def _cite_party(document_id: str, locator: str, corpus: Corpus, citations: CitationList) -> int:
+    """The citation of a party announcement's section (its measures, or its list of parties)."""
+    doc = corpus.documents[document_id]
+    section = doc.section(locator) or doc.sections[0]
+    return citations.cite(document_id, section.locator, section.text)
 
 
 def _premise_correction(analysis: Analysis, classification: Classification, stated: StatedVerdict) -> str:

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from kb.answering.analysis import analyse
+from kb.answering.buyers import buyers_in
 from kb.answering.compose import compose_answer
 from kb.answering.generate import Generator, OpenAICompatibleGenerator
 from kb.answering.records import Answer, Evidence, Lang, Searcher
@@ -27,6 +28,9 @@ from kb.errors import QueryError
 from kb.language.countries import check_country
 from kb.language.dates import parse_date
 from kb.verdicts.catalogue import Catalogue, Match
+from kb.verdicts.classify import products_in
+from kb.verdicts.lexicon import default_lexicon
+from kb.verdicts.parties import PartyRegistry
 from kb.verdicts.timeline import Timeline, Verdict
 
 __all__ = ["KnowledgeBase", "LookupResult"]
@@ -122,6 +126,14 @@ class KnowledgeBase:
             self._retriever = Retriever(self.settings)
         return self._retriever
 
+    def _names_a_product(self, name: str) -> bool:
+        return bool(products_in(name, self.catalogue, default_lexicon()))
+
+    @cached_property
+    def parties(self) -> PartyRegistry:
+        """Every party on the lists the corpus holds, indexed for screening."""
+        return PartyRegistry(self.corpus)
+
     @cached_property
     def topics(self) -> Topics:
         """The procedural topics of the corpus (``sources/topics.yaml``)."""
@@ -166,6 +178,11 @@ class KnowledgeBase:
         started = time.perf_counter()
         day = parse_date(as_of) if as_of is not None else None
         analysis = analyse(question, self.catalogue, as_of=day, destination=destination, lang=lang)
+        buyers = buyers_in(self.parties, analysis.question, analysis.as_of, self._names_a_product)
+        if buyers.spans:
+            analysis = analyse(
+                question, self.catalogue, as_of=day, destination=destination, lang=lang, names=buyers.spans
+            )
         analysed = time.perf_counter()
         result = compose_answer(
             analysis,
@@ -174,6 +191,7 @@ class KnowledgeBase:
             self.searcher,
             generator=self.generator,
             topics=self.topic_matcher,
+            buyers=buyers,
         )
         result.timings["analysis_s"] = round(analysed - started, 4)
         result.timings["total_s"] = round(time.perf_counter() - started, 4)

@@ -100,6 +100,9 @@ class Answer:
     conditions: tuple[str, ...] = ()
     #: One entry per product the question names: its verdict and what it rests on.
     products: tuple[dict[str, object], ...] = ()
+    #: The parties the question names: each listed or possible match (as ``kb screen --json`` gives
+    #: it), and each name no list held (``{"name": ..., "match": "none"}``).
+    parties: tuple[dict[str, object], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -116,4 +119,5 @@ class Answer:
             "generator": self.generator,
             "conditions": list(self.conditions),
             "products": [dict(p) for p in self.products],
+            "parties": [dict(p) for p in self.parties],
         }

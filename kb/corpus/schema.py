@@ -368,6 +368,13 @@ class FrontMatter(_Model):
     measures_zh: list[str] = []
     exception: str | None = None
     exception_zh: str | None = None
+    #: What the listing does to an export from China to the parties: ``prohibited``, ``licence_required``
+    #: (with the list's extra duties), ``none`` (its measures do not touch exports from China) or
+    #: ``unspecified`` (no measure named); unset, it follows the list (control list: prohibited, watch
+    #: list: licence required, Unreliable Entity List: unspecified). ``export_items``: which exports it
+    #: concerns, dual-use items only or all goods (a ban on any trade connected with China).
+    export_effect: Literal["prohibited", "licence_required", "none", "unspecified"] | None = None
+    export_items: Literal["dual_use", "all"] = "dual_use"
     parties: list[PartySpec] = []
 
     @model_validator(mode="after")

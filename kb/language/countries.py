@@ -39,7 +39,20 @@ COUNTRY_NAMES: dict[str, str] = {
 
 
 #: How answers name a destination: code -> (English, Chinese). Others are shown by their code.
-_DISPLAY: dict[str, tuple[str, str]] = {"US": ("the United States", "美国"), "JP": ("Japan", "日本")}
+_DISPLAY: dict[str, tuple[str, str]] = {
+    "US": ("the United States", "美国"), "JP": ("Japan", "日本"), "DE": ("Germany", "德国"),
+    "FR": ("France", "法国"), "GB": ("the United Kingdom", "英国"), "KR": ("South Korea", "韩国"),
+    "IN": ("India", "印度"), "NL": ("the Netherlands", "荷兰"), "TW": ("Taiwan", "台湾地区"),
+    "RU": ("Russia", "俄罗斯"), "CA": ("Canada", "加拿大"), "AU": ("Australia", "澳大利亚"),
+    "VN": ("Vietnam", "越南"), "SG": ("Singapore", "新加坡"), "EU": ("the European Union", "欧盟"),
+    "IT": ("Italy", "意大利"), "ES": ("Spain", "西班牙"), "BE": ("Belgium", "比利时"),
+    "CZ": ("Czechia", "捷克"), "PL": ("Poland", "波兰"), "SE": ("Sweden", "瑞典"),
+    "CH": ("Switzerland", "瑞士"), "MY": ("Malaysia", "马来西亚"), "TH": ("Thailand", "泰国"),
+    "ID": ("Indonesia", "印度尼西亚"), "MX": ("Mexico", "墨西哥"), "BR": ("Brazil", "巴西"),
+    "TR": ("Türkiye", "土耳其"), "IL": ("Israel", "以色列"), "AE": ("the UAE", "阿联酋"),
+    "SA": ("Saudi Arabia", "沙特阿拉伯"), "MA": ("Morocco", "摩洛哥"), "AR": ("Argentina", "阿根廷"),
+    "HU": ("Hungary", "匈牙利"), "PH": ("the Philippines", "菲律宾"),
+}  # fmt: skip
 
 
 def country_name(code: str, lang: str) -> str:

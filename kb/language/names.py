@@ -24,7 +24,16 @@ from dataclasses import dataclass
 
 from kb.language.script import HAN, IDEOGRAPHS
 
-__all__ = ["COMMON_WORDS", "NameForm", "fold_name", "fold_word", "is_legal_form", "name_form", "name_tokens"]
+__all__ = [
+    "COMMON_WORDS",
+    "NameForm",
+    "fold_name",
+    "fold_word",
+    "is_legal_form",
+    "name_form",
+    "name_tokens",
+    "organisations_in",
+]
 
 #: Articles and connectors that names write or leave out at will.
 _FILLERS = frozenset({"the", "and", "und", "et"})
@@ -213,3 +222,75 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
         removed.extend(middle)
         words = [w for w in words if w not in _ANYWHERE]
     return words, removed
+
+
+#: Words that introduce the party an export goes to ("sell ... to", "our customer", "end user").
+_TO_PARTY = (
+    r"(?:to|for|from|with|buyer|customer|client|end[- ]user|importer|consignee|distributor|supplier)"
+    r"(?:\s+(?:is|was|called|named))?"
+)
+#: A run of capitalised words (a name), joined by '&', 'and', 'of' or hyphens, possibly with a legal form.
+_NAME_RUN = (
+    r"((?:[A-Z][\w.'’-]*|[A-Z]{2,}\d*)(?:\s+(?:&|and|of|de|für|für)?\s*(?:[A-Z][\w.'’-]*|[A-Z]{2,}\d*)){0,5}"
+    r"(?:,?\s+(?:Inc|Corp|Co|Ltd|LLC|GmbH|AG|SA|SE|plc|KK|BV|NV|S\.A|S\.p\.A|Pte|Pty|Limited|Corporation|"
+    r"Company)\.?(?:,?\s*(?:Ltd|Inc)\.?)?)?)"
+)
+_ORG_EN = re.compile(rf"\b{_TO_PARTY}\s+(?:the\s+)?{_NAME_RUN}")
+_ORG_WITH_FORM = re.compile(
+    r"\b((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*,?\s+(?:Inc|Corp|Co|Ltd|LLC|GmbH|AG|plc|KK|BV|NV|Pte|Pty|"
+    r"Limited|Corporation|Company)\b\.?(?:,?\s*(?:Ltd|Inc)\.?)?)"
+)
+_ORG_ZH = re.compile(
+    rf"([{IDEOGRAPHS}A-Za-z0-9·]{{2,16}}?(?:股份有限公司|有限责任公司|有限公司|株式会社|公司|集团|研究所|研究院|大学|"
+    r"工厂|厂))"
+)
+#: Chinese words that open a clause rather than a name ("卖给", "出口到"): a name starts after them.
+_ZH_LEAD = re.compile(r"^.*?(?:卖给|售给|出口给|出口到|供应给|发给|提供给|给|向|对|为|的|与|和|家|一家|某)")
+
+
+#: Places and authorities written like names ("to South Korea", "apply to MOFCOM"): never the party.
+_PLACES = frozenset(
+    " ".join(
+        """united states|united states of america|united kingdom|south korea|north korea|saudi arabia
+        |new zealand|czech republic|south africa|hong kong|united arab emirates|costa rica|sri lanka
+        |european union|the netherlands|netherlands|the us|the uk|the eu|middle east|southeast asia
+        |latin america|mofcom|gac|most|miit|customs|china customs|state council|bis|ofac|un|asean|wto
+        |nato|npc""".split()
+    )
+    .replace(" |", "|")
+    .split("|")
+)
+_NOT_A_NAME_ZH = ("这家", "该", "我", "本", "贵", "一家")
+
+
+def organisations_in(text: str, not_names: frozenset[str] = frozenset()) -> list[str]:
+    """Organisation names a text gives for the party it deals with ("to Acme Magnetics GmbH",
+    "our customer Nordwind Metals", "卖给美国诺沃泰克公司"), as written; ``not_names`` (folded) are
+    words that are no name here (countries, products). An unnamed party ("a German firm",
+    "某材料公司") is none."""
+    not_names = not_names | _PLACES
+    found: list[str] = []
+    for pattern in (_ORG_EN, _ORG_WITH_FORM):
+        for match in pattern.finditer(text):
+            name = match.group(1).strip(" ,.")
+            words = name.split()
+            if not words or name.casefold() in not_names or all(w.casefold() in not_names for w in words):
+                continue
+            one_word = pattern is _ORG_EN and len(words) == 1 and not name.isupper()
+            if one_word and not _looks_like_company(name):
+                continue  # one capitalised word after "to" is as likely a place or a product as a company
+            found.append(name)
+    for match in _ORG_ZH.finditer(text):
+        name = _ZH_LEAD.sub("", match.group(1))
+        if len(name) >= 3 and "某" not in name and not name.startswith(_NOT_A_NAME_ZH):
+            found.append(name)
+    unique: list[str] = []
+    for name in found:
+        if not any(name in other and name != other for other in found) and name not in unique:
+            unique.append(name)
+    return unique
+
+
+def _looks_like_company(word: str) -> bool:
+    """A single capitalised word that reads as a company's name: CamelCase or mixed with digits."""
+    return bool(re.search(r"[a-z][A-Z]|\d", word))

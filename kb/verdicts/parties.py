@@ -43,6 +43,7 @@ __all__ = [
     "COUNTRY_PENALTY",
     "POSSIBLE_SCORE",
     "Announcement",
+    "ExportEffect",
     "MatchReason",
     "Outcome",
     "Party",
@@ -52,6 +53,16 @@ __all__ = [
     "StateName",
     "outcome_of",
 ]
+
+ExportEffect = Literal["prohibited", "licence_required", "none", "unspecified"]
+#: What a listing does to exports when its file does not say: MOFCOM's control list bars dual-use
+#: exports to the parties, its watch list puts them under licence with extra duties; the Unreliable
+#: Entity List's measures differ from one announcement to the next.
+_LIST_EFFECT: dict[PartyList, ExportEffect] = {
+    "control_list": "prohibited",
+    "watch_list": "licence_required",
+    "unreliable_entity_list": "unspecified",
+}
 
 StateName = Literal["listed", "not_yet_listed", "suspended", "stopped", "unknown", "removed"]
 #: What screening a name comes to: a listed match, a possible one to check, or nothing on the lists held.
@@ -124,6 +135,10 @@ class Announcement:
     exception_zh: str | None
     confidence: Literal["high", "medium", "low"]
     status_history: tuple[StatusEntry, ...] = ()
+    #: What the listing does to an export from China to the parties, and to which exports (see
+    #: ``FrontMatter.export_effect``; unset in the file, it follows the list).
+    export_effect: ExportEffect = "unspecified"
+    export_items: Literal["dual_use", "all"] = "dual_use"
 
     @classmethod
     def from_document(cls, doc: SourceDocument) -> Announcement:
@@ -145,6 +160,8 @@ class Announcement:
             exception_zh=meta.exception_zh,
             confidence=meta.confidence,
             status_history=tuple(meta.status_history),
+            export_effect=meta.export_effect or _LIST_EFFECT[meta.list_],
+            export_items=meta.export_items,
         )
 
     @property
@@ -377,6 +394,12 @@ class PartyRegistry:
         day = parse_date(as_of)
         hits = [self._hit(c, name, query.key, query.removed, code, day) for c in self._index.match(query)]
         return _ranked(hits, limit)
+
+    def screen_certain(self, name: str, as_of: str | dt.date | None = None) -> bool:
+        """Whether ``name`` is certainly a listed party's (a name with nothing to screen is not)."""
+        if not name_form(name).key:
+            return False
+        return any(hit.certain for hit in self.screen(name, as_of=as_of, limit=0))
 
     def find_in_text(self, text: str, as_of: str | dt.date | None = None) -> list[ScreenHit]:
         """Listed parties named in free text (a question in English or Chinese), certain ones first.

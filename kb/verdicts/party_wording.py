@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from kb.corpus.schema import PartyList
+from kb.language.countries import country_name
 from kb.verdicts.parties import Announcement, MatchReason, Outcome, PartyStatus, ScreenHit
 
 __all__ = [
@@ -18,12 +19,14 @@ __all__ = [
     "OUTCOME_LABELS",
     "Lang",
     "announcement_name",
+    "effect_sentence",
     "hit_label",
     "hit_sentence",
     "measures_text",
     "not_found_sentence",
     "not_yet_sentence",
     "party_label",
+    "probable_sentence",
     "status_text",
     "unconfirmed_sentence",
     "why_text",
@@ -70,7 +73,7 @@ def party_label(hit: ScreenHit, lang: Lang) -> str:
     """``MP Materials Corp. (芒廷帕斯材料公司, US)``; in Chinese the Chinese name leads."""
     party = hit.party
     if lang == "zh" and party.name_zh:
-        extra = [party.name, party.country or ""]
+        extra = [party.name, country_name(party.country, "zh") if party.country else ""]
         return f"{party.name_zh}（{'，'.join(x for x in extra if x)}）"
     extra = [party.name_zh or "", party.country or ""]
     inside = ", ".join(x for x in extra if x)
@@ -254,3 +257,55 @@ def not_yet_sentence(hit: ScreenHit, lang: Lang) -> str:
     if lang == "zh":
         return f"{party_label(hit, lang)}在{on}尚未列入名单，依据{number}自{since}起列入。"
     return f"{party_label(hit, lang)} was not yet listed on {on}; {number} lists it from {since}."
+
+
+def probable_sentence(hit: ScreenHit, lang: Lang) -> str:
+    """Said before the verdict a close spelling of a listed name leads to: it is read as that party."""
+    asked, listed, score = hit.why.query, hit.why.matched, hit.score
+    if lang == "zh":
+        close = f"仅差一两个字母（可能匹配，得分{score}）"
+        return f"“{asked}”与名单所列“{listed}”{close}，以下按同一主体判断，请核实："
+    match = f"possible match, score {score}"
+    return f"'{asked}' reads as a close spelling of the listed '{listed}' ({match}); if that is the buyer:"
+
+
+def effect_sentence(
+    hit: ScreenHit, value: str | None, all_goods: bool, lang: Lang, unlisted_product: bool = False
+) -> str:
+    """What a listed buyer means for the export, for the first line of an answer: the verdict the
+    listing sets on the date, or why it sets none (suspended, stopped, not yet listed, unknown)."""
+    zh = lang == "zh"
+    who, where = party_label(hit, lang), LIST_NAMES[hit.list][lang]
+    number = announcement_name(hit.announcement, lang)
+    status = status_text(hit.status, lang)
+    on = hit.status.as_of.isoformat()
+    listed = f"{who}依据{number}列入{where}" if zh else f"{who} is on {where} under {number}"
+    if value == "prohibited":
+        if zh:
+            goods = "任何货物" if all_goods else "两用物项"
+            exception = hit.exception_zh or hit.exception
+            return f"{listed}（{status}），不得向其出口{goods}。" + (
+                f"例外：{exception}" if exception else ""
+            )
+        goods = "any goods" if all_goods else "dual-use items"
+        tail = f" Exception: {hit.exception}" if hit.exception else ""
+        return f"{listed} ({status}): exporting {goods} to it is prohibited.{tail}"
+    if value == "licence_required":
+        if zh:
+            return f"{listed}（{status}）：向其出口两用物项须申领许可，并须履行关注名单的额外义务。"
+        duties = "with the watch list's extra duties"
+        return f"{listed} ({status}): exporting dual-use items to it needs a licence, {duties}."
+    if value == "uncertain":
+        if zh:
+            return f"{listed}，但{status}，因此向其出口的结论无法确定。"
+        return f"{listed}, but its {status}, so the verdict for exports to it is uncertain."
+    if unlisted_product and hit.status.state == "listed":
+        if zh:
+            return f"{listed}（{status}）；名单措施针对两用物项，所问产品不是两用物项，但兜底管制仍须注意。"
+        return (
+            f"{listed} ({status}); its measures concern dual-use items, which the product asked about is "
+            "not, but the catch-all controls weigh on any export to a listed party."
+        )
+    if zh:
+        return f"{listed}；{on}：{status}，因此不改变物项本身的结论。"
+    return f"{listed}; on {on}: {status}, so the listing does not change the item's own verdict."

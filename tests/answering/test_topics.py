@@ -93,7 +93,10 @@ UNSEEN = [
 @pytest.mark.slow
 @pytest.mark.parametrize(("question", "expected"), UNSEEN)
 def test_the_real_model_finds_the_topic_of_new_wordings(
-    built_index: BuiltIndex, topics, question: str, expected: set[str]  # type: ignore[no-untyped-def]
+    built_index: BuiltIndex,
+    topics,
+    question: str,
+    expected: set[str],  # type: ignore[no-untyped-def]
 ) -> None:
     retriever = built_index.retriever
     matcher = TopicMatcher(topics, retriever.embedder.embed_documents, retriever.query_vector)

@@ -31,6 +31,6 @@ def test_check_country_upper_cases_and_refuses_non_codes() -> None:
 
 
 @pytest.mark.parametrize(("code", "lang", "name"), [("US", "en", "the United States"), ("JP", "zh", "日本"),
-                                                    ("DE", "en", "DE")])  # fmt: skip
+                                                    ("DE", "zh", "德国"), ("ZW", "en", "ZW")])  # fmt: skip
 def test_country_name(code: str, lang: str, name: str) -> None:
     assert country_name(code, lang) == name

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.language.names import fold_name, fold_word, is_legal_form, name_form
+from kb.language.countries import COUNTRY_NAMES
+from kb.language.names import fold_name, fold_word, is_legal_form, name_form, organisations_in
 
 
 @pytest.mark.parametrize(
@@ -73,3 +74,23 @@ def test_helpers() -> None:
     assert fold_word("Wrocławska") == "wroclawska"
     assert is_legal_form("gmbh") and is_legal_form("srl") and not is_legal_form("materials")
     assert name_form("斯巴鲁株式会社").is_chinese and not name_form("Subaru").is_chinese
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Can I export samarium magnets to MP Materials?", ["MP Materials"]),
+        ("We want to sell gallium to Acme Magnetics GmbH in Germany.", ["Acme Magnetics GmbH"]),
+        ("Our customer Nordwind Metals asks for germanium.", ["Nordwind Metals"]),
+        ("Mitsubishi Precision Co., Ltd. asked for magnets.", ["Mitsubishi Precision Co., Ltd"]),
+        ("把钐钴磁体卖给美国诺沃泰克公司可以吗？", ["美国诺沃泰克公司"]),
+        # places, authorities and unnamed parties are no names
+        ("Can we sell gallium to South Korea?", []),
+        ("Can we ship antimony to Japan?", []),
+        ("We must apply to MOFCOM first.", []),
+        ("向德国某材料公司出口锑锭需要许可证吗", []),
+        ("Do I need a licence to export gallium nitride wafers?", []),
+    ],
+)
+def test_organisations_in_text(text: str, names: list[str]) -> None:
+    assert organisations_in(text, frozenset(COUNTRY_NAMES)) == names

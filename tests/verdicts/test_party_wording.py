@@ -41,7 +41,7 @@ def test_a_listed_hit_states_list_announcement_status_and_measures(registry: Par
     assert "MOFCOM Announcement No. 23 of 2026" in en and "listed since 2026-06-22" in en
     assert "may not export dual-use items" in en and "Exception:" in en
     zh = hit_sentence(hit, "zh")
-    assert zh.startswith("已列入名单：芒廷帕斯材料公司（MP Materials Corp.，US）")
+    assert zh.startswith("已列入名单：芒廷帕斯材料公司（MP Materials Corp.，美国）")
     assert "商务部公告2026年第23号" in zh and "管控名单" in zh and "自2026-06-22起列入名单" in zh
     assert "不得向上述实体出口两用物项" in zh and "例外：" in zh
 
