@@ -26,7 +26,7 @@ class CitationList:
             if (citation.document_id, citation.locator) == (document_id, locator):
                 return citation.n
         doc = self.corpus.documents[document_id]
-        meta = doc.meta
+        meta, link = doc.meta, doc.link
         self.items.append(
             Citation(
                 n=len(self.items) + 1,
@@ -39,8 +39,10 @@ class CitationList:
                 issued=meta.issued,
                 effective=meta.effective,
                 status=status_on(self.timeline, doc, self.as_of, self.lang),
-                url=doc.url,
+                url=link.url if link else None,
                 text=text.strip(),
+                link=("official" if link.official else "secondary") if link else None,
+                trust="user" if meta.kind == "user" else "official",
             )
         )
         return len(self.items)

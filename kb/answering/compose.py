@@ -48,6 +48,7 @@ from kb.answering.wording import (
     low_confidence,
     premise_correction,
     quoted_fact,
+    relies_on_lapsed,
     say,
 )
 from kb.corpus.documents import Corpus
@@ -198,6 +199,9 @@ def compose_answer(
             note = low_confidence(document_name(corpus, citation.document_id, lang), lang)
             if note not in caveats:
                 caveats.append(note)
+    lapsed = _lapsed_days(classification, general, buyers)
+    if lapsed:
+        caveats.insert(0, relies_on_lapsed(lapsed, lang))
     caveats.append(OFFICIAL[lang])
     used = "extractive"
     if generator is not None and facts:
@@ -456,6 +460,15 @@ def _state_buyers(
         stated.linked.append((hit.document_id, "Parties"))
     for name in buyers.unmatched:
         stated.caveats.append(not_found_sentence(name, as_of, lang, buyers.announcements))
+
+
+def _lapsed_days(classification: Classification, general: Verdict | None, buyers: Buyers) -> list[dt.date]:
+    """The fixed last days an answer's verdict rests on that have passed with nothing later held."""
+    verdicts = [line.verdict for line in classification.lines if line.verdict is not None]
+    verdicts += [general] if general is not None else []
+    days = [r.date for v in verdicts for r in v.reasons if r.kind in ("lapsed", "rule_lapsed") and r.date]
+    days += [h.status.until for h in buyers.listed if h.status.lapsed and h.status.until]
+    return sorted(set(days))
 
 
 def _stricter(current: VerdictValue | None, party: VerdictValue) -> VerdictValue:

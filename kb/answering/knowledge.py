@@ -25,9 +25,10 @@ from kb.corpus.documents import Corpus
 from kb.corpus.loading import load_corpus
 from kb.corpus.topics import Topics, load_topics
 from kb.errors import QueryError
+from kb.language.codes import classify_query
 from kb.language.countries import check_country
 from kb.language.dates import parse_date
-from kb.verdicts.catalogue import Catalogue, Match
+from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.classify import products_in
 from kb.verdicts.lexicon import default_lexicon
 from kb.verdicts.parties import PartyRegistry
@@ -48,6 +49,8 @@ class LookupResult:
 
     def to_dict(self, corpus: Corpus, lang: Lang = "en") -> dict[str, object]:
         item, verdict = self.match.item, self.verdict
+        doc = corpus.get(item.document_id)
+        link = doc.link if doc else None
         return {
             "name": item.name,
             "name_zh": item.name_zh,
@@ -56,10 +59,16 @@ class LookupResult:
             "kind": item.kind,
             "control_code": item.control_code,
             "hs_codes": list(item.hs_codes),
+            "hs_codes_2026": list(item.hs_codes_2026),
+            "hs_2026_confidence": item.hs_2026_confidence,
+            "hs_2026_unconfirmed": list(item.hs_2026_unconfirmed),
             "document_id": item.document_id,
             "number": item.number,
             "locator": item.ref,
+            "url": link.url if link else None,
+            "link": ("official" if link.official else "secondary") if link else None,
             "match_score": self.match.score,
+            "matched": self.match.matched,
             "verdict": verdict.value,
             "as_of": verdict.as_of.isoformat(),
             "destination": verdict.destination,
@@ -110,6 +119,13 @@ class KnowledgeBase:
         country = check_country(destination) if destination else None
         matches = self.catalogue.lookup(query)
         return [LookupResult(m, self.timeline.verdict(m.item, day, country, military)) for m in matches]
+
+    def related_codes(self, query: str) -> list[tuple[str, CatalogueItem]]:
+        """For an HS code that is not held: the listed codes of the same heading (related, never a
+        match); nothing for a name or a code that is held."""
+        if classify_query(query) != "hs_code" or self.catalogue.lookup(query):
+            return []
+        return self.catalogue.related_codes(query)
 
     def not_listed_note(self, query: str) -> str:
         """What to say when a lookup finds nothing: never 'no licence needed'."""

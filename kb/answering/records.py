@@ -53,6 +53,10 @@ class Citation:
     status: str
     url: str | None
     text: str
+    #: Whether ``url`` is the issuer's own page (``official``) or a copy elsewhere (``secondary``).
+    link: Literal["official", "secondary"] | None = None
+    #: ``official``: a document of the corpus; ``user``: one the user added (evidence only).
+    trust: Literal["official", "user"] = "official"
 
     def dates(self, lang: Lang = "en") -> str:
         """'issued 2023-07-03, effective 2023-08-01' (发布/施行 in Chinese); empty when none is known."""
@@ -76,6 +80,8 @@ class Citation:
             "effective": self.effective.isoformat() if self.effective else None,
             "status": self.status,
             "url": self.url,
+            "link": self.link,
+            "trust": self.trust,
             "text": self.text,
         }
 

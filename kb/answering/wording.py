@@ -14,6 +14,7 @@ from kb.corpus.documents import Corpus
 from kb.corpus.schema import Rule
 from kb.language.countries import country_name
 from kb.verdicts.catalogue import CatalogueItem
+from kb.verdicts.freshness import Freshness, LapsedEnd, Unconfirmed
 from kb.verdicts.timeline import Reason, Verdict, VerdictValue
 
 __all__ = [
@@ -28,14 +29,20 @@ __all__ = [
     "foreign_pointer",
     "headline",
     "item_label",
+    "lapsed_sentence",
     "locator_text",
     "low_confidence",
     "not_listed_headline",
     "not_listed_note",
     "premise_correction",
     "quoted_fact",
+    "relies_on_lapsed",
     "say",
+    "scheduled_sentence",
+    "status_record",
     "status_words",
+    "unconfirmed_sentence",
+    "verdict_when",
 ]
 
 VERDICT_LABELS: dict[str, dict[Lang, str]] = {
@@ -172,12 +179,13 @@ def say(reason: Reason, corpus: Corpus, lang: Lang) -> str:
     if reason.kind == "lapsed":
         if lang == "zh":
             return (
-                f"{source}规定的暂停期已于{day}届满；知识库中没有关于其后延长、终止或取代的官方文本，"
-                f"因此{subject}目前的状态不确定。"
+                f"{source}对{subject}的暂停期已于{day}届满；自暂停期结束起，知识库中没有任何官方文本说明其后是延长、"
+                "恢复实施还是另有安排，因此该管制目前是否重新适用无法确定。"
             )
         return (
-            f"The suspension of {subject} by {source} ran until {day}; the knowledge base holds no official "
-            "text on whether it was extended, lapsed or replaced, so its status now is uncertain."
+            f"The suspension of {subject} by {source} ran until {day}. Since the end of the suspension the "
+            "knowledge base holds no official text saying whether it was extended, the control applies again "
+            "or something else replaced it, so whether the control applies now is unknown."
         )
     rule = reason.rule
     assert rule is not None
@@ -196,13 +204,15 @@ def say(reason: Reason, corpus: Corpus, lang: Lang) -> str:
             "licensing applies meanwhile."
         )
     if lang == "zh":
+        where = f"{subject}{locator_text(rule.ref, lang)}"
         return (
-            f"{source}对{subject}{locator_text(rule.ref, lang)}的暂停期已于{day}届满；"
-            "知识库中没有其后情况的官方文本，该规定是否重新适用不确定。"
+            f"{source}对{where}的暂停期已于{day}届满；自暂停期结束起，知识库中没有其后情况的官方文本，"
+            "该规定是否重新适用无法确定。"
         )
     return (
-        f"The suspension of {rule.ref} of {subject} by {source} ran until {day}; the knowledge base holds "
-        "no official text on what followed, so whether the rule applies again is uncertain."
+        f"The suspension of {rule.ref} of {subject} by {source} ran until {day}. Since the end of the "
+        "suspension the knowledge base holds no official text on what followed, so whether the rule applies "
+        "again is unknown."
     )
 
 
@@ -311,7 +321,7 @@ def headline(verdict: Verdict, military: bool, lang: Lang) -> str:
             "licence_required": f"出口{what}须向商务部申领两用物项出口许可证。",
             "prohibited": f"{to_zh}{military_zh}出口{what}不被允许。",
             "suspended": f"{what}的出口管制暂停实施，暂停期至{until}止。",
-            "uncertain": f"{what}的管制状态在该日期不确定（相关暂停期已于{until}届满，未见后续官方文本）。",
+            "uncertain": _uncertain_headline(verdict, what, until, lang),
             "not_listed": f"该日期{what}尚未列入管制；管制自{start}起实施。",
         }
     else:
@@ -319,13 +329,56 @@ def headline(verdict: Verdict, military: bool, lang: Lang) -> str:
             "licence_required": f"Exporting {what}{to_en} needs a dual-use export licence from MOFCOM.",
             "prohibited": f"Exporting {what}{to_en}{military_en} is not permitted.",
             "suspended": f"The export control on {what} is suspended until {until}.",
-            "uncertain": (
-                f"The status of the control on {what} is uncertain on that date: the suspension that "
-                f"covered it ran until {until} and no later official text is held."
-            ),
+            "uncertain": _uncertain_headline(verdict, what, until, lang),
             "not_listed": f"On that date {what} was not yet controlled; the control applies from {start}.",
         }
     return texts[verdict.value]
+
+
+def _uncertain_headline(verdict: Verdict, what: str, until: str, lang: Lang) -> str:
+    """An uncertain verdict says what is certain and names the one thing that is unknown."""
+    rule = next((r for r in verdict.reasons if r.kind == "rule_lapsed"), None)
+    dest = verdict.destination
+    if rule is not None and verdict.item is not None and verdict.item.control == "licence":
+        if lang == "zh":
+            to = f"向{country_name(dest, 'zh')}出口的专门规定" if dest else "针对该目的地的规定"
+            return (
+                f"出口{what}无论如何都须申领两用物项出口许可证，这一点是确定的；不确定的是{to}是否重新适用："
+                f"其暂停期已于{until}届满，自暂停期结束起知识库中没有任何官方文本。"
+            )
+        to = f"the rule for exports to {country_name(dest, 'en')}" if dest else "the destination rule"
+        return (
+            f"A licence is needed to export {what} in any case; that part is certain. What is unknown is "
+            f"whether {to} applies again: since the end of its suspension on {until} the knowledge base "
+            "holds no official text."
+        )
+    if lang == "zh":
+        return (
+            f"{what}的管制暂停期已于{until}届满；自暂停期结束起知识库中没有任何官方文本，"
+            "因此该管制目前是否重新适用无法确定；若重新适用，出口须申领许可证。"
+        )
+    return (
+        f"The suspension of the control on {what} ended on {until}; since then the knowledge base holds no "
+        "official text, so whether the control applies again is unknown. If it does, a licence is needed."
+    )
+
+
+def verdict_when(verdict: Verdict, lang: Lang = "en") -> str:
+    """The dates a verdict hangs on, in a few words: 'until 2026-11-10' while suspended, 'suspension
+    ended 2026-11-27; nothing held since' once it lapsed, 'since 2023-08-01' for a control in force."""
+    zh = lang == "zh"
+    until = verdict.until.isoformat() if verdict.until else ""
+    start = verdict.controlled_from.isoformat() if verdict.controlled_from else ""
+    if until and verdict.value == "uncertain":
+        ended = f"暂停期已于{until}届满，其后未见官方文本"
+        return ended if zh else f"suspension ended {until}; nothing held since"
+    if until:
+        return f"至{until}" if zh else f"until {until}"
+    if start and verdict.value == "not_listed":
+        return f"自{start}起管制" if zh else f"controlled from {start}"
+    if start:
+        return f"自{start}起" if zh else f"since {start}"
+    return ""
 
 
 _STATUS_WORDS: dict[str, tuple[str, str]] = {
@@ -335,6 +388,7 @@ _STATUS_WORDS: dict[str, tuple[str, str]] = {
     "suspended": ("suspended until {day}", "暂停实施至{day}"),
     "uncertain": ("uncertain after {day}", "{day}后状态不确定"),
     "repealed": ("repealed {day}", "已于{day}废止"),
+    "ended": ("ended: the suspension it ordered ran until {day}", "已届满：其规定的暂停期至{day}止"),
 }
 
 
@@ -398,3 +452,96 @@ def premise_correction(
             f"ran until {end}, and the status since is unconfirmed."
         )
     return ""
+
+
+# -- freshness ----------------------------------------------------------------------------------
+
+
+def lapsed_sentence(end: LapsedEnd, corpus: Corpus, lang: Lang) -> str:
+    """A fixed last day that has passed with nothing later held, said plainly."""
+    by = document_name(corpus, end.document_id, lang)
+    target = document_name(corpus, end.target_id, lang)
+    day = date_text(end.until, lang)
+    zh = lang == "zh"
+    if end.kind == "listing":
+        if zh:
+            ended = f"{target}所列实体的措施暂停期已于{day}届满"
+            return f"{ended}；此后知识库中没有任何官方文本，这些实体目前的状态不明。"
+        return (
+            f"The suspension of the measures against the parties of {target} ran until {day}; since then the "
+            "knowledge base holds no official text, so their status now is unknown."
+        )
+    refs = "、".join(locator_text(r, lang) for r in end.refs) if zh else ", ".join(end.refs)
+    if zh:
+        what = f"{target}{refs}" if refs else target
+        return f"{by}对{what}的暂停已于{day}届满；自暂停期结束起，知识库中没有任何官方文本说明其后的情况。"
+    what = f"{refs} of {target}" if refs else target
+    return (
+        f"The suspension of {what} by {by} ran until {day}; since the end of the suspension the knowledge "
+        "base holds no official text on what followed."
+    )
+
+
+def unconfirmed_sentence(entry: Unconfirmed, corpus: Corpus, lang: Lang) -> str:
+    """A document or some customs codes the corpus does not hold as confirmed."""
+    name = document_name(corpus, entry.document_id, lang)
+    codes = ", ".join(entry.codes)
+    if entry.what == "codes":
+        if lang == "zh":
+            return f"{name}：2026年目录中的海关编码{codes}未经确认，报关前请向海关核实。"
+        return f"{name}: the 2026 catalogue codes {codes} are unconfirmed; check them with customs."
+    return low_confidence(name, lang)
+
+
+def relies_on_lapsed(ends: list[dt.date], lang: Lang) -> str:
+    """Said first among an answer's caveats when it rests on a rule whose end date has passed."""
+    days = ", ".join(sorted({day.isoformat() for day in ends}))
+    if lang == "zh":
+        return f"本回答所依据的规定的固定期限（{days}）已过，知识库中没有其后的官方文本：请向商务部核实现状。"
+    return (
+        f"This answer rests on a rule whose fixed end date ({days}) has passed with no later official text "
+        "held: check the current position with MOFCOM."
+    )
+
+
+def scheduled_sentence(end: LapsedEnd, corpus: Corpus, lang: Lang) -> str:
+    """A fixed last day still ahead: what ends, by which document, on which day."""
+    by = document_name(corpus, end.document_id, lang)
+    target = document_name(corpus, end.target_id, lang)
+    day = date_text(end.until, lang)
+    if lang == "zh":
+        refs = "、".join(locator_text(r, lang) for r in end.refs)
+        what = "所列实体措施的暂停" if end.kind == "listing" else f"{by}对{target}{refs}的暂停"
+        return f"{target if end.kind == 'listing' else ''}{what}持续至{day}（含当日）。"
+    if end.kind == "listing":
+        return f"The suspension of the measures against the parties of {target} runs until {day} (inclusive)."
+    refs = ", ".join(end.refs)
+    what = f"{refs} of {target}" if refs else target
+    return f"The suspension of {what} by {by} runs until {day} (inclusive)."
+
+
+def status_record(report: Freshness, corpus: Corpus, lang: Lang) -> dict[str, object]:
+    """The freshness report as JSON-ready data (``kb status --json``), each entry with its sentence."""
+
+    def end(e: LapsedEnd, text: str) -> dict[str, object]:
+        return {"document_id": e.document_id, "target_id": e.target_id, "refs": list(e.refs),
+                "until": e.until.isoformat(), "kind": e.kind, "text": text}  # fmt: skip
+
+    return {
+        "as_of": report.as_of.isoformat(),
+        "documents": report.documents,
+        "newest": report.newest.isoformat() if report.newest else None,
+        "newest_document_id": report.newest_id,
+        "checked": report.checked.isoformat() if report.checked else None,
+        "lapsed": [end(e, lapsed_sentence(e, corpus, lang)) for e in report.lapsed],
+        "scheduled": [end(e, scheduled_sentence(e, corpus, lang)) for e in report.scheduled],
+        "unconfirmed": [
+            {
+                "document_id": u.document_id,
+                "what": u.what,
+                "codes": list(u.codes),
+                "text": unconfirmed_sentence(u, corpus, lang),
+            }
+            for u in report.unconfirmed
+        ],
+    }

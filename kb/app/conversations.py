@@ -279,6 +279,8 @@ def _citation_from_stored(raw: object) -> Citation | None:
         status=_str(raw.get("status"), 200) or "",
         url=url or None,
         text=_str(raw.get("text"), MAX_CITATION_CHARS) or "",
+        link="official" if raw.get("link") == "official" else ("secondary" if url else None),
+        trust="user" if raw.get("trust") == "user" else "official",
     )
 
 

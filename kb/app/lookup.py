@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.answering.knowledge import KnowledgeBase
-from kb.answering.wording import VERDICT_LABELS
+from kb.answering.wording import VERDICT_LABELS, verdict_when
 from kb.app.downloads import fresh_folder
 from kb.errors import KbError
 from kb.language.codes import classify_query
@@ -53,13 +53,7 @@ class LookupTable:
 
 
 def _note(verdict: Verdict) -> str:
-    if verdict.until:
-        return f"until {verdict.until.isoformat()}"
-    if verdict.value == "not_listed" and verdict.controlled_from:
-        return f"controlled from {verdict.controlled_from.isoformat()}"
-    if verdict.controlled_from:
-        return f"since {verdict.controlled_from.isoformat()}"
-    return ""
+    return verdict_when(verdict)
 
 
 def _shown_phrase(item: CatalogueItem, matched: str) -> str:

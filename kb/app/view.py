@@ -126,11 +126,8 @@ def is_own(document_id: str, corpus: Corpus | None) -> bool:
 
 
 def _link_label(c: Citation, corpus: Corpus | None) -> str:
-    """Say so when the only link held is not the issuer's own page."""
-    doc = corpus.get(c.document_id) if corpus is not None else None
-    if doc is None or c.url in (doc.meta.urls.official_zh, doc.meta.urls.official_en):
-        return "official page ↗"
-    return "reference copy ↗ (not MOFCOM's page)"
+    """Say so when the link held is not the issuer's own page."""
+    return "issuer's page ↗" if c.link == "official" else "secondary copy ↗ (not the issuer's page)"
 
 
 OWN_LABEL = "your own document · evidence only, never changes a verdict"

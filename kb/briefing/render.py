@@ -85,6 +85,13 @@ def _row_cells(pack: BriefingPack) -> list[tuple[str, ...]]:
     ]
 
 
+def _link_kind(c: Citation) -> str:
+    """What a source's link is, said before it: the issuer's page or a secondary copy."""
+    if not c.url:
+        return ""
+    return "issuer's page: " if c.link == "official" else "secondary copy, not the issuer's page: "
+
+
 def _web_url(url: str | None) -> str | None:
     """``url`` when it is an ``http(s)`` address (the only kind shown as a link)."""
     if not url:
@@ -137,7 +144,8 @@ def render_markdown(pack: BriefingPack) -> str:
     for group in _by_document(pack):
         name, rest = _document_line(group[0], day)
         url = _web_url(group[0].url)
-        link = f"<{url}>" if url else (_md_cell(group[0].url) if group[0].url else "no official link held")
+        link = f"<{url}>" if url else (_md_cell(group[0].url) if group[0].url else "no link held")
+        link = f"{_link_kind(group[0])}{link}"
         lines += [f"### {_md_cell(name)}", "", f"{_md_cell(rest)} — {link}", ""]
         for c in group:
             # A quote line at the margin ends the list item, so each keeps its own number.
@@ -204,7 +212,8 @@ def render_html(pack: BriefingPack) -> str:
     for group in _by_document(pack):
         name, rest = _document_line(group[0], day)
         url = _web_url(group[0].url)
-        link = f'<a href="{e(url)}">{e(url)}</a>' if url else e(group[0].url or "no official link held")
+        link = f'<a href="{e(url)}">{e(url)}</a>' if url else e(group[0].url or "no link held")
+        link = f"{e(_link_kind(group[0]))}{link}"
         out.append(
             f'<h3 class="doc">{e(name)}</h3><p class="doc-line">{e(rest)} — {link}</p><ul class="sources">'
         )
@@ -270,12 +279,12 @@ def render_docx(pack: BriefingPack) -> bytes:
     for group in _by_document(pack):
         name, rest = _document_line(group[0], day)
         document.add_heading(name, level=3)
-        line = document.add_paragraph(f"{rest} — ")
+        line = document.add_paragraph(f"{rest} — {_link_kind(group[0])}")
         url = _web_url(group[0].url)
         if url:
             _hyperlink(line, url, url)
         else:
-            line.add_run(group[0].url or "no official link held")
+            line.add_run(group[0].url or "no link held")
         for c in group:
             head = document.add_paragraph()
             _bookmark(head, f"src_{c.n}", c.n, f"[{c.n}] {c.locator}")

@@ -42,6 +42,7 @@ _STATE_WORDS = {
     "suspended": "suspended",
     "uncertain": "of uncertain status",
     "repealed": "repealed",
+    "ended": "no longer in effect",
 }
 _NOUNS = {
     "item": ("item", "items"),
@@ -90,6 +91,8 @@ def state_sentence(name: str, day: dt.date, state: str, until: dt.date | None) -
         words += f" until {date_text(until, 'en')}"
     elif state == "uncertain" and until:
         words += f" (a suspension ended {date_text(until, 'en')}; what followed is not held)"
+    elif state == "ended" and until:
+        words += f": the suspension it ordered ran until {date_text(until, 'en')}"
     return f"On {date_text(day, 'en')} {name} is {words}."
 
 

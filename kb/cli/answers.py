@@ -34,12 +34,14 @@ def lookup(
       kb lookup 氧化镓
     """
     from kb.answering.knowledge import KnowledgeBase
-    from kb.answering.wording import say
+    from kb.answering.wording import say, verdict_when
+    from kb.language.codes import classify_query
     from kb.language.dates import parse_date
 
     base = KnowledgeBase(settings_of(ctx))
     results = base.lookup(query, as_of=as_of, destination=destination, military=military)
     day = parse_date(as_of)
+    related = base.related_codes(query)
     if as_json:
         print_json(
             {
@@ -49,22 +51,42 @@ def lookup(
                 "verdict": results[0].verdict.value if results else "not_listed",
                 "matches": [r.to_dict(base.corpus) for r in results],
                 "note": None if results else base.not_listed_note(query),
+                "related": [
+                    {"hs_code": code, "name": item.name, "name_zh": item.name_zh, "number": item.number}
+                    for code, item in related
+                ],
             }
         )
         return
     if not results:
         click.echo(f"As of {day.isoformat()}: not_listed")
         click.echo(base.not_listed_note(query))
+        if related:
+            click.echo("Related codes of the same heading (not a match; check the description):")
+            for code, item in related:
+                click.echo(f"  {code}  {item.name} ({item.name_zh}) — {item.number}")
         return
     for result in results:
         item, verdict = result.match.item, result.verdict
         codes = ", ".join(item.hs_codes) or "none given"
         click.echo(f"{item.name} ({item.name_zh})  [{item.family}, {item.kind}]")
-        click.echo(
-            f"  verdict as of {day.isoformat()}: {verdict.value}"
-            + (f" until {verdict.until}" if verdict.until else "")
-        )
+        if result.match.matched != item.name and classify_query(query) == "hs_code":
+            source = "the 2026 catalogue" if result.match.matched not in item.hs_codes else "the announcement"
+            click.echo(f"  matched HS {result.match.matched}, a code of {source}")
+        when = verdict_when(verdict) if verdict.until else ""
+        click.echo(f"  verdict as of {day.isoformat()}: {verdict.value}" + (f" ({when})" if when else ""))
         click.echo(f"  {item.number}, {item.ref}; control code {item.control_code or '-'}; HS {codes}")
+        newer = [c for c in item.hs_codes_2026 if c not in item.hs_codes]
+        if newer:
+            confidence = f" ({item.hs_2026_confidence} confidence)" if item.hs_2026_confidence else ""
+            unconfirmed = [c for c in newer if c in item.hs_2026_unconfirmed]
+            flag = f"; unconfirmed: {', '.join(unconfirmed)}" if unconfirmed else ""
+            click.echo(f"  2026 catalogue codes{confidence}: {', '.join(newer)}{flag}")
+        doc = base.corpus.get(item.document_id)
+        link = doc.link if doc else None
+        if link is not None:
+            kind = "issuer's page" if link.official else "secondary copy, not the issuer's page"
+            click.echo(f"  {kind}: {link.url}")
         for reason in verdict.reasons[1:]:
             click.echo(f"  - {say(reason, base.corpus, 'en')}")
         for caveat in verdict.caveats:

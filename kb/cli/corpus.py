@@ -128,3 +128,79 @@ def search(
         click.echo(f"   score {hit.score:.4f} (dense {dense}, keyword {keyword})")
         snippet = " ".join(hit.text.split())
         click.echo(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}")
+
+
+@main.command()
+@click.option(
+    "--as-of", "as_of", default=None, help="The date to report on, ISO (2026-12-01); default today."
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="Language of the report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@friendly_errors
+def status(ctx: click.Context, as_of: str | None, lang: str, as_json: bool) -> None:
+    """How current the knowledge is: how far it reaches, which fixed end dates have passed with no
+    later official text held, what ends soon, and which facts are unconfirmed.
+
+    \b
+    Examples:
+      kb status
+      kb status --as-of 2026-12-01 --json
+      kb status --lang zh
+    """
+    from kb.answering.knowledge import KnowledgeBase
+    from kb.answering.records import Lang
+    from kb.answering.wording import (
+        date_text,
+        document_name,
+        lapsed_sentence,
+        scheduled_sentence,
+        status_record,
+        unconfirmed_sentence,
+    )
+    from kb.language.dates import parse_date
+    from kb.verdicts.freshness import freshness
+
+    base = KnowledgeBase(settings_of(ctx))
+    day = parse_date(as_of)
+    report = freshness(base.corpus, base.timeline, day)
+    corpus = base.corpus
+    language: Lang = "zh" if lang == "zh" else "en"
+    if as_json:
+        print_json(status_record(report, corpus, language))
+        return
+    zh = language == "zh"
+    newest = (
+        f"{date_text(report.newest, language)}{'，' if zh else ', '}"
+        f"{document_name(corpus, report.newest_id, language)}"
+        if report.newest and report.newest_id
+        else "-"
+    )
+    checked = date_text(report.checked, language) if report.checked else "-"
+    if zh:
+        click.echo(
+            f"截至{day.isoformat()}：知识库收录{report.documents}份官方文件；最新一份发布或施行于{newest}；"
+            f"所记录的最近一次状态核查日期为{checked}。"
+        )
+    else:
+        click.echo(
+            f"As of {day.isoformat()}: {report.documents} official documents. The newest was issued or took "
+            f"effect on {newest}; the latest status recorded is dated {checked}."
+        )
+    passed = (
+        "已届满且无后续官方文本的固定期限"
+        if zh
+        else "Fixed end dates passed with no later official text held"
+    )
+    sections = [
+        (passed, [lapsed_sentence(e, corpus, language) for e in report.lapsed]),
+        ("即将届满的期限" if zh else "Fixed end dates still ahead",
+         [scheduled_sentence(e, corpus, language) for e in report.scheduled]),
+        ("未经确认的事实" if zh else "Unconfirmed facts",
+         [unconfirmed_sentence(u, corpus, language) for u in report.unconfirmed]),
+    ]  # fmt: skip
+    for title, lines in sections:
+        click.echo("")
+        click.echo(f"{title}{'：' if zh else ':'}")
+        for line in lines or ["无" if zh else "none"]:
+            click.echo(f"- {line}")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.corpus.links import Link, choose_link
 from kb.corpus.schema import FrontMatter, Role
 
 __all__ = ["Corpus", "Section", "SourceDocument", "user_document", "user_document_id"]
@@ -45,9 +46,15 @@ class SourceDocument:
         return tuple(found)
 
     @property
-    def url(self) -> str | None:
+    def link(self) -> Link | None:
+        """The address shown for the document, and whether it is the issuer's own page."""
         urls = self.meta.urls
-        return urls.official_zh or urls.official_en or (urls.secondary[0] if urls.secondary else None)
+        return choose_link([urls.official_zh, urls.official_en], list(urls.secondary))
+
+    @property
+    def url(self) -> str | None:
+        link = self.link
+        return link.url if link else None
 
     def section(self, locator: str) -> Section | None:
         return next((s for s in self.sections if s.locator == locator), None)

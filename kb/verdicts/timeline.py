@@ -55,7 +55,7 @@ RULE_STRICTNESS: tuple[VerdictValue, ...] = (
     "no_answer",
 )
 
-StateName = Literal["not_yet_in_force", "in_force", "suspended", "uncertain", "repealed"]
+StateName = Literal["not_yet_in_force", "in_force", "suspended", "uncertain", "repealed", "ended"]
 
 ReasonKind = Literal[
     "listed",  # the item is listed in document_id at locator
@@ -164,7 +164,23 @@ class Timeline:
                 return DocumentState(doc_id, "suspended", effective, rel.until, source.id, by_ref)
             if not self._settled_after(doc, rel.until, on):
                 lapsed = DocumentState(doc_id, "uncertain", effective, rel.until, source.id, by_ref)
-        return lapsed or DocumentState(doc_id, "in_force", effective=effective)
+        if lapsed is not None:
+            return lapsed
+        ended = self._ended(doc, on)
+        if ended is not None:
+            return DocumentState(doc_id, "ended", effective, ended)
+        return DocumentState(doc_id, "in_force", effective=effective)
+
+    def _ended(self, doc: SourceDocument, on: dt.date) -> dt.date | None:
+        """The last day of a document whose whole effect is to suspend others for a fixed time, once
+        every suspension it ordered has run out by ``on`` (its own force ended with them)."""
+        rels = doc.meta.relations
+        if doc.meta.items or doc.meta.rules or not rels:
+            return None
+        if any(rel.type != "suspends" or rel.until is None for rel in rels):
+            return None
+        last = max(rel.until for rel in rels if rel.until is not None)
+        return last if on > last else None
 
     def _settled_after(self, doc: SourceDocument, lapse: dt.date, on: dt.date) -> bool:
         """True when the corpus records what the document's status became after a lapsed suspension."""

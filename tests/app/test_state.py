@@ -355,14 +355,16 @@ def test_a_secondary_copy_is_not_called_official(web: WebApp) -> None:
         pytest.skip("the corpus needs one document with an official page and one with only a copy")
     answer = web.base.answer("Can metallic gallium be exported to the United States?", as_of="2026-11-22")
     base = answer.citations[0]
+    cited = {c.document_id: c for c in answer.citations}
+    assert all(c.link == ("official" if c.url and "gov.cn" in c.url else "secondary") for c in cited.values())
     cards = (
-        replace(base, n=1, document_id=official.id, url=official.url),
-        replace(base, n=2, document_id=copied.id, url=copied.url),
+        replace(base, n=1, document_id=official.id, url=official.url, link="official"),
+        replace(base, n=2, document_id=copied.id, url=copied.url, link="secondary"),
     )
     panel = citations_html(replace(answer, citations=cards), web.base.corpus)
     first, second = panel.split('<div class="kb-cite" ')[1:]
-    assert "official page ↗" in first
-    assert "reference copy ↗ (not MOFCOM&#x27;s page)" in second and "official page" not in second
+    assert "issuer&#x27;s page ↗" in first
+    assert "secondary copy ↗ (not the issuer&#x27;s page)" in second and "issuer&#x27;s page ↗" not in second
 
 
 # -- after an ingest -------------------------------------------------------------------------------
