@@ -256,16 +256,10 @@ def line_explanation(line: Line, lang: Lang, element_zh: dict[str, str] | None =
             )
         return (
             f"{item_label(item, lang)} ({item.ref}) is caught only with {conditions}; the question does not "
-            "give "
-            "the specifications that decide it. A product below these thresholds is not that item."
+            "give the specifications that decide it. A product below these thresholds is not that item."
         )
     if line.kind == "unlisted_form" and line.related:
         if zh:
-            related = related_text(line.related, lang)
-            return f"已比对的清单物项：{related}；如产品实际属于其中之一，则须申请许可。"
-        return (
-            f"Listed items compared: {related_text(line.related, lang)}. If the product is in fact one of "
-            "them, "
-            "a licence is required."
-        )
+            return "如产品实际属于上述物项之一，则须申请许可。"
+        return "If the product is in fact one of them, a licence is required."
     return ""

@@ -23,6 +23,7 @@ from kb.answering.records import Answer, Citation, Lang
 from kb.answering.wording import VERDICT_LABELS
 from kb.app.assets import APP_CSS
 from kb.corpus.documents import Corpus, SourceDocument
+from kb.corpus.schema import STATUS_WORDS
 from kb.language.stopwords import content_words
 from kb.verdicts.timeline import Timeline
 
@@ -260,8 +261,8 @@ def pseudo_sections(doc: SourceDocument) -> list[tuple[str, str]]:
         lines = []
         for entry in doc.meta.status_history:
             when = entry.date.isoformat() if entry.date else "date unknown"
-            by = f" (by {entry.by})" if entry.by else ""
-            lines.append(f"{when} {entry.status}{by}" + (f": {entry.note}" if entry.note else ""))
+            words = STATUS_WORDS[entry.status]
+            lines.append(f"{when} {words}" + (f": {entry.note}" if entry.note else ""))
         parts.append(("Status history", "\n".join(lines)))
     return parts
 

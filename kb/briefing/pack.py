@@ -34,8 +34,8 @@ from kb.briefing.wording import (
     rule_state_sentence,
     state_sentence,
 )
-from kb.corpus.documents import SourceDocument
-from kb.corpus.schema import FAMILIES, Rule
+from kb.corpus.documents import Corpus, SourceDocument
+from kb.corpus.schema import FAMILIES, STATUS_WORDS, Rule
 from kb.errors import QueryError
 from kb.verdicts.catalogue import CatalogueItem
 from kb.verdicts.timeline import Reason, ReasonKind, Timeline, Verdict, VerdictValue
@@ -285,19 +285,23 @@ def _row(
     )
 
 
-def _history_text(doc: SourceDocument) -> str:
+def _history_text(doc: SourceDocument, corpus: Corpus) -> str:
     lines = []
     for entry in doc.meta.status_history:
         when = entry.date.isoformat() if entry.date else "date unknown"
-        by = f" (by {entry.by})" if entry.by else ""
+        by = f" (by {document_name(corpus, entry.by, 'en')})" if entry.by else ""
         note = f": {entry.note}" if entry.note else ""
-        lines.append(f"{when} {entry.status}{by}{note}")
+        lines.append(f"{when} {STATUS_WORDS[entry.status]}{by}{note}")
     return "\n".join(lines) or doc.summary
 
 
 def _history(doc: SourceDocument, timeline: Timeline, day: dt.date, cites: CitationList) -> list[Fact]:
     name = document_name(timeline.corpus, doc.id, "en")
-    n = cites.cite(doc.id, "Status history", _history_text(doc)) if doc.meta.status_history else None
+    n = (
+        cites.cite(doc.id, "Status history", _history_text(doc, timeline.corpus))
+        if doc.meta.status_history
+        else None
+    )
     n = n or _summary_cite(doc, cites)
     published = doc.meta.kind in _PUBLISHED_KINDS and not doc.meta.effective
     facts = [Fact(dates_sentence(name, doc.meta.issued, doc.meta.effective, published), (n,))]

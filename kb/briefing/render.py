@@ -112,7 +112,7 @@ def _document_line(c: Citation, day: str) -> tuple[str, str]:
     """(name, the rest of its header): titles, dates and status on the pack's date."""
     title = f"{c.title} / {c.title_zh}" if c.title_zh else c.title
     dates = c.dates("en") or "dates not known"
-    return c.number or c.document_id, f"{title} — {dates} — status on {day}: {c.status}"
+    return c.number or c.title, f"{title} — {dates} — status on {day}: {c.status}"
 
 
 # -- Markdown --------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ def classify(
     """
     from kb.answering.knowledge import KnowledgeBase
     from kb.answering.products import classify_csv, classify_product
+    from kb.answering.wording import VERDICT_LABELS
     from kb.language.dates import parse_date
 
     base = KnowledgeBase(settings_of(ctx))
@@ -84,9 +85,11 @@ def classify(
     if as_json:
         print_json(result.to_dict())
         return
-    click.echo(f"As of {result.as_of.isoformat()}: {result.verdict}")
+    click.echo(f"As of {result.as_of.isoformat()}: {VERDICT_LABELS[result.verdict]['en']}")
     for record in result.lines():
-        click.echo(f"- {record['product']}: {record['verdict']} ({record['kind']})")
+        why = _KINDS.get(str(record["kind"]), "")
+        label = VERDICT_LABELS[str(record["verdict"])]["en"]
+        click.echo(f"- {record['product']}: {label}" + (f" ({why})" if why else ""))
         if record["item"]:
             click.echo(f"  compared with: {record['item']} — {record['document']}, {record['ref']}")
         for condition in record["conditions"]:  # type: ignore[attr-defined]
@@ -99,3 +102,16 @@ def classify(
 
         click.echo(f"Note: {CATCH_ALL[result.lang]}")
     sys.stdout.flush()
+
+
+#: How each classification line came about, in words (the JSON keeps the ``kind`` value).
+_KINDS = {
+    "listed": "a listed item",
+    "conditional": "listed if the conditions below are met",
+    "below_threshold": "a listed kind of product, below the listed thresholds",
+    "unlisted_form": "a form of the element that no list holds",
+    "unlisted_element": "an element that no list holds",
+    "unlisted_code": "a customs code that no list holds",
+    "family": "a family of listed items; name the product for a verdict",
+    "unrecognised": "no product recognised",
+}

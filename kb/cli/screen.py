@@ -144,7 +144,7 @@ def _screen_one(registry: PartyRegistry, name: str, country: str | None, day: dt
         click.echo(f"{party_label(hit, 'en')}  [{hit_label(hit, 'en')}, score {hit.score}]")
         click.echo(f"  list:       {LIST_NAMES[hit.list]['en']}")
         effective = ann.effective.isoformat() if ann.effective else "date not stated"
-        click.echo(f"  document:   {announcement_name(ann, 'en')} ({ann.document_id}), effective {effective}")
+        click.echo(f"  document:   {announcement_name(ann, 'en')}, effective {effective}")
         click.echo(_wrapped("status:", status_text(hit.status, "en")))
         if hit.status.note:
             click.echo(_wrapped("", hit.status.note))

@@ -89,6 +89,24 @@ Status = Literal[
     "unknown",
     "repealed",
 ]
+#: Each status of a document's history in words, as users read it.
+STATUS_WORDS: dict[str, str] = {
+    "draft": "draft",
+    "issued": "issued",
+    "in_force": "in force",
+    "partly_in_force": "partly in force",
+    "amended": "amended",
+    "partly_suspended": "partly suspended",
+    "suspended": "suspended",
+    "suspension_extended": "suspension extended",
+    "suspension_end_scheduled": "end of the suspension scheduled",
+    "expiry_scheduled": "expiry scheduled",
+    "measures_stopped": "measures stopped",
+    "removed": "removed from the list",
+    "unknown": "status unknown",
+    "repealed": "repealed",
+}
+
 #: The party lists a ``party_list`` announcement adds to.
 PartyList = Literal["control_list", "watch_list", "unreliable_entity_list"]
 
@@ -182,6 +200,20 @@ class Urls(_Model):
     official_zh: str | None = None
     official_en: str | None = None
     secondary: list[str] = []
+
+    @field_validator("official_zh", "official_en")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://", value.strip(), re.IGNORECASE):
+            raise ValueError(f"{value!r} is not an http(s) address")
+        return value
+
+    @field_validator("secondary")
+    @classmethod
+    def _web_addresses(cls, values: list[str]) -> list[str]:
+        for value in values:
+            cls._web_address(value)
+        return values
 
 
 class Condition(_Model):

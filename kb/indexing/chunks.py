@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.corpus.documents import SourceDocument
+from kb.corpus.schema import STATUS_WORDS
 from kb.indexing.splitting import MAX_CHARS, split_text
 from kb.language.glossary import english_terms
 from kb.language.script import CJK_TEXT, document_language, has_chinese
@@ -136,9 +137,8 @@ def chunk_document(doc: SourceDocument, path: str | None = None, max_chars: int 
         if meta.status_history:
             lines = []
             for entry in meta.status_history:
-                parts = [entry.date.isoformat() if entry.date else "undated", entry.status]
-                if entry.by:
-                    parts.append(f"by {entry.by}")
+                # The document that set a status is named in its note; ids are not for readers.
+                parts = [entry.date.isoformat() if entry.date else "undated", STATUS_WORDS[entry.status]]
                 if entry.note:
                     parts.append(" ".join(entry.note.split()))
                 lines.append("- " + " — ".join(parts))

@@ -105,5 +105,6 @@ def test_an_unrecognised_description_gets_the_catch_all_note() -> None:
 def test_plain_output_names_the_entry_and_the_missed_threshold() -> None:
     result = CliRunner().invoke(main, ["classify", "graphite electrode, 99.8% C", "--as-of", "2026-11-22"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("As of 2026-11-22: not_listed")
+    assert result.output.startswith("As of 2026-11-22: not listed")
+    assert "electrode: not listed (a listed kind of product, below the listed thresholds)" in result.output
     assert "compared with:" in result.output and "not met:" in result.output

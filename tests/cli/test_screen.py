@@ -24,7 +24,7 @@ def test_a_listed_name() -> None:
     assert lines[0] == "'MP Materials' as of 2026-11-22: listed"
     assert "MP Materials Corp. (芒廷帕斯材料公司, US)  [listed, score 100]" in out
     assert "list:       MOFCOM's export-control control list" in out
-    assert "document:   MOFCOM Announcement No. 23 of 2026 (mofcom-2026-23), effective 2026-06-22" in out
+    assert "document:   MOFCOM Announcement No. 23 of 2026, effective 2026-06-22" in out
     assert "status:     listed since 2026-06-22" in out
     assert "measures:   Exporters may not export dual-use items" in out
     assert "why:        the same name as the listed alias 'MP Materials'" in out

@@ -87,7 +87,7 @@ def test_items_table_and_status_history() -> None:
         "| 8101100001 | Art. 1(1) |"
     )
     assert chunks["Status history"].text == (
-        "- 2024-03-01 — issued\n- 2024-04-01 — in_force — The licence duty starts."
+        "- 2024-03-01 — issued\n- 2024-04-01 — in force — The licence duty starts."
     )
     assert "Notes" not in chunks  # internal research notes are never indexed
 
