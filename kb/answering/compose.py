@@ -46,6 +46,7 @@ from kb.answering.wording import (
     headline,
     locator_text,
     low_confidence,
+    past_knowledge_limit,
     premise_correction,
     quoted_fact,
     relies_on_lapsed,
@@ -58,6 +59,7 @@ from kb.language.glossary import english_terms
 from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, CatalogueItem
 from kb.verdicts.classify import Classification, Line, classify, lead_line
+from kb.verdicts.freshness import knowledge_limit
 from kb.verdicts.party_wording import (
     effect_sentence,
     hit_sentence,
@@ -202,6 +204,9 @@ def compose_answer(
     lapsed = _lapsed_days(classification, general, buyers)
     if lapsed:
         caveats.insert(0, relies_on_lapsed(lapsed, lang))
+    limit = knowledge_limit(corpus)
+    if limit is not None and analysis.as_of > limit:
+        caveats.append(past_knowledge_limit(limit, lang))
     caveats.append(OFFICIAL[lang])
     used = "extractive"
     if generator is not None and facts:

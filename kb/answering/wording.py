@@ -34,6 +34,7 @@ __all__ = [
     "low_confidence",
     "not_listed_headline",
     "not_listed_note",
+    "past_knowledge_limit",
     "premise_correction",
     "quoted_fact",
     "relies_on_lapsed",
@@ -174,7 +175,13 @@ def say(reason: Reason, corpus: Corpus, lang: Lang) -> str:
         return f"{subject} was repealed on {day}."
     if reason.kind == "suspended":
         if lang == "zh":
-            return f"{subject}已由{source}暂停实施，暂停期至{day}止。"
+            return (
+                f"{subject}已由{source}暂停实施，暂停期至{day}止。"
+                if day
+                else f"{subject}已由{source}暂停实施，未定结束日期。"
+            )
+        if not day:
+            return f"{subject} is suspended by {source}, with no end date set."
         return f"{subject} is suspended by {source} until {day}."
     if reason.kind == "lapsed":
         if lang == "zh":
@@ -195,12 +202,14 @@ def say(reason: Reason, corpus: Corpus, lang: Lang) -> str:
         return f"{source}, {rule.ref}: {_rule_text(rule, lang)}"
     if reason.kind == "rule_suspended":
         if lang == "zh":
+            until_zh = f"至{day}" if day else "（未定结束日期）"
             return (
-                f"{subject}{locator_text(rule.ref, lang)}已由{source}暂停实施至{day}，"
+                f"{subject}{locator_text(rule.ref, lang)}已由{source}暂停实施{until_zh}，"
                 "暂停期间按一般许可程序逐案审查。"
             )
+        until_en = f"until {day}" if day else "with no end date set"
         return (
-            f"{rule.ref} of {subject} is suspended by {source} until {day}, so ordinary case-by-case "
+            f"{rule.ref} of {subject} is suspended by {source} {until_en}, so ordinary case-by-case "
             "licensing applies meanwhile."
         )
     if lang == "zh":
@@ -320,7 +329,9 @@ def headline(verdict: Verdict, military: bool, lang: Lang) -> str:
         texts = {
             "licence_required": f"出口{what}须向商务部申领两用物项出口许可证。",
             "prohibited": f"{to_zh}{military_zh}出口{what}不被允许。",
-            "suspended": f"{what}的出口管制暂停实施，暂停期至{until}止。",
+            "suspended": f"{what}的出口管制暂停实施，暂停期至{until}止。"
+            if until
+            else f"{what}的出口管制暂停实施，未定结束日期。",
             "uncertain": _uncertain_headline(verdict, what, until, lang),
             "not_listed": f"该日期{what}尚未列入管制；管制自{start}起实施。",
         }
@@ -328,7 +339,9 @@ def headline(verdict: Verdict, military: bool, lang: Lang) -> str:
         texts = {
             "licence_required": f"Exporting {what}{to_en} needs a dual-use export licence from MOFCOM.",
             "prohibited": f"Exporting {what}{to_en}{military_en} is not permitted.",
-            "suspended": f"The export control on {what} is suspended until {until}.",
+            "suspended": f"The export control on {what} is suspended until {until}."
+            if until
+            else f"The export control on {what} is suspended, with no end date set.",
             "uncertain": _uncertain_headline(verdict, what, until, lang),
             "not_listed": f"On that date {what} was not yet controlled; the control applies from {start}.",
         }
@@ -392,10 +405,23 @@ _STATUS_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The same states when the file gives no date (an open-ended suspension, an unknown start).
+_UNDATED: dict[str, tuple[str, str]] = {
+    "suspended": ("suspended, with no end date set", "暂停实施，未定结束日期"),
+    "not_yet_in_force": ("not yet in force", "尚未施行"),
+    "uncertain": ("status uncertain", "状态不确定"),
+    "repealed": ("repealed", "已废止"),
+    "ended": ("ended", "已届满"),
+}
+
+
 def status_words(state: str, day: dt.date | None, lang: Lang) -> str:
     """A document's state as a citation shows it: 'suspended until 2026-11-10', '有效'."""
     if state == "published" and day is None:
         return "发布日期不详" if lang == "zh" else "publication date unknown"
+    if day is None and state in _UNDATED:
+        en, zh = _UNDATED[state]
+        return zh if lang == "zh" else en
     en, zh = _STATUS_WORDS[state]
     return (zh if lang == "zh" else en).format(day=day)
 
@@ -491,6 +517,19 @@ def unconfirmed_sentence(entry: Unconfirmed, corpus: Corpus, lang: Lang) -> str:
             return f"{name}：2026年目录中的海关编码{codes}未经确认，报关前请向海关核实。"
         return f"{name}: the 2026 catalogue codes {codes} are unconfirmed; check them with customs."
     return low_confidence(name, lang)
+
+
+def past_knowledge_limit(limit: dt.date, lang: Lang) -> str:
+    """The caveat of an answer for a day after the last one the documents speak of."""
+    if lang == "zh":
+        return (
+            f"知识库所载官方文件截至{date_text(limit, lang)}；"
+            "对更晚的日期，请向商务部核实其后是否发布了新的公告。"
+        )
+    return (
+        f"The knowledge base's official documents run to {date_text(limit, lang)}; for a later date, check "
+        "with MOFCOM whether anything has been issued since."
+    )
 
 
 def relies_on_lapsed(ends: list[dt.date], lang: Lang) -> str:

@@ -34,8 +34,9 @@ def lookup(
       kb lookup 氧化镓
     """
     from kb.answering.knowledge import KnowledgeBase
-    from kb.answering.wording import say, verdict_when
+    from kb.answering.wording import VERDICT_LABELS, say, verdict_when
     from kb.language.codes import classify_query
+    from kb.language.countries import check_country
     from kb.language.dates import parse_date
 
     base = KnowledgeBase(settings_of(ctx))
@@ -47,7 +48,7 @@ def lookup(
             {
                 "query": query,
                 "as_of": day.isoformat(),
-                "destination": destination.upper() if destination else None,
+                "destination": check_country(destination) if destination else None,
                 "verdict": results[0].verdict.value if results else "not_listed",
                 "matches": [r.to_dict(base.corpus) for r in results],
                 "note": None if results else base.not_listed_note(query),
@@ -59,7 +60,7 @@ def lookup(
         )
         return
     if not results:
-        click.echo(f"As of {day.isoformat()}: not_listed")
+        click.echo(f"As of {day.isoformat()}: {VERDICT_LABELS['not_listed']['en']}")
         click.echo(base.not_listed_note(query))
         if related:
             click.echo("Related codes of the same heading (not a match; check the description):")
@@ -74,7 +75,8 @@ def lookup(
             source = "the 2026 catalogue" if result.match.matched not in item.hs_codes else "the announcement"
             click.echo(f"  matched HS {result.match.matched}, a code of {source}")
         when = verdict_when(verdict) if verdict.until else ""
-        click.echo(f"  verdict as of {day.isoformat()}: {verdict.value}" + (f" ({when})" if when else ""))
+        label = VERDICT_LABELS[verdict.value]["en"]
+        click.echo(f"  verdict as of {day.isoformat()}: {label}" + (f" ({when})" if when else ""))
         click.echo(f"  {item.number}, {item.ref}; control code {item.control_code or '-'}; HS {codes}")
         newer = [c for c in item.hs_codes_2026 if c not in item.hs_codes]
         if newer:

@@ -27,7 +27,11 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KbError as exc:
-            click.echo(f"error: {exc}", err=True)
+            if kwargs.get("as_json"):
+                # Scripts that asked for JSON get JSON on failure too: {"error": ..., "kind": ...}.
+                print_json({"error": str(exc), "kind": type(exc).__name__})
+            else:
+                click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

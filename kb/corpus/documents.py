@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from kb.corpus.links import Link, choose_link
 from kb.corpus.schema import FrontMatter, Role
 
-__all__ = ["Corpus", "Section", "SourceDocument", "user_document", "user_document_id"]
+__all__ = ["Corpus", "Section", "SourceDocument", "Trust", "user_document", "user_document_id"]
+
+#: Where a file comes from decides what it may do: ``official`` files (the curated ``sources/``) may
+#: define items, statuses, relations and parties; ``user`` files are evidence only.
+Trust = Literal["official", "user"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ class Corpus:
     """Every document of ``sources/`` by id."""
 
     documents: dict[str, SourceDocument] = field(default_factory=dict)
+    #: Files left out, each with its name and the reason (``kb validate`` lists them all).
+    skipped: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[SourceDocument]:
         return iter(self.documents.values())
@@ -86,9 +94,13 @@ class Corpus:
 
 
 def user_document_id(path: Path) -> str:
-    """The id of a user document: its file name without suffix, lower case, words joined by hyphens."""
+    """The id of a user document: its file name without suffix, lower case, words joined by hyphens;
+    a name with no Latin letters or digits (a Chinese file name) gets ``doc-`` and a digest of the
+    name, so two such files never share an id."""
     slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
-    return slug or "document"
+    if slug:
+        return slug
+    return "doc-" + hashlib.sha1(path.stem.encode("utf-8")).hexdigest()[:10]
 
 
 def user_document(path: Path, title: str | None, preamble: str, sections: list[Section]) -> SourceDocument:

@@ -46,13 +46,20 @@ def _under(host: str, domains: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith(f".{d}") for d in domains)
 
 
+def _web(url: str) -> bool:
+    return urlsplit(url.strip()).scheme.lower() in ("http", "https")
+
+
 def is_government(url: str) -> bool:
     """True for a page on a Chinese government host (``*.gov.cn``)."""
     return _under(_host(url), _GOVERNMENT)
 
 
 def choose_link(official: list[str | None], secondary: list[str]) -> Link | None:
-    """The link to show: the issuer's page if one is held on a government host, else the best copy."""
+    """The link to show: the issuer's page if one is held on a government host, else the best copy.
+    Only ``http(s)`` addresses are ever shown (a ``javascript:`` or ``file:`` one is dropped)."""
+    official = [u for u in official if u and _web(u)]
+    secondary = [u for u in secondary if _web(u)]
     for url in official:
         if url and is_government(url):
             return Link(url, True)

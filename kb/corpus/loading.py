@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from pathlib import Path
 
 import yaml
@@ -14,6 +16,10 @@ from kb.corpus.topics import topic_problems
 from kb.errors import SourceError
 
 __all__ = ["load_corpus", "validate_corpus"]
+
+log = logging.getLogger(__name__)
+
+_NOT_THERE = ", which is not in the corpus"
 
 
 def _source_paths(folder: Path) -> list[Path]:
@@ -28,11 +34,52 @@ def _source_paths(folder: Path) -> list[Path]:
 
 
 def load_corpus(folder: Path) -> Corpus:
-    """Load every Markdown file of ``folder``; the first problem raises ``SourceError``."""
+    """Load every Markdown file of ``folder``. A file with a problem is skipped, named and logged
+    (``Corpus.skipped``); a link to a document that is not there (never was, or was skipped) is
+    ignored and named, and its document keeps answering. A missing folder raises ``SourceError``:
+    with no corpus at all nothing can be answered."""
+    if not folder.is_dir():
+        raise SourceError(str(folder), "corpus folder not found (set KB_SOURCES, or run kb ingest --rebuild)")
     docs, problems = _read(folder)
-    if problems:
-        raise problems[0]
-    return Corpus({doc.id: doc for doc in docs})
+    dangling = [p for p in problems if p.problem.endswith(_NOT_THERE)]
+    bad = {Path(p.path) for p in problems if p not in dangling}
+    good = [doc for doc in docs if doc.path not in bad]
+    known = {doc.id for doc in good}
+    skipped = [f"{p} (file skipped)" for p in problems if p not in dangling]
+    skipped += [
+        f"{p} (link ignored)"
+        for doc in good
+        for p in _link_problems(doc, known)
+        if p.problem.endswith(_NOT_THERE)
+    ]
+    for line in skipped:
+        log.warning("%s", line)
+    return Corpus({doc.id: _without_dangling_links(doc, known) for doc in good}, skipped=tuple(skipped))
+
+
+def _without_dangling_links(doc: SourceDocument, known: set[str]) -> SourceDocument:
+    """``doc`` without its links to documents outside ``known``."""
+    meta = doc.meta
+    update: dict[str, object] = {}
+    if any(rel.target not in known for rel in meta.relations):
+        update["relations"] = [rel for rel in meta.relations if rel.target in known]
+    if any(e.by is not None and e.by not in known for e in meta.status_history):
+        update["status_history"] = [
+            e if e.by is None or e.by in known else e.model_copy(update={"by": None})
+            for e in meta.status_history
+        ]
+    if any(i.governed_by is not None and i.governed_by not in known for i in meta.items):
+        update["items"] = [
+            i
+            if i.governed_by is None or i.governed_by in known
+            else i.model_copy(update={"governed_by": None})
+            for i in meta.items
+        ]
+    if any(basis not in known for basis in meta.legal_basis):
+        update["legal_basis"] = [basis for basis in meta.legal_basis if basis in known]
+    if not update:
+        return doc
+    return dataclasses.replace(doc, meta=meta.model_copy(update=update))
 
 
 def validate_corpus(folder: Path) -> list[SourceError]:
@@ -59,7 +106,8 @@ def _read(folder: Path) -> tuple[list[SourceDocument], list[SourceError]]:
         if doc.meta.kind != "user" and doc.id != path.stem:
             problems.append(SourceError(str(path), f"id {doc.id!r} does not match the file name", "id"))
     seen: dict[str, Path] = {}
-    for doc in docs:
+    # The file named after an id keeps it; another file claiming the same id is the problem.
+    for doc in sorted(docs, key=lambda d: d.id != d.path.stem):
         if doc.id in seen:
             problems.append(
                 SourceError(str(doc.path), f"id {doc.id!r} is also used by {seen[doc.id].name}", "id")
@@ -92,7 +140,7 @@ def _link_problems(doc: SourceDocument, known: set[str]) -> list[SourceError]:
     links += [(f"items.{i}.governed_by", item.governed_by) for i, item in enumerate(meta.items)]
     links += [(f"legal_basis.{i}", basis) for i, basis in enumerate(meta.legal_basis)]
     problems = [
-        SourceError(str(doc.path), f"names document {target!r}, which is not in the corpus", where)
+        SourceError(str(doc.path), f"names document {target!r}{_NOT_THERE}", where)
         for where, target in links
         if target is not None and target not in known
     ]

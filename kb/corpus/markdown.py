@@ -122,3 +122,25 @@ def load_source(path: Path) -> SourceDocument:
         problems = error_lines(path, exc)
         raise problems[0] from exc
     return SourceDocument(id=meta.id, path=path, meta=meta, summary=preamble, sections=tuple(sections))
+
+
+def load_user_markdown(path: Path, text: str) -> SourceDocument:
+    """A user's Markdown file: its front matter is metadata only (a ``title`` at most), never rules.
+
+    Whatever items, statuses, relations or ids the front matter claims, the document is a ``user``
+    document: its id comes from the file name and it defines nothing the verdicts rest on.
+    """
+    try:
+        header, body = split_front_matter(text)
+    except ValueError:
+        header, body = None, text
+    claimed: object = None
+    if header is not None:
+        try:
+            raw = read_yaml(header)
+        except yaml.YAMLError:
+            raw = None
+        claimed = raw.get("title") if isinstance(raw, dict) else None
+    preamble, title, sections = split_sections(body)
+    shown = claimed if isinstance(claimed, str) and claimed.strip() else title
+    return user_document(path, shown, preamble, sections)

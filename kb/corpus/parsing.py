@@ -23,8 +23,8 @@ import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kb.corpus.documents import Section, SourceDocument, user_document
-from kb.corpus.markdown import load_source, split_sections
+from kb.corpus.documents import Section, SourceDocument, Trust, user_document
+from kb.corpus.markdown import load_source, load_user_markdown, split_sections
 from kb.errors import ParseError, SourceError
 
 __all__ = [
@@ -49,9 +49,15 @@ _HTML_INLINE = frozenset(
 _HTML_CHROME = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg")
 
 
-def parse_markdown(path: Path) -> SourceDocument:
-    """Our corpus Markdown (front matter validated against the schema) or a plain Markdown file."""
-    _read_text(path)  # empty files and undecodable bytes fail here, with the reason
+def parse_markdown(path: Path, trust: Trust = "official") -> SourceDocument:
+    """Our corpus Markdown (front matter validated against the schema) or a plain Markdown file.
+
+    Only an ``official`` file (one of ``sources/``) is read with our schema; a user's file is
+    evidence only, whatever its front matter claims (:func:`kb.corpus.markdown.load_user_markdown`).
+    """
+    text = _read_text(path)  # empty files and undecodable bytes fail here, with the reason
+    if trust == "user":
+        return load_user_markdown(path, text)
     try:
         return load_source(path)
     except SourceError as exc:
@@ -166,12 +172,17 @@ PARSERS: dict[str, Callable[[Path], SourceDocument]] = {
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(PARSERS)
 
 
-def parse_file(path: Path) -> SourceDocument:
-    """Parse ``path`` with the parser of its suffix; ``ParseError`` names the file and the reason."""
+def parse_file(path: Path, trust: Trust = "official") -> SourceDocument:
+    """Parse ``path`` with the parser of its suffix; ``ParseError`` names the file and the reason.
+
+    ``trust`` is where the file comes from: ``official`` for the curated ``sources/`` folder,
+    ``user`` for anything else (whose front matter is never read as rules)."""
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
         supported = " ".join(SUPPORTED_SUFFIXES)
         raise ParseError(str(path), f"unsupported file type {path.suffix!r} (supported: {supported})")
+    if parser is parse_markdown:
+        return parse_markdown(path, trust)
     return parser(path)
 
 

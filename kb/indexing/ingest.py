@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.config import Settings
-from kb.corpus.documents import SourceDocument
+from kb.corpus.documents import SourceDocument, Trust
 from kb.corpus.parsing import discover, parse_file
 from kb.errors import ParseError
 from kb.files import exclusive_lock, write_json_atomic
@@ -218,10 +218,13 @@ def _read_files(
         or any(c not in previous.records for c in files[str(p)].chunks)
     ]
     owners = {state.document_id: path for path, state in files.items()}
+    sources = settings.sources.resolve()
+    # Official files first, so that their ids are taken before a user's file can claim one.
+    todo.sort(key=lambda p: (not _is_under(str(p), [sources]), str(p)))
     parsed: dict[str, list[Chunk]] = {}
     for path in tqdm(todo, desc="parsing", unit="file", disable=not progress or not todo):
         try:
-            doc = _parse(path, owners)
+            doc = _parse(path, owners, "official" if _is_under(str(path), [sources]) else "user")
         except ParseError as exc:
             log.warning("skipped %s", exc)
             errors.append(str(exc))
@@ -254,9 +257,10 @@ def _embed(chunks: list[Chunk], embedder: Embedder, progress: bool) -> dict[str,
     return vectors
 
 
-def _parse(path: Path, owners: dict[str, str]) -> SourceDocument:
-    """Parse ``path``; a user document whose id another file already uses gets a longer one."""
-    doc = parse_file(path)
+def _parse(path: Path, owners: dict[str, str], trust: Trust) -> SourceDocument:
+    """Parse ``path`` (``trust``: from ``sources/`` or not); a user document whose id another file
+    already uses gets a longer one."""
+    doc = parse_file(path, trust)
     owner = owners.get(doc.id)
     if owner is None or owner == str(path):
         return doc

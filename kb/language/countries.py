@@ -55,18 +55,53 @@ _DISPLAY: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
+#: The display names read back: "the United States" / "united states" / "美国" -> code.
+_DISPLAY_NAMES = {
+    name.casefold().removeprefix("the "): code for code, names in _DISPLAY.items() for name in names
+}
+
+
 def country_name(code: str, lang: str) -> str:
     """The destination as an answer in ``lang`` (en/zh) names it: 'the United States', '美国', or the code."""
     names = _DISPLAY.get(code)
     return (names[1] if lang == "zh" else names[0]) if names else code
 
 
-def check_country(code: str) -> str:
-    """Upper-case an ISO alpha-2 code, or raise ``QueryError`` saying what is expected."""
-    value = code.strip().upper()
-    if value not in ISO_CODES and value != "EU":
-        raise QueryError(f"destination {code!r} is not an ISO 3166 alpha-2 country code (e.g. US, JP, DE)")
-    return value
+#: Three-letter codes people type for the destinations this domain sees most.
+_ALPHA3 = {
+    "USA": "US", "GBR": "GB", "JPN": "JP", "DEU": "DE", "FRA": "FR", "KOR": "KR", "IND": "IN", "NLD": "NL",
+    "RUS": "RU", "CAN": "CA", "AUS": "AU", "VNM": "VN", "SGP": "SG", "ITA": "IT", "ESP": "ES", "BEL": "BE",
+    "CZE": "CZ", "POL": "PL", "SWE": "SE", "CHE": "CH", "MYS": "MY", "THA": "TH", "IDN": "ID", "MEX": "MX",
+    "BRA": "BR", "TUR": "TR", "ISR": "IL", "ARE": "AE", "SAU": "SA", "TWN": "TW", "CHN": "CN",
+}  # fmt: skip
+#: China itself: the controls are on exports from China, so it is never a destination.
+_CHINA = {"CN", "CHN", "CHINA", "PRC", "中国", "中华人民共和国", "PEOPLE'S REPUBLIC OF CHINA"}
+
+
+def check_country(code: str, destination: bool = True) -> str:
+    """The ISO alpha-2 code of a country given as a code (``US``, ``usa``), a name (``United
+    States``, ``美国``) or a three-letter code; ``QueryError`` says what is expected otherwise. As a
+    ``destination`` China is refused: it is where the exports under these controls come from (a
+    party's own country may be China)."""
+    text = " ".join(code.split())
+    value = text.upper()
+    if not destination and value in _CHINA:
+        return "CN"
+    if value in _CHINA or value.replace(".", "") in _CHINA:
+        raise QueryError(
+            f"destination {code!r} is China itself: these controls are on exports from China, so give the "
+            "country the goods are going to (e.g. US, JP, DE)"
+        )
+    if value in ISO_CODES or value == "EU":
+        return value
+    name = text.casefold().removeprefix("the ")
+    named = COUNTRY_NAMES.get(name) or _ALPHA3.get(value) or _DISPLAY_NAMES.get(name)
+    if named is not None:
+        return named
+    raise QueryError(
+        f"destination {code!r} is not an ISO 3166 alpha-2 country code (e.g. US, JP, DE) or a country "
+        "name the knowledge base knows (e.g. United States)"
+    )
 
 
 _CASE_SENSITIVE = {"US"}  # "us" as a pronoun must not mean the United States

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from kb.corpus.documents import Corpus, SourceDocument
 from kb.verdicts.timeline import Timeline
 
-__all__ = ["Freshness", "LapsedEnd", "Unconfirmed", "freshness"]
+__all__ = ["Freshness", "LapsedEnd", "Unconfirmed", "freshness", "knowledge_limit"]
 
 
 @dataclass(frozen=True)
@@ -114,3 +114,17 @@ def _party_end(doc: SourceDocument, as_of: dt.date) -> LapsedEnd | None:
         for e in history
     )  # fmt: skip
     return None if settled else LapsedEnd(doc.id, doc.id, (), last.until, "listing")
+
+
+def knowledge_limit(corpus: Corpus, today: dt.date | None = None) -> dt.date | None:
+    """The last day the official documents speak of that is not after ``today``: the latest issue,
+    effective or status date recorded. An answer for a later day cannot know what was issued since."""
+    today = today or dt.date.today()
+    days = [
+        day
+        for doc in corpus
+        if doc.meta.kind != "user"
+        for day in (doc.meta.issued, doc.meta.effective, *(e.date for e in doc.meta.status_history))
+        if day is not None and day <= today
+    ]
+    return max(days) if days else None

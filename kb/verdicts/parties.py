@@ -390,7 +390,7 @@ class PartyRegistry:
         query = name_form(name)
         if not query.key:
             raise QueryError(f"{name!r} contains no letters or digits to screen")
-        code = check_country(country) if country else None
+        code = check_country(country, destination=False) if country else None
         day = parse_date(as_of)
         hits = [self._hit(c, name, query.key, query.removed, code, day) for c in self._index.match(query)]
         return _ranked(hits, limit)

@@ -196,7 +196,11 @@ def read_customers(path: Path, column: str = "name", country_column: str | None 
             bad.append(BadRow(line, problem, raw[:MAX_NAME_LENGTH]))
             continue
         country = cells[country_at].strip() if country_at is not None and country_at < len(cells) else ""
-        customers.append(Customer(line, cells[name_at].strip(), check_country(country) if country else None))
+        customers.append(
+            Customer(
+                line, cells[name_at].strip(), check_country(country, destination=False) if country else None
+            )
+        )
     return CustomerFile(tuple(customers), tuple(bad), header[name_at].strip(), country_column)
 
 
@@ -220,7 +224,7 @@ def _problem(cells: list[str], width: int, name_at: int, country_at: int | None)
         return f"name is {len(name)} characters long (at most {MAX_NAME_LENGTH})"
     if country_at is not None and country_at < len(cells) and cells[country_at].strip():
         try:
-            check_country(cells[country_at])
+            check_country(cells[country_at], destination=False)
         except QueryError as exc:
             return str(exc).replace("destination", "country", 1)
     return None

@@ -109,8 +109,8 @@ def test_set_name_defaults_to_the_file_name_and_date_to_none(tmp_path: Path) -> 
         ),
         (
             "destination: us",
-            "destination: USA",
-            "question 'holmium' (#2): field destination: destination 'USA'",
+            "destination: Atlantis",
+            "question 'holmium' (#2): field destination: destination 'Atlantis'",
         ),
         ("    as_of: 2026-01-15", "    as_of: 2026-13-15", "question 'holmium' (#2): field as_of:"),
         ("lang: zh", "lang: fr", "question 'review' (#3): field lang:"),

@@ -26,8 +26,9 @@ def test_find_destination(text: str, code: str | None) -> None:
 
 def test_check_country_upper_cases_and_refuses_non_codes() -> None:
     assert check_country(" jp ") == "JP"
+    assert check_country("Japan") == "JP"
     with pytest.raises(QueryError, match="ISO 3166"):
-        check_country("Japan")
+        check_country("Atlantis")
 
 
 @pytest.mark.parametrize(("code", "lang", "name"), [("US", "en", "the United States"), ("JP", "zh", "日本"),

@@ -49,7 +49,8 @@ def test_bad_rows_are_named_by_line_and_the_rest_is_read(tmp_path: Path) -> None
     ]
     assert [str(b) for b in customers.bad] == [
         "line 3: no name",
-        "line 4: country 'XX' is not an ISO 3166 alpha-2 country code (e.g. US, JP, DE)",
+        "line 4: country 'XX' is not an ISO 3166 alpha-2 country code (e.g. US, JP, DE) or a country name "
+        "the knowledge base knows (e.g. United States)",
         "line 6: 3 fields but the header has 2 (a comma in a name needs quotes)",
         "line 7: name '---' has no letters or digits",
     ]
