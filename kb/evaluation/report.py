@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.errors import KbError
+from kb.evaluation.breakdown import breakdown
 from kb.evaluation.metrics import Aggregate, QuestionScore, Response, fact_found
 from kb.evaluation.questions import Question, QuestionSet
 from kb.evaluation.targets import LATENCY_FACTOR, TARGETS, metric_label, misses
@@ -61,6 +62,7 @@ class EvalReport:
         if self.baseline is not None:
             data["baseline"] = self.baseline.aggregate.to_dict()
         data["report"] = str(self.json_path) if self.json_path else None
+        data.update(breakdown(self.system.outcomes, self.ks))
         return data
 
     def to_dict(self) -> dict[str, object]:
@@ -90,6 +92,7 @@ class EvalReport:
                 else None
             ),
             "counts": self.system.aggregate.counts,
+            **breakdown(self.system.outcomes, self.ks),
             "targets": {**TARGETS, "latency_p50_vs_baseline": LATENCY_FACTOR},
             "target_misses": target_misses(self),
             "questions": questions,
@@ -189,6 +192,19 @@ def _render_markdown(report: EvalReport) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     if report.chart_path is not None:
         lines += ["", f"![system vs baseline]({report.chart_path.name})"]
+    parts = breakdown(report.system.outcomes, report.ks)
+    for title, key in (("By category", "by_category"), ("By language", "by_language")):
+        groups = parts[key]
+        assert isinstance(groups, dict)
+        lines += ["", f"## {title}", "", "| group | questions | verdict | cited | facts | abstention |"]
+        lines.append("|---|---:|---:|---:|---:|---:|")
+        for name, figures in groups.items():
+            cells = [name, *(_cell(figures[k]) for k in ("questions", "verdict_accuracy", "citation_hit",
+                                                          "fact_recall", "abstention_accuracy"))]  # fmt: skip
+            lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    if parts["latin_share_zh"] is not None:
+        lines += ["", f"Latin letters in Chinese answers (outside codes, numbers, addresses and the sources "
+                      f"list): {parts['latin_share_zh']:.1%}."]  # fmt: skip
     misses = target_misses(report)
     lines += ["", "## Targets missed", ""]
     lines += [f"- {miss}" for miss in misses] or ["- none"]

@@ -14,6 +14,7 @@ from kb.answering.knowledge import KnowledgeBase
 from kb.cli import main
 from kb.errors import KbError, SourceError
 from kb.evaluation.baseline import BaselinePipeline, baseline_files
+from kb.evaluation.breakdown import latin_share
 from kb.evaluation.metrics import Response, aggregate, score
 from kb.evaluation.questions import Question, QuestionSet, load_question_set
 from kb.evaluation.report import EvalReport, Outcome, PipelineRun, format_table, target_misses
@@ -306,7 +307,7 @@ def test_kb_eval_prints_an_aligned_table(
 
 def test_kb_eval_names_a_bad_question_and_field(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text(SMALL_SET.replace("destination: US", "destination: America"), encoding="utf-8")
+    path.write_text(SMALL_SET.replace("destination: US", "destination: Atlantis"), encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", str(path)])
     assert result.exit_code == 1
     assert "question 'ga-us-2025' (#2): field destination" in result.output
@@ -336,3 +337,29 @@ def test_question_records_keep_their_expectations(small_set: QuestionSet) -> Non
         "category": None,
         "expect": {"verdict": ["prohibited"], "sources": ["mofcom-2024-46"], "facts": []},
     }
+
+
+def test_summary_breaks_figures_down_by_language_and_measures_latin_in_chinese(
+    small_set: QuestionSet,
+) -> None:
+    responses = [
+        Response("licence_required", "1 August 2023", (("mofcom-gac-2023-23", "t"),), (), 0.1)
+        if q.lang != "zh"
+        else Response("licence_required", "截至日期：需要许可证。氮化镓 (GaN) 2850001901", (), (), 0.1)
+        for q in small_set.questions
+    ]
+    summary = _report(small_set, responses, None).summary()
+    assert summary.keys() >= README_KEYS | {"by_category", "by_language", "latin_share_zh"}
+    by_language = summary["by_language"]
+    assert isinstance(by_language, dict) and set(by_language) <= {"en", "zh"}
+    assert sum(g["questions"] for g in by_language.values()) == len(small_set.questions)
+    if "zh" in by_language:
+        # "GaN" is the only Latin prose: codes and numbers do not count.
+        assert summary["latin_share_zh"] == round(3 / (3 + 12), 4)
+
+
+def test_latin_share_leaves_out_codes_addresses_and_sources() -> None:
+    assert (
+        latin_share("需要许可证。3C001.b 2850001901 https://www.mofcom.gov.cn/x\n\n来源：\n[1] MOFCOM") == 0.0
+    )
+    assert abs(latin_share("需要 licence") - 7 / 9) < 1e-9
