@@ -56,9 +56,12 @@ _BADGE = {
 }
 
 
-def badge_html(verdict: str | None, as_of: str | None = None, destination: str | None = None) -> str:
+def badge_html(
+    verdict: str | None, as_of: str | None = None, destination: str | None = None, parties: str = ""
+) -> str:
     """The verdict as a coloured badge (English and Chinese labels), with the date and destination
-    under it when given (the bare badge otherwise, as the chat shows it on each answer)."""
+    under it when given (the bare badge otherwise), and ``parties``, the HTML of the parties the
+    answer screened (:func:`kb.app.party_view.party_lines_html`), below them."""
     key = verdict or "information"
     if key == "information":
         en, zh = "no item verdict (informational)", "信息性问题"
@@ -70,7 +73,7 @@ def badge_html(verdict: str | None, as_of: str | None = None, destination: str |
         f'<span class="kb-badge" data-verdict="{html.escape(key)}" style="color:{colour};'
         f'background:{background}">{icon} {html.escape(en.upper())} <small>{html.escape(zh)}</small></span>'
     )
-    if not as_of and not destination:
+    if not as_of and not destination and not parties:
         return badge
     where = []
     if as_of:
@@ -78,7 +81,7 @@ def badge_html(verdict: str | None, as_of: str | None = None, destination: str |
     if destination:
         where.append(f"destination {html.escape(destination)}")
     line = f'<div class="kb-verdict-line">{" · ".join(where)}</div>' if where else ""
-    return f'<div class="kb-verdict">{badge}{line}</div>'
+    return f'<div class="kb-verdict">{badge}{line}{parties}</div>'
 
 
 def defused_markdown(text: str) -> str:
