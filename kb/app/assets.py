@@ -191,6 +191,7 @@ a.kb-ref:hover{text-decoration:underline}
 .kb-viewer-head{display:flex;gap:1rem;justify-content:space-between;align-items:flex-start;padding:.7rem 1rem;
  border-bottom:1px solid var(--border-color-primary)}
 .kb-viewer-head h3{margin:0 0 .2rem 0}
+.kb-viewer-heading{min-width:0;overflow-wrap:anywhere}
 .kb-viewer-close{cursor:pointer;border:1px solid var(--border-color-primary);border-radius:6px;
  padding:.2rem .6rem;background:var(--button-secondary-background-fill);font-weight:600;white-space:nowrap}
 .kb-viewer-body{overflow-y:auto;padding:.4rem 1rem 1rem 1rem;font-size:.9rem}
@@ -215,7 +216,7 @@ a.kb-ref:hover{text-decoration:underline}
 .kb-party-name{font-weight:700}
 .kb-party-facts{border-collapse:collapse;width:100%;margin:.2rem 0}
 .kb-party-facts th{text-align:left;vertical-align:top;white-space:nowrap;padding:.1rem .6rem .1rem 0;
- color:var(--body-text-color-subdued);font-weight:600;width:1%}
+ color:var(--body-text-color);font-weight:600;width:1%;background:var(--background-fill-secondary)}
 .kb-party-facts td{padding:.1rem 0}
 .kb-party-warning{background:#fffbeb;color:#78350f;border:1px solid #f59e0b;border-radius:6px;
  padding:.2rem .5rem;margin:.25rem 0;font-size:.85rem}

@@ -162,7 +162,7 @@ def screen_upload(
     message = (
         f"Screened {len(customers.customers):,} of {total:,} rows of **{_md(shown)}** (column "
         f"“{_md(customers.column)}”) as of {day.isoformat()}: {summary}. “Not found on the lists held” "
-        "is not a clearance; check every possible match."
+        f"is not a clearance; check every possible match. Report: `{target.name}`."
     )
     if customers.bad:
         bad = [f"- line {row.line}: {_md(row.problem)}" for row in customers.bad[:20]]

@@ -346,15 +346,29 @@ _LIST_LINE = re.compile(r"^\s*(?:[-*] |\(\d+\) |\d{4}-\d{2}-\d{2} |date unknown 
 
 
 def _paragraphs(text: str) -> str:
-    """Escaped paragraphs: source line wraps joined, list and status lines kept on their own lines."""
+    """Escaped paragraphs: source line wraps joined, list and status lines kept on their own lines,
+    a Markdown table (a party announcement's list of parties) as a table."""
     out = []
     for paragraph in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
-        if any(_LIST_LINE.match(line) for line in lines):
+        if len(lines) >= 2 and all(line.startswith("|") for line in lines):
+            out.append(_table(lines))
+        elif any(_LIST_LINE.match(line) for line in lines):
             out.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
         else:
             out.append(f"<p>{html.escape(' '.join(lines))}</p>")
     return "".join(out)
+
+
+def _table(lines: list[str]) -> str:
+    """A Markdown table's lines as an escaped HTML table (its ``|---|`` line left out)."""
+
+    def cells(line: str, tag: str) -> str:
+        return "".join(f"<{tag}>{html.escape(c.strip())}</{tag}>" for c in line.strip().strip("|").split("|"))
+
+    rows = [line for line in lines[1:] if not re.fullmatch(r"[|\s:-]+", line)]
+    body = "".join(f"<tr>{cells(line, 'td')}</tr>" for line in rows)
+    return f"<table><tr>{cells(lines[0], 'th')}</tr>{body}</table>"
 
 
 def _items_table(doc: SourceDocument, locator: str | None, whole: bool) -> str:

@@ -93,7 +93,8 @@ def test_a_customer_file_is_screened_with_its_bad_rows_named(
     done = web.screen_csv(customers, "customer", "cc", DAY, tmp_path / "exports")
     assert done.message.startswith("Screened 4 of 7 rows of **customers.csv** (column “customer”) as of")
     assert "2 listed, 1 possible match — check, 1 not found on the lists held" in done.message
-    assert "is not a clearance" in done.message
+    assert "is not a clearance" in done.message and done.path is not None
+    assert f"Report: `{done.path.name}`." in done.message
     for problem in ("- line 5: no name", "- line 6: country 'XX' is not an ISO 3166 alpha-2 country code",
                     "- line 8: name '!!!' has no letters or digits"):  # fmt: skip
         assert problem in done.message
