@@ -167,3 +167,22 @@ def test_names_in_the_message_cannot_make_markup(web: WebApp, tmp_path: Path) ->
     path.write_text("name\n<>**__\n", encoding="utf-8")
     done = web.screen_csv(path, "name", "", DAY, tmp_path / "out")
     assert "- line 2: name '\\<\\>\\*\\*\\_\\_' has no letters or digits" in done.message
+
+
+@pytest.mark.parametrize(
+    ("day", "state", "said"),
+    [
+        ("2025-04-01", "not_yet_listed", "was not yet listed on 2025-04-01"),
+        ("2025-04-20", "listed", "listed since 2025-04-04"),
+        ("2025-06-01", "suspended", "measures suspended until"),
+        ("2026-11-22", "unknown", "the suspension ran until 2026-11-10 and no later official word is held"),
+    ],
+)
+def test_a_suspended_listing_before_during_and_after(web: WebApp, day: str, state: str, said: str) -> None:
+    shown = web.screen("High Point Aerotechnologies", "", day)
+    assert f'data-state="{state}"' in shown and said in shown
+
+
+def test_a_chinese_name_is_screened(web: WebApp) -> None:
+    shown = web.screen("芒廷帕斯材料公司", "", DAY)
+    assert 'data-outcome="listed"' in shown and "the same name as the listed Chinese name" in shown
