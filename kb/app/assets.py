@@ -191,6 +191,7 @@ a.kb-ref:hover{text-decoration:underline}
 .kb-viewer-head{display:flex;gap:1rem;justify-content:space-between;align-items:flex-start;padding:.7rem 1rem;
  border-bottom:1px solid var(--border-color-primary)}
 .kb-viewer-head h3{margin:0 0 .2rem 0}
+.kb-viewer-heading{min-width:0;overflow-wrap:anywhere}
 .kb-viewer-close{cursor:pointer;border:1px solid var(--border-color-primary);border-radius:6px;
  padding:.2rem .6rem;background:var(--button-secondary-background-fill);font-weight:600;white-space:nowrap}
 .kb-viewer-body{overflow-y:auto;padding:.4rem 1rem 1rem 1rem;font-size:.9rem}
@@ -200,6 +201,27 @@ a.kb-ref:hover{text-decoration:underline}
 .kb-doc .kb-hit{background:#fef9c3;outline:2px solid #facc15;color:#1f2933}
 .kb-doc table{font-size:.8rem;border-collapse:collapse}
 .kb-doc td,.kb-doc th{border:1px solid #ddd;padding:.15rem .3rem}
+
+.kb-parties{margin:.15rem 0 .45rem 0;display:flex;flex-direction:column;gap:.25rem;font-size:.88rem}
+.kb-parties-head{font-size:.75rem;text-transform:uppercase;letter-spacing:.05em;
+ color:var(--body-text-color-subdued)}
+.kb-party-badge{display:inline-block;font-size:.74rem;font-weight:700;border:1px solid currentColor;
+ border-radius:999px;padding:0 .45rem;margin-right:.2rem;white-space:nowrap}
+.kb-screening{display:flex;flex-direction:column;gap:.6rem}
+.kb-screen-outcome{font-size:1rem}
+.kb-party-card{border:1px solid var(--border-color-primary);border-radius:8px;padding:.55rem .7rem;
+ font-size:.88rem}
+.kb-party-card[data-match="possible"]{border-style:dashed}
+.kb-party-head{display:flex;gap:.5rem;align-items:baseline;flex-wrap:wrap;margin-bottom:.3rem}
+.kb-party-name{font-weight:700}
+.kb-party-facts{border-collapse:collapse;width:100%;margin:.2rem 0}
+.kb-party-facts th{text-align:left;vertical-align:top;white-space:nowrap;padding:.1rem .6rem .1rem 0;
+ color:var(--body-text-color);font-weight:600;width:1%;background:var(--background-fill-secondary)}
+.kb-party-facts td{padding:.1rem 0}
+.kb-party-warning{background:#fffbeb;color:#78350f;border:1px solid #f59e0b;border-radius:6px;
+ padding:.2rem .5rem;margin:.25rem 0;font-size:.85rem}
+.kb-screening button.kb-open{cursor:pointer;border:1px solid var(--border-color-primary);border-radius:6px;
+ padding:.1rem .5rem;background:var(--button-secondary-background-fill);font-size:.8rem;font-weight:500}
 
 .kb-hits{display:flex;flex-direction:column;gap:.5rem}
 .kb-hit-card{border:1px solid var(--border-color-primary);border-radius:8px;padding:.45rem .7rem;

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from kb.answering.records import Answer, Citation
+from kb.app.party_view import party_cards
 from kb.config import Settings
 from kb.verdicts.timeline import VerdictValue
 
@@ -238,6 +239,7 @@ def answer_to_stored(answer: Answer) -> dict[str, Any]:
     data["citations"] = [
         {**c.to_dict(), "text": c.text[:MAX_CITATION_CHARS]} for c in answer.citations[:MAX_CITATIONS]
     ]
+    data["parties"] = [card.to_dict() for card in party_cards(answer.parties)]  # what the card shows
     return data
 
 
@@ -298,7 +300,7 @@ def answer_from_stored(raw: object) -> Answer | None:
     cited = raw.get("citations")
     citations = [_citation_from_stored(c) for c in (cited if isinstance(cited, list) else [])[:MAX_CITATIONS]]
     caveats = raw.get("caveats")
-    destination = raw.get("destination")
+    destination, parties = raw.get("destination"), raw.get("parties")
     return Answer(
         question=question[:MAX_ANSWER_CHARS],
         verdict=verdict,
@@ -309,6 +311,7 @@ def answer_from_stored(raw: object) -> Answer | None:
         destination=destination[:8] if isinstance(destination, str) and destination else None,
         caveats=tuple(c[:2000] for c in (caveats if isinstance(caveats, list) else []) if isinstance(c, str)),
         generator=_str(raw.get("generator"), 100) or "extractive",
+        parties=tuple(card.to_dict() for card in party_cards(parties if isinstance(parties, list) else [])),
     )
 
 

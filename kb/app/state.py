@@ -1,4 +1,5 @@
-"""What the app does, as plain functions: chat, sources, feedback, lookup, briefing packs, documents.
+"""What the app does, as plain functions: chat, sources, feedback, lookup, screening, briefing packs,
+documents.
 
 :mod:`kb.app.ui` only lays out Gradio components and wires their events to a :class:`WebApp`; every
 callback's work happens here, so tests call it without a server. A ``KbError`` from the knowledge
@@ -11,6 +12,7 @@ request answers from the new corpus, or the page says why it cannot.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 import threading
@@ -34,8 +36,10 @@ from kb.app.downloads import fresh_folder
 from kb.app.feedback import FeedbackLog, FeedbackRecord
 from kb.app.live import LiveBase
 from kb.app.lookup import LOOKUP_HEADERS, LookupTable, lookup_table, write_csv
+from kb.app.party_view import verdict_card_html
+from kb.app.screening import SCREEN_HEADERS, BatchScreening, screen_name, screen_upload
 from kb.app.transcript import transcript_html
-from kb.app.view import badge_html, citations_html, document_html, search_hits_html, viewer_message
+from kb.app.view import citations_html, document_html, search_hits_html, viewer_message
 from kb.briefing.pack import build_briefing
 from kb.briefing.render import FORMATS, render, render_markdown
 from kb.config import Settings
@@ -50,6 +54,8 @@ __all__ = [
     "EXAMPLES",
     "LOOKUP_HEADERS",
     "NO_DESTINATION",
+    "SCREEN_HEADERS",
+    "BatchScreening",
     "BriefingFiles",
     "ChatUpdate",
     "ChatView",
@@ -202,7 +208,7 @@ class WebApp:
             return ChatView(transcript, "", NO_SOURCES)
         answer = conversation.turns[turn].answer
         assert answer is not None
-        badge = badge_html(answer.verdict, answer.as_of.isoformat(), answer.destination)
+        badge = verdict_card_html(answer)
         return ChatView(transcript, badge, citations_html(answer, self.base.corpus, turn, active))
 
     def ask(
@@ -372,23 +378,52 @@ class WebApp:
         """The table as a CSV file of its own (see :func:`kb.app.lookup.write_csv`)."""
         return write_csv(table, folder, read_date(as_of).day or dt.date.today())
 
+    # -- screening ---------------------------------------------------------------------------------
+
+    def screen(self, name: str, country: str | None, as_of: str | None) -> str:
+        """One name screened against the party lists held on the date (HTML cards, escaped)."""
+        reading = read_date(as_of)
+        if reading.day is None:
+            return f'<p class="kb-note">{html.escape(reading.message)}</p>'
+        return screen_name(self.base.parties, name, country or None, reading.day)
+
+    def screen_csv(
+        self,
+        path: Path | None,
+        column: str,
+        country_column: str | None,
+        as_of: str | None,
+        folder: Path,
+        shown: str | None = None,
+    ) -> BatchScreening:
+        """Every row of an uploaded customer file screened on the date, with the report CSV in a
+        folder of its own (see :func:`kb.app.screening.screen_upload`)."""
+        if path is None:
+            return BatchScreening("Choose a CSV file with a header row and a column of names first.", [])
+        reading = read_date(as_of)
+        if reading.day is None:
+            return BatchScreening(reading.message, [])
+        name = shown or path.name
+        return screen_upload(self.base.parties, path, name, column, country_column, reading.day, folder)
+
     # -- briefing ----------------------------------------------------------------------------------
 
     def briefing(
-        self, families: Sequence[str] | str | None, as_of: str | None, folder: Path
+        self, families: Sequence[str] | str | None, as_of: str | None, folder: Path, parties: bool = False
     ) -> BriefingFiles:
-        """Build the pack and write it as Markdown, HTML and DOCX into a folder of its own."""
+        """Build the pack (with the party lists on the date when ``parties``) and write it as
+        Markdown, HTML and DOCX into a folder of its own."""
         chosen = [families] if isinstance(families, str) else list(families or [])
         reading = read_date(as_of)
         if reading.day is None:
             return BriefingFiles(reading.message)
         try:
-            pack = build_briefing(self.base, chosen, reading.day)
+            pack = build_briefing(self.base, chosen, reading.day, parties=parties)
         except KbError as exc:
             return BriefingFiles(f"⚠ {exc}")
         own = fresh_folder(folder)
         names = "-".join(re.sub(r"\W+", "-", family) for family in pack.families)
-        stem = f"briefing-{names}-{reading.day.isoformat()}"
+        stem = f"briefing-{names}{'-and-parties' if parties else ''}-{reading.day.isoformat()}"
         paths: dict[str, Path] = {}
         for fmt in FORMATS:
             path = own / f"{stem}.{fmt}"

@@ -1,4 +1,4 @@
-"""The lookup, documents and briefing tabs of the page: their components and their events.
+"""The lookup, screening, documents and briefing tabs of the page: their components and their events.
 
 Each function is called inside its ``gr.Tab`` by :func:`kb.app.ui.build_ui`; the work is done by
 :class:`kb.app.state.WebApp`.
@@ -14,16 +14,36 @@ import gradio as gr
 from kb.app.assets import HITS_JS
 from kb.app.documents import ACCEPTED_SUFFIXES, DOCUMENT_HEADERS
 from kb.app.lookup import LOOKUP_HEADERS, LookupTable
-from kb.app.state import ALL_FAMILIES, WebApp
+from kb.app.party_view import outcome_style
+from kb.app.state import ALL_FAMILIES, SCREEN_HEADERS, WebApp, destination_choices
 from kb.app.view import defused_markdown, verdict_style
 
-__all__ = ["briefing_tab", "documents_tab", "lookup_tab"]
+__all__ = ["briefing_tab", "documents_tab", "lookup_tab", "screening_tab"]
 
 LOOKUP_PLACEHOLDER = "Name (English or 中文), HS code (e.g. 2850001901) or control code (3C001)"
+SCREEN_PLACEHOLDER = "A buyer or end user: MP Materials, 芒廷帕斯材料公司, Red Cat Holdings Inc. …"
+NO_COUNTRY = "Not given"
+SCREENING_HELP = (
+    "Screen a buyer or end user against the party lists held (MOFCOM's export-control **control list** "
+    "and **watch list**, and the **Unreliable Entity List**) on the **As of** date above. Names in "
+    "English or Chinese; legal forms (Inc., GmbH, 株式会社, 有限公司), case, punctuation, word order, "
+    "small misspellings and aliases are allowed for. Each hit gives the list, the announcement, its "
+    "measures, the dates, the status on the date, a score and why it matched. A near miss is a "
+    "**possible match — check**, never a finding; no hit is **not found on the lists held**, which "
+    "is not a clearance. A country, when given, raises or lowers the scores."
+)
+SCREENING_CSV_HELP = (
+    "#### Screen a customer file\n"
+    "A CSV file with a header row: a column of names (and, optionally, of ISO countries such as US, "
+    "JP, DE). Every row is screened as of the date above, as `kb screen --csv` does; a row that cannot "
+    "be screened is named with its line number and the rest are screened. The report (one row per "
+    "customer, with the evidence) downloads as a CSV file of its own."
+)
 BRIEFING_HELP = (
     "A briefing pack for trainers: what is controlled, the items with codes, dates and status history, "
     "destination rules, licence procedure and penalties, and a short FAQ, every fact cited. "
-    "It uses the **As of** date above."
+    "It uses the **As of** date above. Tick **Include the party lists** for the parties on MOFCOM's control "
+    "list and watch list and the Unreliable Entity List, with their status on that date."
 )
 DOCUMENTS_HELP = (
     "What the knowledge base has indexed: the **official** sources and **your own** documents. "
@@ -64,6 +84,72 @@ def lookup_tab(web: WebApp, as_of: Any, destination: Any, exports: Path, demo: g
     query.submit(on_lookup, lookup_inputs, lookup_outputs, api_visibility="private")
     family.change(on_lookup, lookup_inputs, lookup_outputs, api_visibility="private")
     demo.load(on_lookup, lookup_inputs, lookup_outputs, api_visibility="private")
+
+
+def screening_tab(web: WebApp, as_of: Any, exports: Path) -> gr.HTML:
+    """Screen one name, or every name of a CSV file, against the party lists held on the date;
+    returns the one-name results (their "Open the announcement" buttons open the source viewer)."""
+    gr.Markdown(SCREENING_HELP)
+    countries = [(NO_COUNTRY, ""), *destination_choices()[1:]]
+    with gr.Row(equal_height=True):
+        name = gr.Textbox(label="Name", placeholder=SCREEN_PLACEHOLDER, scale=4, elem_id="kb-screen-name")
+        country = gr.Dropdown(
+            choices=countries, value="", label="Country", scale=2, elem_id="kb-screen-country"
+        )
+        screen = gr.Button("Screen", variant="primary", scale=1, elem_id="kb-screen-go")
+    results = gr.HTML(elem_id="kb-screen-results", js_on_load=HITS_JS)
+    gr.Markdown(SCREENING_CSV_HELP)
+    with gr.Row(equal_height=True):
+        upload = gr.File(
+            label="Customer file (CSV)",
+            file_count="single",
+            file_types=[".csv"],
+            type="filepath",
+            height=110,
+            scale=3,
+            elem_id="kb-screen-csv",
+        )
+        with gr.Column(scale=2):
+            column = gr.Textbox(value="name", label="Name column", max_lines=1, elem_id="kb-screen-column")
+            country_column = gr.Textbox(
+                label="Country column (optional)",
+                placeholder="default: 'country' when there is one",
+                max_lines=1,
+                elem_id="kb-screen-country-column",
+            )
+        with gr.Column(scale=1, min_width=160):
+            again = gr.Button("Screen the file", elem_id="kb-screen-file")
+            report = gr.DownloadButton("Download report (CSV)", visible=False, elem_id="kb-screen-report")
+    status = gr.Markdown(elem_id="kb-screen-status")
+    table = gr.Dataframe(
+        headers=list(SCREEN_HEADERS),
+        interactive=False,
+        wrap=True,
+        column_widths=["5%", "13%", "6%", "10%", "5%", "13%", "12%", "11%", "11%", "14%"],
+        max_height=480,
+        elem_id="kb-screen-table",
+    )
+
+    def on_screen(text: str, code: str, day: str) -> str:
+        return web.screen(text, code, day)
+
+    screen.click(on_screen, [name, country, as_of], [results], api_name="screen")
+    name.submit(on_screen, [name, country, as_of], [results], api_visibility="private")
+
+    def on_file(file: str | None, col: str, country_col: str, day: str) -> tuple[Any, ...]:
+        done = web.screen_csv(Path(file) if file else None, col, country_col, day, exports)
+        button = (
+            gr.DownloadButton(value=str(done.path), visible=True)
+            if done.path
+            else gr.DownloadButton(value=None, visible=False)
+        )
+        return done.message, _coloured(done.rows, done.outcomes, SCREEN_HEADERS, "Outcome"), button
+
+    file_inputs = [upload, column, country_column, as_of]
+    file_outputs = [status, table, report]
+    upload.upload(on_file, file_inputs, file_outputs, concurrency_limit=2, api_visibility="private")
+    again.click(on_file, file_inputs, file_outputs, concurrency_limit=2, api_visibility="private")
+    return results
 
 
 def documents_tab(web: WebApp, tab: gr.Tab) -> gr.HTML:
@@ -153,15 +239,22 @@ def briefing_tab(web: WebApp, as_of: Any, exports: Path) -> None:
             scale=4,
             elem_id="kb-brief-families",
         )
-        build = gr.Button("Build briefing pack", variant="primary", scale=1, elem_id="kb-brief-build")
+        with gr.Column(scale=1, min_width=200):
+            with_parties = gr.Checkbox(
+                value=False,
+                label="Include the party lists",
+                info="Every party listed on the date and its status, the announcement cited.",
+                elem_id="kb-brief-parties",
+            )
+            build = gr.Button("Build briefing pack", variant="primary", elem_id="kb-brief-build")
     with gr.Row():
         md_file = gr.DownloadButton("Markdown", visible=False, elem_id="kb-brief-md")
         html_file = gr.DownloadButton("HTML", visible=False, elem_id="kb-brief-html")
         docx_file = gr.DownloadButton("Word (DOCX)", visible=False, elem_id="kb-brief-docx")
     preview = gr.Markdown(elem_id="kb-brief-preview")
 
-    def on_build(fams: list[str], day: str) -> tuple[Any, ...]:
-        result = web.briefing(fams, day, exports)
+    def on_build(fams: list[str], day: str, parties: bool) -> tuple[Any, ...]:
+        result = web.briefing(fams, day, exports, parties=bool(parties))
         buttons = [
             gr.DownloadButton(value=str(result.paths[fmt]), visible=True)
             if fmt in result.paths
@@ -172,7 +265,7 @@ def briefing_tab(web: WebApp, as_of: Any, exports: Path) -> None:
 
     build.click(
         on_build,
-        [pack_families, as_of],
+        [pack_families, as_of, with_parties],
         [preview, md_file, html_file, docx_file],
         api_visibility="private",
     )
@@ -180,10 +273,19 @@ def briefing_tab(web: WebApp, as_of: Any, exports: Path) -> None:
 
 def _styled(table: LookupTable) -> Any:
     """The lookup rows with each verdict cell coloured like the chat's verdict badges."""
+    colours = [verdict_style(value) for value in table.verdicts]
+    return _frame(table.rows, colours, LOOKUP_HEADERS, "Verdict")
+
+
+def _coloured(rows: list[list[str]], outcomes: tuple[str, ...], headers: tuple[str, ...], column: str) -> Any:
+    """The screening rows with each outcome cell coloured like the party badges."""
+    return _frame(rows, [outcome_style(value) for value in outcomes], headers, column)
+
+
+def _frame(rows: list[list[str]], colours: list[str], headers: tuple[str, ...], column: str) -> Any:
     import pandas as pd  # type: ignore[import-untyped]
 
-    frame = pd.DataFrame(table.rows, columns=list(LOOKUP_HEADERS))
-    if not table.rows:
+    frame = pd.DataFrame(rows, columns=list(headers))
+    if not rows:
         return frame
-    colours = [verdict_style(value) for value in table.verdicts]
-    return frame.style.apply(lambda _: colours, subset=["Verdict"])
+    return frame.style.apply(lambda _: colours, subset=[column])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kb.answering.records import Answer
 from kb.answering.wording import HEADINGS
 from kb.app.conversations import Conversation, Turn
-from kb.app.view import badge_html
+from kb.app.party_view import verdict_card_html
 
 __all__ = ["EMPTY_TRANSCRIPT", "answer_blocks", "answer_html", "linked", "transcript_html"]
 
@@ -74,9 +74,10 @@ def linked(text: str, turn: int, numbers: set[int]) -> str:
 
 
 def answer_html(answer: Answer, turn: int) -> str:
-    """One answer: badge (with its date and destination), first line, key facts, caveats, actions."""
+    """One answer: its verdict card (badge, date, destination, parties screened), first line, key
+    facts, caveats, actions."""
     numbers = {c.n for c in answer.citations}
-    parts = [badge_html(answer.verdict, answer.as_of.isoformat(), answer.destination)]
+    parts = [verdict_card_html(answer)]
     for index, block in enumerate(answer_blocks(answer.text)):
         body = []
         items = [text for kind, text in block.lines if kind == "li"]

@@ -1,4 +1,5 @@
-"""The Gradio page: ask (cited verdicts in a chat), look items up, manage documents, build briefing packs.
+"""The Gradio page: ask (cited verdicts in a chat), look items up, screen parties, manage documents,
+build briefing packs.
 
 Layout and wiring only; the work is done by :class:`kb.app.state.WebApp`. Started by ``make run``,
 ``kb serve`` or ``python app.py`` (the same flags as ``kb serve``).
@@ -23,7 +24,7 @@ from kb.app.assets import APP_CSS, CITATIONS_JS, TRANSCRIPT_JS, VIEWER_JS, step_
 from kb.app.conversations import History
 from kb.app.security import middleware
 from kb.app.state import EXAMPLES, NO_SOURCES, ChatView, WebApp, destination_choices
-from kb.app.tabs import briefing_tab, documents_tab, lookup_tab
+from kb.app.tabs import briefing_tab, documents_tab, lookup_tab, screening_tab
 from kb.app.transcript import transcript_html
 from kb.config import Settings
 
@@ -40,7 +41,7 @@ STORAGE_SECRET = "kb-conversations"
 
 
 def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
-    """The page: the date and destination controls above four tabs, and the source viewer."""
+    """The page: the date and destination controls above five tabs, and the source viewer."""
     demo = gr.Blocks(
         title="Export-control knowledge base", analytics_enabled=False, delete_cache=(3600, 3600)
     )
@@ -123,6 +124,8 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
                 coverage = gr.Markdown(elem_id="kb-coverage")
             with gr.Tab("Lookup", id="lookup"):
                 lookup_tab(web, as_of, destination, exports / "lookup", demo)
+            with gr.Tab("Screening", id="screening"):
+                screened = screening_tab(web, as_of, exports / "screening")
             with gr.Tab("Documents", id="documents") as documents:
                 hits = documents_tab(web, documents)
             with gr.Tab("Briefing", id="briefing"):
@@ -235,6 +238,7 @@ def build_ui(web: WebApp, exports: Path) -> gr.Blocks:
 
         citations.click(on_open, [as_of], [viewer], api_visibility="private")
         hits.click(on_open, [as_of], [viewer], api_visibility="private")  # the documents tab's results
+        screened.click(on_open, [as_of], [viewer], api_visibility="private")  # a screened party's source
 
         def rate(rating: str) -> Any:
             def handler(history: History | None, text: str, request: gr.Request) -> tuple[str, str]:

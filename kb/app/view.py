@@ -57,9 +57,12 @@ _BADGE = {
 }
 
 
-def badge_html(verdict: str | None, as_of: str | None = None, destination: str | None = None) -> str:
+def badge_html(
+    verdict: str | None, as_of: str | None = None, destination: str | None = None, parties: str = ""
+) -> str:
     """The verdict as a coloured badge (English and Chinese labels), with the date and destination
-    under it when given (the bare badge otherwise, as the chat shows it on each answer)."""
+    under it when given (the bare badge otherwise), and ``parties``, the HTML of the parties the
+    answer screened (:func:`kb.app.party_view.party_lines_html`), below them."""
     key = verdict or "information"
     if key == "information":
         en, zh = "no item verdict (informational)", "信息性问题"
@@ -71,7 +74,7 @@ def badge_html(verdict: str | None, as_of: str | None = None, destination: str |
         f'<span class="kb-badge" data-verdict="{html.escape(key)}" style="color:{colour};'
         f'background:{background}">{icon} {html.escape(en.upper())} <small>{html.escape(zh)}</small></span>'
     )
-    if not as_of and not destination:
+    if not as_of and not destination and not parties:
         return badge
     where = []
     if as_of:
@@ -79,7 +82,7 @@ def badge_html(verdict: str | None, as_of: str | None = None, destination: str |
     if destination:
         where.append(f"destination {html.escape(destination)}")
     line = f'<div class="kb-verdict-line">{" · ".join(where)}</div>' if where else ""
-    return f'<div class="kb-verdict">{badge}{line}</div>'
+    return f'<div class="kb-verdict">{badge}{line}{parties}</div>'
 
 
 def defused_markdown(text: str) -> str:
@@ -344,15 +347,29 @@ _LIST_LINE = re.compile(r"^\s*(?:[-*] |\(\d+\) |\d{4}-\d{2}-\d{2} |date unknown 
 
 
 def _paragraphs(text: str) -> str:
-    """Escaped paragraphs: source line wraps joined, list and status lines kept on their own lines."""
+    """Escaped paragraphs: source line wraps joined, list and status lines kept on their own lines,
+    a Markdown table (a party announcement's list of parties) as a table."""
     out = []
     for paragraph in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
-        if any(_LIST_LINE.match(line) for line in lines):
+        if len(lines) >= 2 and all(line.startswith("|") for line in lines):
+            out.append(_table(lines))
+        elif any(_LIST_LINE.match(line) for line in lines):
             out.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
         else:
             out.append(f"<p>{html.escape(' '.join(lines))}</p>")
     return "".join(out)
+
+
+def _table(lines: list[str]) -> str:
+    """A Markdown table's lines as an escaped HTML table (its ``|---|`` line left out)."""
+
+    def cells(line: str, tag: str) -> str:
+        return "".join(f"<{tag}>{html.escape(c.strip())}</{tag}>" for c in line.strip().strip("|").split("|"))
+
+    rows = [line for line in lines[1:] if not re.fullmatch(r"[|\s:-]+", line)]
+    body = "".join(f"<tr>{cells(line, 'td')}</tr>" for line in rows)
+    return f"<table><tr>{cells(lines[0], 'th')}</tr>{body}</table>"
 
 
 def _items_table(doc: SourceDocument, locator: str | None, whole: bool) -> str:

@@ -2,9 +2,10 @@
 
 A pack says what is controlled, lists the items with their codes and verdicts on the date, gives
 the dates and status history of the documents involved, the destination rules, the licence
-procedure and the penalties, and ends with a short FAQ. Verdicts and states come from the
-catalogue and the timeline (as in answers); procedure and penalties are the corpus provisions that
-speak of them most, chosen by fixed topic vocabularies, so the same corpus gives the same pack.
+procedure and the penalties, where asked the party lists on the date (:mod:`kb.briefing.parties`),
+and ends with a short FAQ. Verdicts and states come from the catalogue and the timeline (as in
+answers); procedure and penalties are the corpus provisions that speak of them most, chosen by
+fixed topic vocabularies, so the same corpus gives the same pack.
 Every fact carries ``[n]`` citations numbered like an answer's (:class:`kb.answer.Citation`).
 
 :mod:`kb.briefing_render` writes a pack as Markdown, HTML or DOCX.
@@ -22,6 +23,8 @@ from kb.answering.excerpts import excerpt
 from kb.answering.knowledge import KnowledgeBase
 from kb.answering.records import Citation
 from kb.answering.wording import CATCH_ALL, VERDICT_LABELS, document_name, say
+from kb.briefing.parties import PartyLists, PartyRow, party_lists
+from kb.briefing.records import Fact
 from kb.briefing.wording import (
     FAQ_APPLY,
     FAQ_PENALTIES,
@@ -40,7 +43,15 @@ from kb.errors import QueryError
 from kb.verdicts.catalogue import CatalogueItem
 from kb.verdicts.timeline import Reason, ReasonKind, Timeline, Verdict, VerdictValue
 
-__all__ = ["BriefingPack", "Fact", "FaqEntry", "ItemRow", "build_briefing", "resolve_families"]
+__all__ = [
+    "BriefingPack",
+    "Fact",
+    "FaqEntry",
+    "ItemRow",
+    "PartyRow",
+    "build_briefing",
+    "resolve_families",
+]
 
 #: How many provisions each of the procedure and penalty sections quotes, and from one document.
 TOPIC_FACTS = 4
@@ -60,14 +71,6 @@ _PENALTY_TERMS = (
 _STATUS_RELATIONS = ("suspends", "replaces")
 #: Statements that are published, not put in force: their history is their publication date.
 _PUBLISHED_KINDS = ("press", "guidance", "user")
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One statement of the pack and the citations that support it."""
-
-    text: str
-    cites: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,12 @@ class BriefingPack:
     penalties: tuple[Fact, ...]
     faq: tuple[FaqEntry, ...]
     citations: tuple[Citation, ...]
+    #: The party lists on the date, when the pack was asked to include them (``None`` otherwise).
+    parties: PartyLists | None = None
+
+    @property
+    def party_rows(self) -> tuple[PartyRow, ...]:
+        return self.parties.rows if self.parties is not None else ()
 
     @property
     def title(self) -> str:
@@ -120,6 +129,8 @@ class BriefingPack:
         """Every fact of the pack, FAQ answers included."""
         groups = [self.controlled, self.caveats, self.history, self.destinations, self.procedure]
         groups.append(self.penalties)
+        if self.parties is not None:
+            groups.append(self.parties.facts)
         return [f for group in groups for f in group] + [qa.answer for qa in self.faq]
 
 
@@ -142,8 +153,12 @@ def resolve_families(names: Sequence[str], base: KnowledgeBase) -> tuple[str, ..
     return tuple(wanted)
 
 
-def build_briefing(base: KnowledgeBase, families: Sequence[str], as_of: dt.date) -> BriefingPack:
-    """The briefing pack on ``families`` (names or elements; see :func:`resolve_families`) on ``as_of``."""
+def build_briefing(
+    base: KnowledgeBase, families: Sequence[str], as_of: dt.date, parties: bool = False
+) -> BriefingPack:
+    """The briefing pack on ``families`` (names or elements; see :func:`resolve_families`) on
+    ``as_of``; with ``parties``, the party lists too (every party listed on the date and its
+    status, see :mod:`kb.briefing.parties`)."""
     chosen = resolve_families(families, base)
     corpus, timeline = base.corpus, base.timeline
     cites = CitationList(corpus, timeline, as_of, "en")
@@ -171,6 +186,7 @@ def build_briefing(base: KnowledgeBase, families: Sequence[str], as_of: dt.date)
     procedure = _topic_facts(pool, docs, _PROCEDURE_TERMS, "licence application review time", cites, base)
     penalties = _topic_facts(pool, docs, _PENALTY_TERMS, "penalty fine confiscate criminal", cites, base)
     faq = _faq(base, chosen, items, verdicts, as_of, procedure, penalties, cites)
+    listed = party_lists(base.parties, corpus, as_of, cites) if parties else None
     return BriefingPack(
         families=chosen,
         as_of=as_of,
@@ -183,6 +199,7 @@ def build_briefing(base: KnowledgeBase, families: Sequence[str], as_of: dt.date)
         penalties=tuple(penalties),
         faq=tuple(faq),
         citations=tuple(cites.items),
+        parties=listed,
     )
 
 

@@ -1,10 +1,11 @@
 """A briefing pack as Markdown, as a self-contained HTML page, or as a Word document (python-docx).
 
-All three show the same sections in the same order, every fact followed by its ``[n]``, and end
-with the sources: one header per document (number, titles, dates, status on the pack's date,
-link), then each numbered part cited from it with the text relied on. The HTML page has no
-external resources, so it opens offline; in HTML and DOCX every ``[n]`` links to its source and
-each document's official page is a link. Only ``http(s)`` addresses are ever made links.
+All three show the same sections in the same order (the party lists only where the pack was asked
+for them), every fact followed by its ``[n]``, and end with the sources: one header per document
+(number, titles, dates, status on the pack's date, link), then each numbered part cited from it
+with the text relied on. The HTML page has no external resources, so it opens offline; in HTML
+and DOCX every ``[n]`` links to its source and each document's official page is a link. Only
+``http(s)`` addresses are ever made links.
 """
 
 from __future__ import annotations
@@ -44,9 +45,26 @@ ITEM_HEADERS = (
 )  # fmt: skip
 
 
+PARTY_HEADERS = ("List", "Party", "名称", "Country", "Announcement", "Status on the date", "Src")
+#: The lists' short names for the party table (the facts above it give the full ones).
+_LIST_SHORT = {
+    "control_list": "MOFCOM control list",
+    "watch_list": "MOFCOM watch list",
+    "unreliable_entity_list": "Unreliable Entity List",
+}
+_PARTIES = "Party lists on "
+
+
 def _sections(pack: BriefingPack) -> list[tuple[str, tuple[Fact, ...], str]]:
     """(heading, facts, what to say when there are none) for the fact sections, in order."""
     day = pack.as_of.isoformat()
+    parties = []
+    if pack.parties is not None:
+        later = pack.parties.later
+        empty = "No announcement held lists parties on this date."
+        if later:
+            empty += f" {later} announcement(s) held list parties from a later date."
+        parties.append((f"{_PARTIES}{day}", pack.parties.facts, empty))
     return [
         ("What is controlled", pack.controlled, "No document held controls items of these families."),
         (f"Items, codes and verdicts on {day}", (), ""),
@@ -59,7 +77,32 @@ def _sections(pack: BriefingPack) -> list[tuple[str, tuple[Fact, ...], str]]:
         ),
         ("Licence procedure", pack.procedure, "No provision held describes the procedure."),
         ("Penalties", pack.penalties, "No provision held describes penalties."),
+        *parties,
     ]
+
+
+def _party_note(pack: BriefingPack) -> str:
+    """Said under the party section's facts: what the table is, and what it is not."""
+    assert pack.parties is not None
+    later = pack.parties.later
+    tail = (
+        f" {later} announcement(s) held list parties only from a later date and are left out."
+        if later
+        else ""
+    )
+    return (
+        f"{len(pack.parties.rows)} parties on the lists held, with their status on {pack.as_of.isoformat()}. "
+        "A name missing from these lists is not cleared: the lists held may not be complete, and the "
+        f"catch-all controls still apply.{tail}"
+    )
+
+
+def _party_cells(pack: BriefingPack) -> list[tuple[str, ...]]:
+    return [
+        (_LIST_SHORT[row.list], row.name, row.name_zh or "-", row.country or "-", row.announcement,
+         row.status, f"[{row.cite}]")
+        for row in pack.party_rows
+    ]  # fmt: skip
 
 
 def _marks(cites: tuple[int, ...]) -> str:
@@ -136,6 +179,10 @@ def render_markdown(pack: BriefingPack) -> str:
                 lines.append(f"| {' | '.join('-' * len(ITEM_HEADERS))} |")
         else:
             lines += [f"- {_md_cell(f.text)} {_marks(f.cites)}" for f in facts] or [f"_{empty}_"]
+        if heading.startswith(_PARTIES) and pack.party_rows:
+            lines += ["", f"_{_party_note(pack)}_", "", "| " + " | ".join(PARTY_HEADERS) + " |"]
+            lines.append("|" + "---|" * len(PARTY_HEADERS))
+            lines += ["| " + " | ".join(_md_cell(c) for c in cells) + " |" for cells in _party_cells(pack)]
         lines.append("")
     lines += ["## FAQ", ""]
     for qa in pack.faq:
@@ -203,6 +250,14 @@ def render_html(pack: BriefingPack) -> str:
             )
         else:
             out.append(f'<p class="note">{e(empty)}</p>')
+        if heading.startswith(_PARTIES) and pack.party_rows:
+            out.append(f'<p class="note">{e(_party_note(pack))}</p>')
+            out.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in PARTY_HEADERS))
+            out.append("</tr></thead><tbody>")
+            for party, texts in zip(pack.party_rows, _party_cells(pack), strict=True):
+                party_tds = "".join(f"<td>{e(c)}</td>" for c in texts[:-1])
+                out.append(f"<tr>{party_tds}<td>{_html_cites((party.cite,))}</td></tr>")
+            out.append("</tbody></table>")
     out.append("<h2>FAQ</h2>")
     for qa in pack.faq:
         out.append(
@@ -252,25 +307,21 @@ def render_docx(pack: BriefingPack) -> bytes:
     for heading, facts, empty in _sections(pack):
         document.add_heading(heading, level=2)
         if heading.startswith("Items"):
-            table = document.add_table(rows=1, cols=len(ITEM_HEADERS))
-            table.style = "Light Grid Accent 1"
-            for cell, text in zip(table.rows[0].cells, ITEM_HEADERS, strict=True):
-                cell.text = text
-            for row, cells in zip(pack.items, _row_cells(pack), strict=True):
-                added = table.add_row().cells
-                for cell, text in zip(added[:-1], cells[:-1], strict=True):
-                    cell.text = text
-                _cite_links(added[-1].paragraphs[0], (row.cite,))
-                for cell in added:
-                    for paragraph in cell.paragraphs:
-                        for run in paragraph.runs:
-                            run.font.size = Pt(8)
+            _docx_table(
+                document,
+                ITEM_HEADERS,
+                [(r.cite, c) for r, c in zip(pack.items, _row_cells(pack), strict=True)],
+            )
         elif facts:
             for fact in facts:
                 paragraph = document.add_paragraph(f"{fact.text} ", style="List Bullet")
                 _cite_links(paragraph, fact.cites)
         else:
             document.add_paragraph(empty).runs[0].italic = True
+        if heading.startswith(_PARTIES) and pack.party_rows:
+            document.add_paragraph(_party_note(pack)).runs[0].italic = True
+            rows = [(row.cite, cells) for row, cells in zip(pack.party_rows, _party_cells(pack), strict=True)]
+            _docx_table(document, PARTY_HEADERS, rows)
     document.add_heading("FAQ", level=2)
     for qa in pack.faq:
         document.add_paragraph().add_run(qa.question).bold = True
@@ -294,6 +345,25 @@ def render_docx(pack: BriefingPack) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_table(document: Any, headers: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]]) -> None:
+    """A table of small print whose last column is the row's ``[n]``, a link to its source."""
+    from docx.shared import Pt
+
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+    for cite, cells in rows:
+        added = table.add_row().cells
+        for cell, text in zip(added[:-1], cells[:-1], strict=True):
+            cell.text = text
+        _cite_links(added[-1].paragraphs[0], (cite,))
+        for cell in added:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(8)
 
 
 def _link_run(text: str) -> Any:

@@ -147,20 +147,33 @@ def ask(
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write ('-' for stdout)."
 )
+@click.option(
+    "--parties",
+    is_flag=True,
+    help="Include the party lists: every party listed on the date (control list, watch list, "
+    "Unreliable Entity List) and its status, with the announcement cited.",
+)
 @click.pass_context
 @friendly_errors
 def brief(
-    ctx: click.Context, families: tuple[str, ...], as_of: str | None, fmt: str | None, output: str
+    ctx: click.Context,
+    families: tuple[str, ...],
+    as_of: str | None,
+    fmt: str | None,
+    output: str,
+    parties: bool,
 ) -> None:
     """Write a briefing pack on one or more mineral families as of a date: what is controlled, the
     items with codes and verdicts, dates and status history, destination rules, licence procedure,
-    penalties and a short FAQ, every fact cited [n] with its numbered source.
+    penalties and a short FAQ, every fact cited [n] with its numbered source. With --parties, also
+    the party lists on the date: each announcement's measures and status, and every party it lists.
 
     \b
     Examples:
       kb brief gallium -o gallium.md
       kb brief gallium germanium --as-of 2025-03-01 -o ga-ge.html
       kb brief "rare earths" --format docx -o rare-earths.docx
+      kb brief samarium --parties --as-of 2026-11-22 -o samarium-and-parties.docx
     """
     from kb.answering.knowledge import KnowledgeBase
     from kb.briefing.pack import build_briefing
@@ -168,7 +181,7 @@ def brief(
     from kb.language.dates import parse_date
 
     base = KnowledgeBase(settings_of(ctx))
-    pack = build_briefing(base, families, parse_date(as_of))
+    pack = build_briefing(base, families, parse_date(as_of), parties=parties)
     chosen = format_for(output, fmt)
     data = render(pack, chosen)
     if output == "-":
@@ -181,5 +194,7 @@ def brief(
         raise KbError(f"cannot write {path}: {exc.strerror}") from exc
     click.echo(
         f"wrote {path} ({chosen}, {len(data):,} bytes): {', '.join(pack.families)} as of "
-        f"{pack.as_of.isoformat()}, {len(pack.items)} items, {len(pack.citations)} sources"
+        f"{pack.as_of.isoformat()}, {len(pack.items)} items, "
+        + (f"{len(pack.party_rows)} listed parties, " if pack.parties is not None else "")
+        + f"{len(pack.citations)} sources"
     )

@@ -40,7 +40,8 @@ from kb.cli.group import friendly_errors, main, settings_of
 @click.pass_context
 @friendly_errors
 def serve(ctx: click.Context, host: str, port: int, queue_size: int, no_build: bool) -> None:
-    """Start the web app (chat, lookup and briefing tabs), building the index first if it is missing.
+    """Start the web app (ask, lookup, screening, documents and briefing tabs), building the index
+    first if it is missing.
 
     Options also come from KB_HOST, KB_PORT and KB_QUEUE_SIZE; KB_AUTH=user:password[,user:password]
     turns on a login. Analytics are off and nothing is fetched from outside the machine.

@@ -1,12 +1,13 @@
 """The app in a real headless browser, used as a new user would: ask, read the verdict first, follow a
 citation, open and close the source, switch destination and date, clear, reload, upload documents,
-look up, build a pack; and a document's HTML stays text while the page reaches nothing outside.
+look up, screen parties (one name and a customer file), build a pack (with the party lists); and a
+document's HTML stays text while the page reaches nothing outside.
 
 Uses Debian's chromium (``make browser`` installs it) through playwright's Python package; nothing
 is downloaded at run time. The app runs in a subprocess on a free loopback port against its own
 index of a copy of the corpus with one hostile user document in it (HTML that imitates a verdict
 badge, a sign-in form, a link "to MOFCOM" and images from another address). Screenshots of the
-four tabs land in ``evals/reports/screenshots/`` (the README's come from there).
+five tabs land in ``evals/reports/screenshots/`` (the README's come from there).
 """
 
 from __future__ import annotations
@@ -404,3 +405,107 @@ def test_briefing_pack_downloads_with_links(page: Any) -> None:
     with page.expect_download() as md_download:
         page.click("#kb-brief-md")
     assert "## Items, codes and verdicts on" in Path(md_download.value.path()).read_text(encoding="utf-8")
+
+
+def _screen(page: Any, name: str) -> Any:
+    page.fill("#kb-screen-name textarea, #kb-screen-name input", name)
+    page.click("#kb-screen-go")
+    page.wait_for_function(
+        "document.querySelector('#kb-screen-results .kb-screen-outcome b')?.innerText === " + json.dumps(name)
+    )
+    return page.locator("#kb-screen-results")
+
+
+def test_the_verdict_card_shows_the_listed_buyer(page: Any) -> None:
+    page.get_by_role("tab", name="Ask").click()
+    turn = _ask(page, "Can I export samarium magnets to MP Materials?")
+    assert turn.locator(".kb-badge").get_attribute("data-verdict") == "prohibited"
+    for card in (turn.locator(".kb-verdict"), page.locator("#kb-badge")):
+        party = card.locator(".kb-party[data-match='listed']")
+        assert party.count() == 1 and party.get_attribute("data-state") == "listed"
+        text = party.inner_text()
+        assert "MP Materials Corp. (芒廷帕斯材料公司, US)" in text and "LISTED" in text
+        assert "MOFCOM's export-control control list · MOFCOM Announcement No. 23 of 2026" in text
+        assert "listed since 2026-06-22" in text
+
+
+def test_screening_a_listed_name_a_similar_name_and_a_customer_file(page: Any, tmp_path: Path) -> None:
+    page.get_by_role("tab", name="Screening").click()
+    results = _screen(page, "MP Materials")
+    outcome = results.locator(".kb-screen-outcome")
+    assert outcome.get_attribute("data-outcome") == "listed" and "as of" in outcome.inner_text()
+    card = results.locator(".kb-party-card").first
+    assert card.get_attribute("data-match") == "listed"
+    text = card.inner_text()
+    for said in ("MP Materials Corp. (芒廷帕斯材料公司, US)", "MOFCOM's export-control control list",
+                 "MOFCOM Announcement No. 23 of 2026", "issued 2026-06-22, effective 2026-06-22",
+                 "listed since 2026-06-22", "Exporters may not export dual-use items",
+                 "the same name as the listed alias 'MP Materials' (score 100)"):  # fmt: skip
+        assert said in text, said
+    card.locator("button.kb-open").click()
+    page.wait_for_selector("#kb-source .kb-viewer")
+    assert "MOFCOM Announcement No. 23 of 2026" in page.inner_text("#kb-viewer-title")
+    assert "Parties" in page.inner_text("#kb-source #kb-hit")
+    page.click("#kb-source .kb-viewer-close")
+
+    results = _screen(page, "MP Materails Corp")
+    assert results.locator(".kb-screen-outcome").get_attribute("data-outcome") == "possible_match"
+    assert "possible match — check" in results.inner_text().lower()
+    assert results.locator(".kb-party-card[data-match='listed']").count() == 0
+    assert results.locator(".kb-party-card[data-match='possible']").count() >= 1
+
+    results = _screen(page, "Acme Widgets GmbH")
+    assert "not found on the lists held" in results.inner_text() and "not a clearance" in results.inner_text()
+
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "customer,country\nMP Materials,US\nMP Materails Corp,\nAcme Widgets GmbH,DE\n,US\n"
+        f'"<img src=""http://{OUTSIDE}/x.png"">",\n',
+        encoding="utf-8",
+    )
+    page.fill("#kb-screen-column textarea, #kb-screen-column input", "customer")
+    page.set_input_files("#kb-screen-csv input[type=file]", str(customers))
+    page.wait_for_function("document.querySelector('#kb-screen-status').innerText.includes('Screened')")
+    status = page.inner_text("#kb-screen-status")
+    assert "Screened 4 of 5 rows of customers.csv" in status and "1 listed, 1 possible match" in status
+    assert "2 not found on the lists held" in status
+    assert "line 5: no name" in status and str(tmp_path) not in status
+    page.wait_for_selector("#kb-screen-report", state="visible")
+    table = page.inner_text("#kb-screen-table")
+    assert "possible match — check" in table and "not found on the lists held" in table
+    assert f'<img src="http://{OUTSIDE}/x.png">' in table  # a name made of markup is shown as text
+    assert page.locator("#kb-screen-status img, #kb-screen-table img").count() == 0
+    _screen(page, "MP Materials")  # the picture shows a listed party above the file's report
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "screening.png"), full_page=True)  # the name and the file
+    with page.expect_download() as download:
+        page.click("#kb-screen-report")
+    name = download.value.suggested_filename
+    assert name.startswith("customers-screened-") and name.endswith(".csv")
+    report = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert report[0].startswith("line,name,country,outcome,score,party")
+    assert report[1].startswith("2,MP Materials,US,listed,100,MP Materials Corp.")
+    assert f"Report: {name}" in page.inner_text("#kb-screen-status")
+    page.click("#kb-screen-file")  # screening the file again gives another download of its own
+    page.wait_for_function(
+        f"document.querySelector('#kb-screen-status').innerText.includes('Report: ')"
+        f" && !document.querySelector('#kb-screen-status').innerText.includes({name!r})"
+    )
+    with page.expect_download() as again:
+        page.click("#kb-screen-report")
+    assert (
+        again.value.suggested_filename != name
+        and f"Report: {again.value.suggested_filename}" in page.inner_text("#kb-screen-status")
+    )
+
+
+def test_a_briefing_pack_with_the_party_lists(page: Any) -> None:
+    page.get_by_role("tab", name="Briefing").click()
+    page.locator("#kb-brief-parties input").check()
+    page.click("#kb-brief-build")
+    page.wait_for_function("document.querySelector('#kb-brief-preview').innerText.includes('Party lists on')")
+    with page.expect_download() as md_download:
+        page.click("#kb-brief-md")
+    text = Path(md_download.value.path()).read_text(encoding="utf-8")
+    assert "## Party lists on" in text and "| MOFCOM control list | MP Materials Corp." in text
+    assert md_download.value.suggested_filename.startswith("briefing-gallium-and-parties-")

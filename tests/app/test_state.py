@@ -255,6 +255,13 @@ def test_briefing_callback_writes_three_formats(web: WebApp, tmp_path: Path) -> 
     assert files.paths["docx"].name == "briefing-gallium-2026-11-22.docx"
 
 
+def test_briefing_callback_with_the_party_lists(web: WebApp, tmp_path: Path) -> None:
+    files = web.briefing(["samarium"], "2026-11-22", tmp_path, parties=True)
+    assert "## Party lists on 2026-11-22" in files.markdown and "MP Materials Corp." in files.markdown
+    assert files.paths["docx"].name == "briefing-samarium-and-parties-2026-11-22.docx"
+    assert "## Party lists" not in web.briefing(["samarium"], "2026-11-22", tmp_path).markdown
+
+
 def test_briefing_problems_are_messages(web: WebApp, tmp_path: Path) -> None:
     assert web.briefing([], "2026-11-22", tmp_path).markdown.startswith("⚠ name at least one family")
     bad = web.briefing("copper", "", tmp_path)
@@ -329,7 +336,7 @@ def test_serve_passes_host_port_queue_and_login_to_gradio(monkeypatch: pytest.Mo
     (guard,) = launched["app_kwargs"]["middleware"]
     assert guard.cls is AppGuard and guard.kwargs == {"login_attempts": 5}
     tabs = [block.label for block in launched["blocks"].blocks.values() if isinstance(block, gr.Tab)]
-    assert tabs == ["Ask", "Lookup", "Documents", "Briefing"]
+    assert tabs == ["Ask", "Lookup", "Screening", "Documents", "Briefing"]
 
 
 def test_serve_rejects_a_bad_port(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,3 +90,12 @@ def test_the_viewer_shows_the_title_first_and_can_be_closed(base: KnowledgeBase)
 
 def test_supporting_text_is_escaped() -> None:
     assert "&lt;b&gt;" in supporting_html("A <b>bold</b> claim.", "claim")
+
+
+def test_a_party_announcements_list_of_parties_is_a_table_in_the_viewer(base: KnowledgeBase) -> None:
+    doc = base.corpus.documents["mofcom-2026-23"]
+    shown = document_html(doc, "Parties", base.timeline, dt.date(2026, 11, 22))
+    part = shown.split('<section class="kb-hit" id="kb-hit"><h4>Parties</h4>')[1].split("</section>")[0]
+    assert part.startswith('<div class="kb-body"><table><tr><th>Name</th><th>中文名</th>')
+    assert "<td>MP Materials Corp.</td><td>芒廷帕斯材料公司</td><td>US</td>" in part and "---" not in part
+    assert "<td>Ball Aerospace &amp; Technologies Corp.</td>" in part  # escaped

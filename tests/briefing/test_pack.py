@@ -192,3 +192,69 @@ def test_cli_brief_to_stdout_and_errors() -> None:
     assert bad.exit_code == 1 and "not a mineral family" in bad.output and "Traceback" not in bad.output
     missing = runner.invoke(main, ["brief", "gallium"])
     assert missing.exit_code == 2 and "-o" in missing.output
+
+
+# -- party lists -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_parties(base: KnowledgeBase) -> BriefingPack:
+    return build_briefing(base, ["samarium"], D("2026-11-22"), parties=True)
+
+
+def test_party_lists_only_where_asked(gallium: BriefingPack, with_parties: BriefingPack) -> None:
+    assert gallium.parties is None and gallium.party_rows == ()
+    assert "## Party lists" not in render_markdown(gallium)
+    assert with_parties.parties is not None and len(with_parties.party_rows) == len(
+        base_parties(with_parties)
+    )
+
+
+def base_parties(pack: BriefingPack) -> list[str]:
+    return [row.name for row in pack.party_rows]
+
+
+def test_every_listed_party_has_its_status_on_the_date_and_a_cited_announcement(
+    base: KnowledgeBase, with_parties: BriefingPack
+) -> None:
+    registry = base.parties
+    assert len(with_parties.party_rows) == len(registry.parties)  # every listing began by 2026-11-22
+    (mp,) = [row for row in with_parties.party_rows if row.name == "MP Materials Corp."]
+    assert (mp.list, mp.name_zh, mp.country) == ("control_list", "芒廷帕斯材料公司", "US")
+    assert mp.announcement == "MOFCOM Announcement No. 23 of 2026" and mp.status == "listed since 2026-06-22"
+    cited = with_parties.citations[mp.cite - 1]
+    assert (cited.document_id, cited.locator) == ("mofcom-2026-23", "Parties")
+    (high_point,) = [row for row in with_parties.party_rows if row.name == "High Point Aerotechnologies"]
+    assert high_point.state == "unknown" and "the suspension ran until 2026-11-10" in high_point.status
+    facts = " ".join(f.text for f in with_parties.parties.facts) if with_parties.parties else ""
+    assert (
+        "MOFCOM Announcement No. 23 of 2026 put 10 parties on MOFCOM's export-control control list" in facts
+    )
+    assert "Exception: Where an export to a listed entity is genuinely necessary" in facts
+    numbers = {c.n for c in with_parties.citations}
+    assert all(set(f.cites) <= numbers for f in with_parties.facts())
+
+
+def test_party_statuses_follow_the_pack_date(base: KnowledgeBase) -> None:
+    during = build_briefing(base, ["samarium"], D("2025-06-01"), parties=True)
+    (high_point,) = [row for row in during.party_rows if row.name == "High Point Aerotechnologies"]
+    assert high_point.state == "suspended" and high_point.status.startswith("measures suspended until")
+    assert not [row for row in during.party_rows if row.name == "MP Materials Corp."]  # listed in 2026
+    assert during.parties is not None and during.parties.later > 0
+    before = build_briefing(base, ["gallium"], D("2022-01-01"), parties=True)
+    assert before.party_rows == () and before.parties is not None and before.parties.later == 26
+    text = render_markdown(before)
+    assert "No announcement held lists parties on this date. 26 announcement(s) held list parties" in text
+
+
+def test_cli_brief_with_the_party_lists(tmp_path: Path) -> None:
+    out = tmp_path / "pack.docx"
+    args = ["brief", "samarium", "--parties", "--as-of", "2026-11-22", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "275 listed parties" in result.output and out.read_bytes()[:2] == b"PK"
+    text = CliRunner().invoke(main, ["brief", "samarium", "--parties", "--as-of", "2026-11-22", "-o", "-"])
+    assert (
+        "## Party lists on 2026-11-22" in text.output
+        and "| MOFCOM control list | MP Materials Corp." in text.output
+    )

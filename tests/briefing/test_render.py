@@ -98,3 +98,33 @@ def test_only_web_addresses_become_links(gallium: BriefingPack) -> None:
     assert "<javascript:" not in render_markdown(pack)
     _, relations = _docx_xml(pack)
     assert "javascript:" not in relations
+
+
+@pytest.fixture(scope="module")
+def with_parties(base: KnowledgeBase) -> BriefingPack:
+    return build_briefing(base, ["samarium"], DAY, parties=True)
+
+
+def test_the_party_lists_in_markdown(with_parties: BriefingPack) -> None:
+    text = render_markdown(with_parties)
+    section = text.split(f"## Party lists on {DAY.isoformat()}")[1].split("\n## ")[0]
+    assert "| List | Party | 名称 | Country | Announcement | Status on the date | Src |" in section
+    row = (
+        r"\| MOFCOM control list \| MP Materials Corp\. \| 芒廷帕斯材料公司 \| US \| "
+        r"MOFCOM Announcement No\. 23 of 2026 \| listed since 2026-06-22 \| \[\d+\] \|"
+    )
+    assert re.search(row, section)
+    assert "A name missing from these lists is not cleared" in section
+    assert text.index("## Party lists") < text.index("## FAQ")
+    assert "### MOFCOM Announcement No. 23 of 2026" in text.split("## Sources")[1]
+
+
+def test_the_party_lists_in_docx_and_html(with_parties: BriefingPack) -> None:
+    with zipfile.ZipFile(io.BytesIO(render_docx(with_parties))) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert "Party lists on 2026-11-22" in body and "MP Materials Corp." in body and "芒廷帕斯材料公司" in body
+    mp = next(r for r in with_parties.party_rows if r.name == "MP Materials Corp.")
+    assert f'w:anchor="src_{mp.cite}"' in body
+    page = render_html(with_parties)
+    assert "<h2>Party lists on 2026-11-22</h2>" in page and f'href="#src-{mp.cite}"' in page
+    assert "<td>MP Materials Corp.</td>" in page
