@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from kb.answering.knowledge import KnowledgeBase
 from kb.answering.records import Answer
+from kb.answering.wording import date_text
 from kb.app.controls import (
     NO_DESTINATION,
     destination_choices,
@@ -45,6 +46,7 @@ from kb.briefing.render import FORMATS, render, render_markdown
 from kb.config import Settings
 from kb.corpus.schema import FAMILIES
 from kb.errors import KbError
+from kb.verdicts.freshness import freshness
 
 if TYPE_CHECKING:
     from kb.indexing.embedding import Embedder
@@ -179,9 +181,25 @@ class WebApp:
             f"strategic minerals ({', '.join(families) or 'none yet'}) and the rules on dual-use export "
             f"licensing; the latest was issued on {latest}. {len(self.base.catalogue)} controlled entries. "
             "Verdicts are worked out from the documents' dates, so ask as of any date.\n\n"
+            f"{self.freshness_note()}\n\n"
             "**MOFCOM's official text governs.** Answers restate the documents in our own words and are "
             "not legal advice; check the official text before you act."
         )
+
+    def freshness_note(self, day: dt.date | None = None) -> str:
+        """How current the knowledge is on ``day`` (default today), as ``kb status`` says it: how far it
+        reaches, and the fixed end dates passed with no later official text held."""
+        day = day or dt.date.today()
+        report = freshness(self.base.corpus, self.base.timeline, day)
+        reach = date_text(report.checked, "en") if report.checked else "unknown"
+        lapsed = len(report.lapsed)
+        ends = (
+            f" {lapsed} fixed end date{'s' if lapsed != 1 else ''} passed with no later official text held "
+            "(answers that rest on them say so; `kb status` lists them)."
+            if lapsed
+            else " No fixed end date has passed without a later official text."
+        )
+        return f"**How current.** The knowledge reaches {reach}.{ends}"
 
     def versions(self) -> tuple[str, str]:
         """(corpus version, index version): short content hashes recorded with every feedback."""

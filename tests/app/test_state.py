@@ -275,6 +275,14 @@ def test_coverage_note_and_examples(web: WebApp) -> None:
     note = web.coverage_note()
     official = [doc for doc in web.base.corpus if doc.meta.kind != "user"]
     assert f"{len(official)} official documents" in note and "MOFCOM's official text governs" in note
+    assert "**How current.** The knowledge reaches" in note
+
+
+def test_the_freshness_line_counts_the_lapsed_ends(web: WebApp) -> None:
+    before = web.freshness_note(dt.date(2026, 11, 1))
+    assert "No fixed end date has passed without a later official text." in before
+    after = web.freshness_note(dt.date(2026, 12, 1))
+    assert "fixed end dates passed with no later official text held" in after and "kb status" in after
     assert any(re.search(r"[\u4e00-\u9fff]", q) for q in EXAMPLES)
     assert any(q.isascii() for q in EXAMPLES)
     choices = dict(destination_choices())
