@@ -56,12 +56,14 @@ def clean_generations(settings: Settings) -> list[str]:
     pointer = read_json(settings.pointer_path) or {}
     keep = {current, str(pointer.get("previous") or "")} if current else {""}
     removed: list[str] = []
+    gone: list[str] = []  # generations whose server collections go too
     folder = settings.home / "generations"
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path.name)
+                gone.append(path.name)
     if "" not in keep:
         for name in _LEGACY:
             path = settings.home / name
@@ -71,7 +73,9 @@ def clean_generations(settings: Settings) -> list[str]:
             elif path.exists():
                 path.unlink()
                 removed.append(name)
-    removed.extend(drop_collections(settings, sorted(keep)))
+                if name == "manifest.json":
+                    gone.append("")  # this home's index from before generations
+    removed.extend(drop_collections(settings, gone))
     if removed:
         log.info("removed old index generations from %s: %s", settings.home, ", ".join(removed))
     return removed

@@ -20,17 +20,19 @@ def _read_only(folder: Path) -> bool:
     return folder.exists() and not os.access(folder, os.W_OK)
 
 
-def drop_collections(settings: Settings, keep: Sequence[str]) -> list[str]:
-    """Delete the Chroma server's collections of index generations other than ``keep`` (names of
-    generations); returns the collection names deleted."""
-    if not settings.chroma_url:
+def drop_collections(settings: Settings, generations: Sequence[str]) -> list[str]:
+    """Delete the Chroma server's collections of the index ``generations`` (``""``: the one of an
+    index built before generations) where they exist; returns the collection names deleted. Only
+    generations this ``KB_HOME`` made are named, so another home's collections on the same server
+    are never touched."""
+    if not settings.chroma_url or not generations:
         return []
     base = settings.collection
-    wanted = {f"{base}-{name}" if name else base for name in keep}
-    with ChunkStore._errors_of(settings, "list the collections"):
+    doomed = {f"{base}-{name}" if name else base for name in generations}
+    with ChunkStore._errors_of(settings, "delete old collections"):
         client = ChunkStore._server_client(settings)
         names = [str(getattr(c, "name", c)) for c in client.list_collections()]
-        dropped = [n for n in names if (n == base or n.startswith(f"{base}-")) and n not in wanted]
+        dropped = [name for name in names if name in doomed]
         for name in dropped:
             client.delete_collection(name)
     return dropped
