@@ -127,3 +127,15 @@ def test_a_rebuild_killed_half_way_leaves_the_old_index_answering(
             rebuild.wait()
     assert during == before
     assert cited() == before and index_problem(settings) is None
+
+
+def test_a_new_generation_made_for_a_few_files_still_holds_the_corpus(
+    indexed: Settings, tmp_path: Path
+) -> None:
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Tellurium ingots need a licence.\n", encoding="utf-8")
+    # Another model: the index must be built again, though only one file was named.
+    report = ingest(indexed, [extra], embedder=FakeEmbedder("another-model"), progress=False)
+    assert report.ok
+    files = json.loads(indexed.manifest_path.read_text())["files"]
+    assert str(extra) in files and any("user-notes.md" in path for path in files)
