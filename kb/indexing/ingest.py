@@ -170,7 +170,12 @@ def _ingest(
         settings.home / ".ingest.lock",
         f"another `kb ingest` is running on {settings.home}; wait for it to finish",
     ):
-        current = settings.pinned()
+        try:
+            current = settings.pinned()
+        except KbError:
+            if not fresh:
+                raise  # an unreadable pointer: the message says to rebuild
+            current = dataclasses.replace(settings, generation="")
         previous = Previous({}, {}, None, False) if fresh else Previous.read(current, embedder)
         # A rebuild (asked for, or a new model or format) goes into a new generation beside the
         # index in use, which keeps answering until the switch; an update works in place.

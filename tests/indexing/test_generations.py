@@ -139,3 +139,18 @@ def test_a_new_generation_made_for_a_few_files_still_holds_the_corpus(
     assert report.ok
     files = json.loads(indexed.manifest_path.read_text())["files"]
     assert str(extra) in files and any("user-notes.md" in path for path in files)
+
+
+def test_an_unreadable_pointer_says_to_rebuild_and_a_rebuild_repairs_it(indexed: Settings) -> None:
+    from kb.app.state import WebApp
+    from kb.errors import KbError
+
+    indexed.pointer_path.write_text("{not json", encoding="utf-8")
+    problem = index_problem(indexed)
+    assert problem is not None and f"cannot read the index pointer {indexed.pointer_path}" in problem
+    with pytest.raises(KbError, match=r"run `kb ingest --rebuild`"):
+        ingest(indexed, embedder=FakeEmbedder(), progress=False)
+    message = WebApp(indexed).ensure_index(progress=False, embedder=FakeEmbedder())
+    assert message.startswith("the search index was damaged (cannot read the index pointer")
+    assert index_problem(indexed) is None
+    assert Retriever(indexed, embedder=FakeEmbedder()).search("antimony ingots")
