@@ -180,8 +180,12 @@ def _ingest(
         # A rebuild (asked for, or a new model or format) goes into a new generation beside the
         # index in use, which keeps answering until the switch; an update works in place.
         target = new_generation(settings) if not previous.compatible else current
-        if target is not current and settings.sources.resolve() not in roots:
-            roots.append(settings.sources.resolve())  # a new generation always holds the corpus
+        if (
+            target is not current
+            and current.manifest_path.exists()
+            and settings.sources.resolve() not in roots
+        ):
+            roots.append(settings.sources.resolve())  # what replaces an index still holds the corpus
         store = ChunkStore(target, create=True)
         files, parsed, found, errors = _read_files(target, roots, previous, progress)
 
