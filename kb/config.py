@@ -9,6 +9,12 @@
 | KB_LLM_MODEL    | model name to ask that endpoint for                        | ``default``            |
 | KB_AUTH         | ``user:password`` pairs, comma separated, for the app      | unset (no login)       |
 
+The index lives in a *generation* folder, ``KB_HOME/generations/<name>/`` (``chroma/``,
+``keyword.json``, ``manifest.json``), named by the pointer file ``KB_HOME/index.json``. A rebuild
+writes a new generation beside the one answering and replaces the pointer in one rename, so a
+reader sees the old index or the new one, never a half-built one. An index built before
+generations (those files directly under ``KB_HOME``) is read where it is until the next rebuild.
+
 The app's limits (each a whole number; raise one by setting its variable):
 
 | variable              | meaning                                                  | default |
@@ -18,11 +24,19 @@ The app's limits (each a whole number; raise one by setting its variable):
 | KB_MAX_CONVERSATIONS  | conversations kept in the browser                        | 20      |
 | KB_MAX_UPLOAD_MB      | largest document the app accepts for upload, in MB       | 20      |
 | KB_LOGIN_ATTEMPTS     | failed sign-ins allowed per address per minute           | 5       |
+| KB_MAX_FILE_MB        | largest file an ingest reads, in MB                      | 20      |
+| KB_MAX_UNPACKED_MB    | most a ``.docx`` may unpack to, in MB                    | 100     |
+| KB_MAX_CHUNKS_PER_FILE| most chunks one file may become                          | 2000    |
+| KB_MAX_HISTORY_KB     | largest history a session keeps, in kB (1,000 characters)| 1000    |
+
+A file over a limit is skipped and named with the limit and its variable; the rest is ingested.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,10 +45,13 @@ from urllib.parse import urlparse
 
 from kb.errors import KbError
 
-__all__ = ["PROJECT_ROOT", "Settings"]
+__all__ = ["GENERATION_NAME", "PROJECT_ROOT", "Settings"]
 
 #: The checkout this package lives in; the corpus and the default KB_HOME sit beside it.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: What an index generation may be called (it also names a Chroma collection, hence the alphabet).
+GENERATION_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,40}")
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,13 @@ class Settings:
     max_conversations: int = 20
     max_upload_mb: int = 20
     login_attempts: int = 5
+    max_file_mb: int = 20
+    max_unpacked_mb: int = 100
+    max_chunks_per_file: int = 2000
+    max_history_kb: int = 1000
+    #: The index generation to use; ``None`` follows ``KB_HOME/index.json`` (see the module help),
+    #: ``""`` is an index built before generations, directly under ``KB_HOME``.
+    generation: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -79,17 +103,60 @@ class Settings:
         return replace(settings, **limits) if limits else settings
 
     @property
+    def pointer_path(self) -> Path:
+        """The file naming the index generation in use (replaced in one rename by a rebuild)."""
+        return self.home / "index.json"
+
+    def current_generation(self) -> str:
+        """The generation these settings use: the pinned one, else the one the pointer names
+        (``""`` without a pointer: an index built before generations, or none yet)."""
+        if self.generation is not None:
+            return self.generation
+        try:
+            data = json.loads(self.pointer_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return ""
+        except (OSError, ValueError) as exc:
+            raise KbError(
+                f"cannot read the index pointer {self.pointer_path} ({exc}); run `kb ingest --rebuild`"
+            ) from exc
+        name = data.get("generation") if isinstance(data, dict) else None
+        if not isinstance(name, str) or not GENERATION_NAME.fullmatch(name):
+            raise KbError(
+                f"the index pointer {self.pointer_path} names no generation; run `kb ingest --rebuild`"
+            )
+        return name
+
+    def pinned(self) -> Settings:
+        """These settings fixed to the generation in use now, so that a rebuild finishing meanwhile
+        does not switch one reader between two indexes half-way."""
+        return replace(self, generation=self.current_generation())
+
+    @property
+    def index_path(self) -> Path:
+        """The folder of the index generation in use."""
+        name = self.current_generation()
+        return self.home / "generations" / name if name else self.home
+
+    @property
+    def collection_name(self) -> str:
+        """The Chroma collection of the generation in use: on a Chroma server one per generation
+        (embedded, each generation has a folder of its own)."""
+        name = self.current_generation() if self.chroma_url else ""
+        return f"{self.collection}-{name}" if name else self.collection
+
+    @property
     def chroma_path(self) -> Path:
-        return self.home / "chroma"
+        return self.index_path / "chroma"
 
     @property
     def manifest_path(self) -> Path:
-        return self.home / "manifest.json"
+        return self.index_path / "manifest.json"
 
     @property
     def keyword_path(self) -> Path:
         """The keyword index: every indexed chunk with its BM25 tokens."""
-        return self.home / "keyword.json"
+        return self.index_path / "keyword.json"
 
     @property
     def feedback_path(self) -> Path:
@@ -108,6 +175,10 @@ _LIMITS = {
     "KB_MAX_CONVERSATIONS": "max_conversations",
     "KB_MAX_UPLOAD_MB": "max_upload_mb",
     "KB_LOGIN_ATTEMPTS": "login_attempts",
+    "KB_MAX_FILE_MB": "max_file_mb",
+    "KB_MAX_UNPACKED_MB": "max_unpacked_mb",
+    "KB_MAX_CHUNKS_PER_FILE": "max_chunks_per_file",
+    "KB_MAX_HISTORY_KB": "max_history_kb",
 }
 
 

@@ -16,9 +16,17 @@ from typing import Any
 
 from kb.errors import KbError
 
-__all__ = ["exclusive_lock", "locked", "read_json", "write_atomic", "write_json_atomic"]
+__all__ = ["decode_text", "exclusive_lock", "locked", "read_json", "write_atomic", "write_json_atomic"]
 
 log = logging.getLogger(__name__)
+
+
+def decode_text(data: bytes) -> str:
+    """Text from bytes: UTF-16 when a byte-order mark says so (Windows editors save it), else
+    UTF-8 with or without its mark. Raises ``UnicodeDecodeError`` for other bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -59,13 +67,20 @@ def read_json(path: Path) -> dict[str, Any] | None:
 def exclusive_lock(path: Path, busy: str) -> Iterator[None]:
     """Hold an exclusive lock on the file ``path`` (created if needed) for the ``with`` block; if
     another process holds it, raise ``KbError(busy)`` at once instead of waiting."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # not on POSIX: no lock
         yield
         return
-    with path.open("w") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except OSError as exc:
+        raise KbError(
+            f"cannot write in {path.parent} ({exc.strerror or exc}); make the folder writable for this "
+            "user or point KB_HOME at a writable folder"
+        ) from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:

@@ -53,10 +53,17 @@ class Limits:
     max_turns: int = 50
     max_conversations: int = 20
     max_question_chars: int = 2000
+    #: Largest history (its stored JSON, in characters) a session keeps (``KB_MAX_HISTORY_KB``).
+    max_history_chars: int = MAX_STORED_CHARS
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
-        return cls(settings.max_turns, settings.max_conversations, settings.max_question_chars)
+        return cls(
+            settings.max_turns,
+            settings.max_conversations,
+            settings.max_question_chars,
+            settings.max_history_kb * 1000,
+        )
 
 
 @dataclass(frozen=True)
@@ -216,10 +223,13 @@ class History:
         limits = self.limits
         if len(self.conversations) > limits.max_conversations:
             del self.conversations[limits.max_conversations :]
-        while len(json.dumps(self.to_stored(), ensure_ascii=False)) > MAX_STORED_CHARS:
+        while len(json.dumps(self.to_stored(), ensure_ascii=False)) > limits.max_history_chars:
             if len(self.conversations) > 1:
                 self.conversations.pop()
-                self.notes.append("The oldest conversation was dropped to stay within the browser's storage.")
+                self.notes.append(
+                    f"The oldest conversation was dropped to keep the history within "
+                    f"{limits.max_history_chars // 1000:,} kB (KB_MAX_HISTORY_KB raises the limit)."
+                )
             elif len(self.current.turns) > 1:
                 del self.current.turns[0]
                 self.current.dropped += 1

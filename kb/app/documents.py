@@ -321,7 +321,7 @@ def own_document(settings: Settings, document_id: str) -> SourceDocument | None:
     for path, state in indexed_files(settings).items():
         if state.document_id == document_id and path.is_file():
             try:
-                doc = parse_file(path, "user")
+                doc = parse_file(path, "user", max_unpacked_mb=settings.max_unpacked_mb)
             except KbError as exc:
                 log.warning("cannot show %s: %s", path.name, exc)
                 return None

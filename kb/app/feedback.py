@@ -186,15 +186,14 @@ def _fsync_directory(folder: Path) -> None:
 
 
 def corpus_version(corpus: Corpus) -> str:
-    """A short content hash of every corpus file: equal versions mean the same documents."""
+    """A short content hash of the loaded documents (metadata, summary and every section): equal
+    versions mean the same documents. Worked out from what is in memory, never from the files,
+    so it holds for the corpus answering even after its files changed or went."""
     digest = hashlib.sha256()
     for doc in sorted(corpus, key=lambda d: d.id):
-        digest.update(doc.id.encode("utf-8") + b"\0")
-        try:
-            digest.update(doc.path.read_bytes())
-        except OSError as exc:
-            raise KbError(f"cannot read {doc.path} to version the corpus: {exc.strerror}") from exc
-        digest.update(b"\0")
+        parts = [doc.id, doc.meta.model_dump_json(), doc.summary]
+        parts += [f"{s.locator}\0{s.text}\0{s.text_zh or ''}" for s in doc.sections]
+        digest.update("\0".join(parts).encode("utf-8") + b"\1")
     return digest.hexdigest()[:12]
 
 

@@ -144,7 +144,13 @@ class WebApp:
         from kb.indexing.ingest import ingest
         from kb.indexing.keyword import keyword_index_path
 
-        if not keyword_index_path(self.settings).exists() and not self.settings.manifest_path.exists():
+        try:
+            missing = (
+                not keyword_index_path(self.settings).exists() and not self.settings.manifest_path.exists()
+            )
+        except KbError:  # an unreadable index pointer: a damaged index, rebuilt below
+            missing = False
+        if missing:
             log.info("no search index in %s: building it from %s", self.settings.home, self.settings.sources)
             report = ingest(self.settings, embedder=embedder, progress=progress)
             done = "built the search index"

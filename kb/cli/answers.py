@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kb.cli.group import friendly_errors, main, print_json, settings_of
-from kb.errors import KbError
+from kb.errors import KbError, QueryError
 from kb.files import write_atomic
 
 
@@ -126,7 +126,13 @@ def ask(
     """
     from kb.answering.knowledge import KnowledgeBase
 
-    base = KnowledgeBase(settings_of(ctx))
+    settings = settings_of(ctx)
+    if len(question) > settings.max_question_chars:
+        raise QueryError(
+            f"the question has {len(question):,} characters; the limit is {settings.max_question_chars:,}. "
+            "Shorten it, or raise KB_MAX_QUESTION_CHARS"
+        )
+    base = KnowledgeBase(settings)
     result = base.answer(question, as_of=as_of, destination=destination, lang=lang)
     if as_json:
         print_json(result.to_dict())

@@ -78,6 +78,32 @@ def bench_ask_command(ctx: click.Context, questions: Path | None, repeat: int) -
     _echo_lines([f"questions from {path.name}", *bench_ask(settings_of(ctx), chosen, repeat=repeat).lines()])
 
 
+@bench.command("soak")
+@_QUESTIONS_OPTION
+@click.option(
+    "--requests",
+    type=click.IntRange(1, 10_000_000),
+    default=10_000,
+    show_default=True,
+    help="Questions to send.",
+)
+@click.option(
+    "--every", type=click.IntRange(1, 10_000_000), default=1_000, show_default=True, help="RSS checkpoint."
+)
+@click.pass_context
+@friendly_errors
+def bench_soak_command(ctx: click.Context, questions: Path | None, requests: int, every: int) -> None:
+    """Send many questions through the app's answering path (sessions of 10, each saved and restored
+    as the browser does) and print the resident memory at the start, every --every requests and at
+    the end: a long run should keep it flat."""
+    from kb.evaluation.bench import bench_soak
+
+    path, chosen = _bench_questions(questions)
+    click.echo(f"questions from {path.name}")
+    result = bench_soak(settings_of(ctx), chosen, requests=requests, every=every, echo=click.echo)
+    _echo_lines(result.lines()[:2] + result.lines()[-1:])
+
+
 @bench.command("screen")
 @click.option(
     "--rows", type=click.IntRange(1, 1_000_000), default=1000, show_default=True, help="Rows to screen."

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from kb.corpus.documents import Section, SourceDocument, user_document
 from kb.corpus.schema import FrontMatter
 from kb.errors import SourceError
+from kb.files import decode_text
 
 __all__ = ["error_lines", "load_source", "read_yaml", "split_front_matter", "split_sections"]
 
@@ -98,7 +99,7 @@ def error_lines(path: Path, exc: ValidationError) -> list[SourceError]:
 def load_source(path: Path) -> SourceDocument:
     """Load one Markdown corpus file; raises ``SourceError`` naming the file and field."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_text(path.read_bytes())
     except UnicodeDecodeError as exc:
         raise SourceError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import warnings
 from collections.abc import Callable, Sequence
@@ -26,11 +27,14 @@ from pathlib import Path
 from kb.corpus.documents import Section, SourceDocument, Trust, user_document
 from kb.corpus.markdown import load_source, load_user_markdown, split_sections
 from kb.errors import ParseError, SourceError
+from kb.files import decode_text
 
 __all__ = [
+    "MAX_UNPACKED_MB",
     "PARSERS",
     "SUPPORTED_SUFFIXES",
     "discover",
+    "outside_links",
     "parse_docx",
     "parse_file",
     "parse_html",
@@ -40,6 +44,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Default bound on what an archive (``.docx``) may unpack to, in MB (``KB_MAX_UNPACKED_MB``).
+MAX_UNPACKED_MB = 100
 
 #: Elements that continue the paragraph around them.
 _HTML_INLINE = frozenset(
@@ -129,12 +136,16 @@ def parse_pdf(path: Path) -> SourceDocument:
     return user_document(path, title=str(title), preamble="", sections=sections)
 
 
-def parse_docx(path: Path) -> SourceDocument:
-    """A Word document: ``Title`` style for the title, ``Heading 1`` paragraphs start sections."""
+def parse_docx(path: Path, max_unpacked_mb: int = MAX_UNPACKED_MB) -> SourceDocument:
+    """A Word document: ``Title`` style for the title, ``Heading 1`` paragraphs start sections.
+
+    A ``.docx`` is a zip archive: the sizes its members unpack to are checked first, so a small
+    file that unpacks to gigabytes is refused before anything is unpacked."""
     import docx
     from docx.table import Table
 
     data = _read_bytes(path)
+    _check_unpacked_size(path, data, max_unpacked_mb)
     try:
         document = docx.Document(io.BytesIO(data))
         title = document.core_properties.title or None
@@ -172,24 +183,31 @@ PARSERS: dict[str, Callable[[Path], SourceDocument]] = {
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(PARSERS)
 
 
-def parse_file(path: Path, trust: Trust = "official") -> SourceDocument:
+def parse_file(
+    path: Path, trust: Trust = "official", max_unpacked_mb: int = MAX_UNPACKED_MB
+) -> SourceDocument:
     """Parse ``path`` with the parser of its suffix; ``ParseError`` names the file and the reason.
 
     ``trust`` is where the file comes from: ``official`` for the curated ``sources/`` folder,
-    ``user`` for anything else (whose front matter is never read as rules)."""
+    ``user`` for anything else (whose front matter is never read as rules). ``max_unpacked_mb``
+    bounds what an archive format (``.docx``) may unpack to."""
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
         supported = " ".join(SUPPORTED_SUFFIXES)
         raise ParseError(str(path), f"unsupported file type {path.suffix!r} (supported: {supported})")
     if parser is parse_markdown:
         return parse_markdown(path, trust)
+    if parser is parse_docx:
+        return parse_docx(path, max_unpacked_mb)
     return parser(path)
 
 
 def discover(roots: Sequence[Path]) -> tuple[list[Path], list[str]]:
     """Supported files under ``roots`` (files or folders), resolved and sorted, and problems found.
 
-    Hidden files and folders and ``README.md`` files are not documents.
+    Hidden files and folders and ``README.md`` files are not documents. Inside a folder, a symbolic
+    link is followed only when it points inside that folder; one pointing out of it is named and
+    skipped (see :func:`outside_links`), so a folder never pulls in files from elsewhere.
     """
     found: set[Path] = set()
     problems: list[str] = []
@@ -200,19 +218,79 @@ def discover(roots: Sequence[Path]) -> tuple[list[Path], list[str]]:
             else:
                 problems.append(str(ParseError(str(root), f"unsupported file type {root.suffix!r}")))
         elif root.is_dir():
-            for path in root.rglob("*"):
-                relative = path.relative_to(root).parts
-                if (
-                    path.is_file()
-                    and path.suffix.lower() in SUPPORTED_SUFFIXES
-                    and path.name.lower() != "readme.md"
-                    and not any(part.startswith(".") for part in relative)
-                ):
-                    found.add(path.resolve())
+            files, skipped = _walk(root)
+            found.update(files)
+            problems.extend(f"{link}: skipped: {reason}" for link, _, reason in skipped)
     return sorted(found), problems
 
 
+def outside_links(roots: Sequence[Path]) -> list[Path]:
+    """Where the symbolic links under the folders ``roots`` that point out of them lead (files an
+    earlier version may have indexed through them)."""
+    return [target for root in roots if root.is_dir() for _, target, _ in _walk(root)[1]]
+
+
+def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, Path, str]]]:
+    """(documents under the folder ``root``, skipped links as (link, target, reason))."""
+    base = root.resolve()
+    files: list[Path] = []
+    skipped: list[tuple[Path, Path, str]] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in [*dirs, *names]:
+            path = here / name
+            if name.startswith(".") or not path.is_symlink():
+                continue
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError) as exc:  # a loop of links
+                skipped.append((path, path, f"a symbolic link that does not resolve ({exc})"))
+                continue
+            is_document = path.suffix.lower() in SUPPORTED_SUFFIXES or name in dirs
+            if is_document and target != base and base not in target.parents:
+                skipped.append((path, target, f"a symbolic link to {target}, outside {root}; not followed"))
+        for name in sorted(names):
+            path = here / name
+            if (
+                name.startswith(".")
+                or path.suffix.lower() not in SUPPORTED_SUFFIXES
+                or name.lower() == "readme.md"
+            ):
+                continue
+            target = path.resolve()
+            if target != base and base not in target.parents:
+                continue  # an outside link, named above
+            if not target.is_file():
+                if path.exists() or path.is_symlink():
+                    kind = "a broken symbolic link" if not path.exists() else "not a regular file"
+                    skipped.append((path, target, kind))
+                continue
+            files.append(target)
+    return files, skipped
+
+
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _check_unpacked_size(path: Path, data: bytes, max_unpacked_mb: int) -> None:
+    """Refuse an archive whose members would unpack to more than ``max_unpacked_mb`` in all.
+
+    The sizes are read from the archive's directory; Python's zip reader never inflates a member
+    past the size declared there, so a lying directory cannot get round the check."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ParseError(str(path), f"not a readable .docx file (BadZipFile: {exc})") from exc
+    if total > max_unpacked_mb * 2**20:
+        raise ParseError(
+            str(path),
+            f"unpacks to {total / 2**20:.0f} MB, over the limit of {max_unpacked_mb} MB; "
+            "raise KB_MAX_UNPACKED_MB to read it",
+        )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -227,9 +305,8 @@ def _read_bytes(path: Path) -> bytes:
 
 def _read_text(path: Path) -> str:
     data = _read_bytes(path)
-    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
-        text = data.decode(encoding)
+        text = decode_text(data)
     except UnicodeDecodeError as exc:
         raise ParseError(
             str(path),

@@ -4,7 +4,9 @@
 touched), then ingests it again unchanged. ``kb bench search`` runs a question set's questions
 through the retriever of the existing index; ``kb bench ask`` runs them through ``kb.answer``
 (warm, extractive). ``kb bench screen`` screens a customer file (``tests/fixtures/customers-1000.csv``)
-the way ``kb screen --csv`` does: read, screen every row, write the report. Targets on a 2-core
+the way ``kb screen --csv`` does: read, screen every row, write the report. ``kb bench soak``
+sends many questions (default 10,000) through the app's own answering path and reports the
+resident memory as it goes: it should stay flat. Targets on a 2-core
 machine: full build <= 60 s, unchanged re-ingest <= 5 s, search p50 <= 100 ms, answer p50 <= 0.3 s
 and p95 <= 1 s, screening 1,000 names <= 10 s, peak RSS <= 1.5 GB.
 """
@@ -20,7 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +37,13 @@ __all__ = [
     "IndexBench",
     "ScreenBench",
     "SearchBench",
+    "SoakBench",
     "bench_ask",
     "bench_index",
     "bench_screen",
     "bench_search",
+    "bench_soak",
+    "current_rss_mb",
     "default_question_file",
     "peak_rss_mb",
 ]
@@ -218,6 +223,87 @@ def bench_ask(settings: Settings, questions: Sequence[Question], repeat: int = 2
         max_s=round(max(timings), 4),
         peak_rss_mb=round(peak_rss_mb(), 1),
     )
+
+
+@dataclass(frozen=True)
+class SoakBench:
+    requests: int
+    sessions: int
+    seconds: float
+    #: (requests done, resident memory in MB) at the start, every ``every`` requests and at the end.
+    rss: tuple[tuple[int, float], ...]
+    errors: int
+
+    @property
+    def growth_mb(self) -> float:
+        """Memory at the end minus memory after the first checkpoint (warm: index and model loaded)."""
+        warm = self.rss[1][1] if len(self.rss) > 2 else self.rss[0][1]
+        return round(self.rss[-1][1] - warm, 1)
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"requests              {self.requests} in {self.sessions} sessions, {self.seconds:.0f} s "
+            f"({self.requests / self.seconds if self.seconds else 0:.1f} per s)",
+            f"answers with errors   {self.errors}",
+        ]
+        lines += [f"RSS after {done:>7,}     {mb:.0f} MB" for done, mb in self.rss]
+        lines.append(f"growth when warm      {self.growth_mb:+.0f} MB")
+        return lines
+
+
+def bench_soak(
+    settings: Settings,
+    questions: Sequence[Question],
+    requests: int = 10_000,
+    every: int = 1_000,
+    turns_per_session: int = 10,
+    echo: Callable[[str], None] | None = None,
+) -> SoakBench:
+    """Send ``requests`` questions through the app's answering path (:meth:`WebApp.ask`: the
+    session history, the answer, its rendering), one session per ``turns_per_session`` questions,
+    each session's history saved and restored as the browser does; measure the resident memory at
+    the start, every ``every`` requests and at the end (``echo`` prints each checkpoint as it comes)."""
+    from kb.app.state import WebApp
+
+    if not questions:
+        raise QuestionSetError("no questions to send")
+    web = WebApp(dataclasses.replace(settings, llm_url=None))
+    rss = [(0, current_rss_mb())]
+    if echo:
+        echo(f"RSS after {0:>7,}     {rss[0][1]:.0f} MB")
+    started = time.perf_counter()
+    history = web.new_history()
+    sessions, errors = 1, 0
+    for done in range(1, requests + 1):
+        if done > 1 and (done - 1) % turns_per_session == 0:
+            web.restore(history.to_stored())  # what the browser sends back, checked and bounded
+            history, sessions = web.new_history(), sessions + 1
+        question = questions[(done - 1) % len(questions)]
+        as_of = question.as_of.isoformat() if question.as_of else None
+        for _ in web.ask(history, question.question, as_of, question.destination):
+            pass
+        if history.current.turns[-1].answer is None:
+            errors += 1
+        if done % every == 0 or done == requests:
+            rss.append((done, current_rss_mb()))
+            if echo:
+                echo(f"RSS after {done:>7,}     {rss[-1][1]:.0f} MB")
+    return SoakBench(
+        requests=requests,
+        sessions=sessions,
+        seconds=round(time.perf_counter() - started, 1),
+        rss=tuple(rss),
+        errors=errors,
+    )
+
+
+def current_rss_mb() -> float:
+    """The process's resident memory now, in MB (Linux ``/proc``; elsewhere the peak)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return peak_rss_mb()
+    return round(pages * resource.getpagesize() / 2**20, 1)
 
 
 def default_question_file() -> Path | None:

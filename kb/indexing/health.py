@@ -26,6 +26,10 @@ def index_problem(settings: Settings) -> str | None:
     Whole means: the manifest and the keyword index are readable and of this format, and the
     vector store opens and holds a vector for every chunk the keyword index lists.
     """
+    try:
+        settings = settings.pinned()  # one generation throughout, even if a rebuild switches
+    except KbError as exc:
+        return str(exc).removesuffix("; run `kb ingest --rebuild`")
     manifest = read_json(settings.manifest_path)
     if manifest is None:
         return f"the manifest {settings.manifest_path} is missing or unreadable"
@@ -52,17 +56,20 @@ def index_problem(settings: Settings) -> str | None:
 def rebuild_index(
     settings: Settings, embedder: Embedder | None = None, progress: bool = True
 ) -> IngestReport:
-    """Rebuild the index from ``settings.sources``; an embedded vector store that no longer opens
-    is moved aside (``chroma.broken-<time>``) first, so nothing is deleted that someone may want."""
-    if not settings.chroma_url:
+    """Rebuild the index from ``settings.sources`` into a new generation, switched to when complete
+    (the index in use keeps answering meanwhile). An embedded vector store that no longer opens is
+    moved aside (``KB_HOME/chroma.broken-<time>``) first, so nothing is deleted that someone may want."""
+    try:
+        broken = settings.pinned()
+    except KbError:
+        broken = None  # an unreadable pointer: the rebuild writes a new one
+    if broken is not None and not settings.chroma_url and broken.chroma_path.exists():
         try:
-            ChunkStore(settings, create=True)
+            ChunkStore(broken, create=False)
+        except IndexNotBuilt:
+            pass
         except KbError:
-            aside = settings.chroma_path.with_name(f"{settings.chroma_path.name}.broken-{int(time.time())}")
-            log.warning("the vector store at %s does not open; moved it to %s", settings.chroma_path, aside)
-            os.replace(settings.chroma_path, aside)
-        # Chroma keeps one open store per path and process, even when its files are gone.
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        SharedSystemClient.clear_system_cache()
+            aside = settings.home / f"chroma.broken-{int(time.time())}"
+            log.warning("the vector store at %s does not open; moved it to %s", broken.chroma_path, aside)
+            os.replace(broken.chroma_path, aside)
     return ingest(settings, embedder=embedder, progress=progress, fresh=True)

@@ -1,10 +1,12 @@
 """Build and update the search index: chunks embedded into Chroma, plus a keyword index beside it.
 
     KB_HOME/
-      chroma/          the embedded Chroma store (or a Chroma server when KB_CHROMA_URL is set)
-      keyword.json     every indexed chunk (text, metadata, keyword tokens, fingerprints) and the
+      index.json       which generation is in use (see ``kb.indexing.generations``)
+      generations/<name>/
+        chroma/        the embedded Chroma store (or a Chroma server when KB_CHROMA_URL is set)
+        keyword.json   every indexed chunk (text, metadata, keyword tokens, fingerprints) and the
                        Chinese -> English names the documents define
-      manifest.json    every indexed file: content hash, document id, chunk ids
+        manifest.json  every indexed file: content hash, document id, chunk ids
 
 Ingest is incremental: a file whose content hash is unchanged is not parsed again; a chunk whose
 id (a content hash) is in the store with the same embedded text is not embedded again, and one
@@ -12,7 +14,8 @@ whose metadata alone changed (a status, a URL) is stored again with its old vect
 everything is parsed and embedded before the store is touched; new vectors are added first, then
 ``keyword.json`` (what the retriever trusts) and ``manifest.json`` are replaced in one rename
 each, and only then are stale vectors deleted. A crash at any point leaves the previous index
-usable, and the next ingest repairs the difference.
+usable, and the next ingest repairs the difference. A rebuild (``fresh``, or an index of another
+model or format) is written into a new generation and switched to only when complete.
 
 A file that cannot be parsed is skipped and named in the report; its previous chunks stay.
 """
@@ -31,11 +34,12 @@ from typing import Any
 
 from kb.config import Settings
 from kb.corpus.documents import SourceDocument, Trust
-from kb.corpus.parsing import discover, parse_file
-from kb.errors import ParseError
+from kb.corpus.parsing import discover, outside_links, parse_file
+from kb.errors import KbError, ParseError
 from kb.files import exclusive_lock, write_json_atomic
 from kb.indexing.chunks import Chunk, chunk_document, dense_text, lexicon
 from kb.indexing.embedding import Embedder, default_embedder
+from kb.indexing.generations import clean_generations, new_generation, switch_to
 from kb.indexing.keyword import write_keyword_index
 from kb.indexing.manifest import INDEX_FORMAT, FileState, Previous
 from kb.indexing.store import ChunkStore
@@ -82,8 +86,26 @@ class IngestReport:
         return {**dataclasses.asdict(self), "skipped": self.skipped}
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _checked_hash(path: Path, settings: Settings) -> str:
+    """The content hash of ``path``; ``ParseError`` when it cannot be read or is over the size limit
+    (checked before reading, so a huge file is never loaded)."""
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_mb * 2**20:
+            raise ParseError(
+                str(path),
+                f"{size / 2**20:.1f} MB, over the limit of {settings.max_file_mb} MB per file; "
+                "split the file or raise KB_MAX_FILE_MB",
+            )
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(2**20), b""):
+                digest.update(block)
+                if handle.tell() > settings.max_file_mb * 2**20:  # grew, or a device
+                    raise ParseError(str(path), f"over the limit of {settings.max_file_mb} MB per file")
+    except OSError as exc:
+        raise ParseError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    return digest.hexdigest()
 
 
 def _hash(value: object) -> str:
@@ -128,6 +150,19 @@ def ingest(
     index; files elsewhere are left alone. ``fresh`` ignores what was indexed before and builds
     everything again. Raises ``KbError`` only when the store itself fails.
     """
+    try:
+        return _ingest(settings, paths, embedder, progress, fresh)
+    except OSError as exc:
+        # Reading a document fails inside (and skips it); this is the index itself not being written.
+        raise KbError(
+            f"cannot write the index in {settings.home} ({exc.strerror or exc}: {exc.filename}); "
+            "make the folder writable for this user or point KB_HOME at a writable folder"
+        ) from exc
+
+
+def _ingest(
+    settings: Settings, paths: Sequence[Path] | None, embedder: Embedder | None, progress: bool, fresh: bool
+) -> IngestReport:
     started = time.perf_counter()
     embedder = embedder or default_embedder()
     roots = [Path(p).resolve() for p in (paths if paths is not None else [settings.sources])]
@@ -135,11 +170,24 @@ def ingest(
         settings.home / ".ingest.lock",
         f"another `kb ingest` is running on {settings.home}; wait for it to finish",
     ):
-        previous = Previous({}, {}, None, False) if fresh else Previous.read(settings, embedder)
-        store = ChunkStore(settings, create=True)
-        if not previous.compatible:
-            store.reset()
-        files, parsed, found, errors = _read_files(settings, roots, previous, progress)
+        try:
+            current = settings.pinned()
+        except KbError:
+            if not fresh:
+                raise  # an unreadable pointer: the message says to rebuild
+            current = dataclasses.replace(settings, generation="")
+        previous = Previous({}, {}, None, False) if fresh else Previous.read(current, embedder)
+        # A rebuild (asked for, or a new model or format) goes into a new generation beside the
+        # index in use, which keeps answering until the switch; an update works in place.
+        target = new_generation(settings) if not previous.compatible else current
+        if (
+            target is not current
+            and current.manifest_path.exists()
+            and settings.sources.resolve() not in roots
+        ):
+            roots.append(settings.sources.resolve())  # what replaces an index still holds the corpus
+        store = ChunkStore(target, create=True)
+        files, parsed, found, errors = _read_files(target, roots, previous, progress)
 
         # What the index should hold now, and what must be embedded or re-stored for it.
         wanted: dict[str, Chunk] = {}
@@ -165,9 +213,9 @@ def ingest(
         changed = [*to_embed, *to_restore]
         store.delete([c.id for c in changed if c.id in stored])
         store.add(changed, [vectors[c.id] for c in changed])
-        write_keyword_index(settings, embedder, files, wanted, prints, previous)
+        write_keyword_index(target, embedder, files, wanted, prints, previous)
         write_json_atomic(
-            settings.manifest_path,
+            target.manifest_path,
             {
                 "format": INDEX_FORMAT,
                 "embedder": embedder.name,
@@ -175,6 +223,9 @@ def ingest(
             },
         )
         store.delete(sorted(stored - set(wanted)))
+        if target is not current:
+            switch_to(target, previous=str(current.generation))
+        clean_generations(settings)
 
     added, updated, removed, unchanged = _classify(previous.records, wanted, prints)
     report = IngestReport(
@@ -201,21 +252,32 @@ def _read_files(
     from tqdm import tqdm
 
     files = dict(previous.files)
-    found, errors = discover([r for r in roots if r.exists()])
+    existing = [r for r in roots if r.exists()]
+    found, errors = discover(existing)
     for root in roots:
         if not root.exists() and not any(_is_under(p, [root]) for p in files):
             errors.append(f"{root}: no such file or folder")
     present = {str(p) for p in found}
-    gone = [p for p in files if _is_under(p, roots) and p not in present]
-    for path in gone:
-        del files[path]
-    hashes = {str(p): _sha256(p) for p in found}
+    # Files reached before through a link out of a folder (no longer followed) leave the index too.
+    outside = {str(p) for p in outside_links(existing)}
+    for gone in [p for p in files if p not in present and (_is_under(p, roots) or p in outside)]:
+        del files[gone]
+    hashes: dict[str, str] = {}
+    for path in found:
+        try:
+            hashes[str(path)] = _checked_hash(path, settings)
+        except ParseError as exc:  # unreadable or too large: skipped, its previous chunks kept
+            log.warning("skipped %s", exc)
+            errors.append(str(exc))
     todo = [
         p
         for p in found
-        if str(p) not in files
-        or files[str(p)].sha256 != hashes[str(p)]
-        or any(c not in previous.records for c in files[str(p)].chunks)
+        if str(p) in hashes
+        and (
+            str(p) not in files
+            or files[str(p)].sha256 != hashes[str(p)]
+            or any(c not in previous.records for c in files[str(p)].chunks)
+        )
     ]
     owners = {state.document_id: path for path, state in files.items()}
     sources = settings.sources.resolve()
@@ -224,12 +286,21 @@ def _read_files(
     parsed: dict[str, list[Chunk]] = {}
     for path in tqdm(todo, desc="parsing", unit="file", disable=not progress or not todo):
         try:
-            doc = _parse(path, owners, "official" if _is_under(str(path), [sources]) else "user")
+            doc = _parse(path, owners, settings, "official" if _is_under(str(path), [sources]) else "user")
         except ParseError as exc:
             log.warning("skipped %s", exc)
             errors.append(str(exc))
             continue
         chunks = chunk_document(doc, path=_label(path, settings))
+        if len(chunks) > settings.max_chunks_per_file:
+            problem = ParseError(
+                str(path),
+                f"{len(chunks)} chunks, over the limit of {settings.max_chunks_per_file} per file; "
+                "split the file or raise KB_MAX_CHUNKS_PER_FILE",
+            )
+            log.warning("skipped %s", problem)
+            errors.append(str(problem))
+            continue
         owners[doc.id] = str(path)
         parsed[str(path)] = chunks
         pairs = [list(pair) for pair in lexicon(doc)]
@@ -257,10 +328,10 @@ def _embed(chunks: list[Chunk], embedder: Embedder, progress: bool) -> dict[str,
     return vectors
 
 
-def _parse(path: Path, owners: dict[str, str], trust: Trust) -> SourceDocument:
+def _parse(path: Path, owners: dict[str, str], settings: Settings, trust: Trust) -> SourceDocument:
     """Parse ``path`` (``trust``: from ``sources/`` or not); a user document whose id another file
     already uses gets a longer one."""
-    doc = parse_file(path, trust)
+    doc = parse_file(path, trust, max_unpacked_mb=settings.max_unpacked_mb)
     owner = owners.get(doc.id)
     if owner is None or owner == str(path):
         return doc

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -11,7 +13,29 @@ from kb.config import Settings
 from kb.errors import IndexNotBuilt, KbError
 from kb.indexing.chunks import Chunk
 
-__all__ = ["ChunkStore"]
+__all__ = ["ChunkStore", "drop_collections"]
+
+
+def _read_only(folder: Path) -> bool:
+    return folder.exists() and not os.access(folder, os.W_OK)
+
+
+def drop_collections(settings: Settings, generations: Sequence[str]) -> list[str]:
+    """Delete the Chroma server's collections of the index ``generations`` (``""``: the one of an
+    index built before generations) where they exist; returns the collection names deleted. Only
+    generations this ``KB_HOME`` made are named, so another home's collections on the same server
+    are never touched."""
+    if not settings.chroma_url or not generations:
+        return []
+    base = settings.collection
+    doomed = {f"{base}-{name}" if name else base for name in generations}
+    with ChunkStore._errors_of(settings, "delete old collections"):
+        client = ChunkStore._server_client(settings)
+        names = [str(getattr(c, "name", c)) for c in client.list_collections()]
+        dropped = [name for name in names if name in doomed]
+        for name in dropped:
+            client.delete_collection(name)
+    return dropped
 
 
 class ChunkStore:
@@ -24,6 +48,8 @@ class ChunkStore:
     """
 
     def __init__(self, settings: Settings, create: bool = False) -> None:
+        with self._errors_of(settings, "open"):
+            settings = settings.pinned()  # one generation for the life of this store
         self.settings = settings
         self.where = settings.chroma_url or str(settings.chroma_path)
         self._vectors: Any = None
@@ -32,16 +58,18 @@ class ChunkStore:
             self.client = self._client()
             if create:
                 self.collection = self.client.get_or_create_collection(
-                    settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+                    settings.collection_name, embedding_function=None, metadata={"hnsw:space": "cosine"}
                 )
             else:
                 names = [getattr(c, "name", c) for c in self.client.list_collections()]
-                if settings.collection not in names:
+                if settings.collection_name not in names:
                     raise IndexNotBuilt(
-                        f"the vector store at {self.where} has no collection {settings.collection!r}; "
+                        f"the vector store at {self.where} has no collection {settings.collection_name!r}; "
                         "run `kb ingest`"
                     )
-                self.collection = self.client.get_collection(settings.collection, embedding_function=None)
+                self.collection = self.client.get_collection(
+                    settings.collection_name, embedding_function=None
+                )
 
     @property
     def vectors(self) -> Any:
@@ -57,32 +85,58 @@ class ChunkStore:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if self.settings.chroma_url:
-            url = urlparse(self.settings.chroma_url)
-            ssl = url.scheme == "https"
-            port = url.port or (443 if ssl else 8000)
-            return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1", port=port, ssl=ssl, settings=chroma_settings
-            )
+            return self._server_client(self.settings)
         self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self.settings.chroma_path), settings=chroma_settings)
+        return chromadb.PersistentClient(
+            path=str(self.settings.chroma_path), settings=ChromaSettings(anonymized_telemetry=False)
+        )
 
+    @staticmethod
+    def _server_client(settings: Settings) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        url = urlparse(settings.chroma_url or "")
+        ssl = url.scheme == "https"
+        port = url.port or (443 if ssl else 8000)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=port,
+            ssl=ssl,
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+
+    def _errors(self, action: str) -> contextlib.AbstractContextManager[None]:
+        return self._errors_of(self.settings, action, self.where)
+
+    @staticmethod
     @contextlib.contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
+    def _errors_of(settings: Settings, action: str, where: str | None = None) -> Iterator[None]:
         """Translate Chroma's and the HTTP client's exceptions into one clear ``KbError``."""
+        where = where or settings.chroma_url or str(settings.home)
         try:
             yield
         except KbError:
             raise
-        except Exception as exc:
-            hint = (
-                "is the server running (`chroma run`)? or unset KB_CHROMA_URL"
-                if self.settings.chroma_url
-                else "delete the folder and run `kb ingest` to rebuild it"
-            )
+        except PermissionError as exc:
+            # A read-only KB_HOME: deleting and rebuilding would not help.
             raise KbError(
-                f"vector store at {self.where}: cannot {action} ({type(exc).__name__}: {exc}); {hint}"
+                f"vector store at {where}: cannot {action}: {exc.strerror or exc} ({exc.filename or where}); "
+                "make KB_HOME writable for this user or point KB_HOME at a writable folder"
+            ) from exc
+        except Exception as exc:
+            if settings.chroma_url:
+                hint = "is the server running (`chroma run`)? or unset KB_CHROMA_URL"
+            elif read_only := next((f for f in (settings.home, settings.chroma_path) if _read_only(f)), None):
+                hint = (
+                    f"{read_only} is not writable for this user: make it writable or point "
+                    "KB_HOME at a writable folder"
+                )
+            else:
+                hint = "run `kb ingest --rebuild` to build it again"
+            raise KbError(
+                f"vector store at {where}: cannot {action} ({type(exc).__name__}: {exc}); {hint}"
             ) from exc
 
     def ids(self) -> set[str]:
@@ -154,8 +208,8 @@ class ChunkStore:
         """Drop and recreate the collection (when the embedding model changed)."""
         with self._errors("reset the collection"):
             names = [getattr(c, "name", c) for c in self.client.list_collections()]
-            if self.settings.collection in names:
-                self.client.delete_collection(self.settings.collection)
+            if self.settings.collection_name in names:
+                self.client.delete_collection(self.settings.collection_name)
             self.collection = self.client.get_or_create_collection(
-                self.settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+                self.settings.collection_name, embedding_function=None, metadata={"hnsw:space": "cosine"}
             )

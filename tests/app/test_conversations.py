@@ -171,3 +171,17 @@ def test_only_a_restored_history_is_saved_over_the_browsers(answer: Answer) -> N
         "asked before the page loaded",
         "kept in the browser",
     ]
+
+
+def test_the_history_limit_is_a_setting_and_says_how_to_raise_it(answer: Answer) -> None:
+    limits = Limits.of(Settings.from_env({"KB_MAX_HISTORY_KB": "60"}))
+    assert limits.max_history_chars == 60_000
+    big = dataclasses.replace(answer, text="y" * 15_000)
+    history = History(limits=limits)
+    for i in range(12):
+        if i % 3 == 0:
+            history.start()
+        history.add(Turn(f"q{i}", big))
+    assert len(json.dumps(history.to_stored(), ensure_ascii=False)) <= 60_000
+    assert history.current.turns[-1].question == "q11"
+    assert any("within 60 kB (KB_MAX_HISTORY_KB raises the limit)" in note for note in history.notes)

@@ -455,3 +455,34 @@ def test_a_corpus_that_no_longer_loads_keeps_the_previous_one_and_says_so(
     answer = history.current.turns[0].answer
     assert answer is not None and answer.verdict == "licence_required"
     assert web.rate_last(history, "up", "").startswith("Thanks")
+
+
+@pytest.mark.slow
+def test_the_app_follows_rebuilds_and_feedback_reads_no_source_file(
+    built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    from kb.indexing.health import rebuild_index
+
+    settings = _own_corpus(built_index, tmp_path)
+    web = WebApp(settings, embedder=built_index.embedder)
+    question = "Do I need a licence to export gallium nitride?"
+    history, _ = _ask(web, question, as_of="2026-11-22")
+    first = settings.current_generation()
+    cited = [c.document_id for c in history.current.turns[0].answer.citations]  # type: ignore[union-attr]
+    assert cited
+
+    # Two rebuilds: the generation the app opened first is removed by the second.
+    for _ in range(2):
+        assert rebuild_index(settings, embedder=built_index.embedder, progress=False).ok
+    assert not (settings.home / "generations" / first).exists()
+    _ask(web, question, history, as_of="2026-11-22")
+    again = history.current.turns[-1].answer
+    assert again is not None and [c.document_id for c in again.citations] == cited
+    assert history.current.turns[-1].versions[1] == web.versions()[1]
+
+    # Feedback after every source file is gone: the versions come from what is loaded.
+    for path in settings.sources.rglob("*.md"):
+        path.unlink()
+    assert web.rate_last(history, "up", "").startswith("Thanks")
+    (record,) = list(web.feedback.records())
+    assert record["corpus_version"] != "unknown" and record["index_version"] == web.versions()[1]

@@ -74,3 +74,12 @@ def test_errors_are_one_clear_line(args: list[str], message: str) -> None:
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_ask_refuses_a_question_over_the_limit_and_names_the_setting() -> None:
+    result = CliRunner().invoke(
+        main, ["ask", "Is gallium controlled? " + "x" * 120], env={"KB_MAX_QUESTION_CHARS": "100"}
+    )
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "the question has 143 characters; the limit is 100" in result.output
+    assert "KB_MAX_QUESTION_CHARS" in result.output

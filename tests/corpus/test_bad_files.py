@@ -17,9 +17,9 @@ from kb.corpus.documents import user_document_id
 from kb.corpus.links import choose_link
 from kb.corpus.loading import load_corpus
 from kb.corpus.parsing import parse_file
-from tests.conftest import FIXTURES, SOURCES
+from tests.conftest import SOURCES
 
-NEW = FIXTURES / "new-announcement" / "mofcom-2026-901.md"
+NEW = Path(__file__).parent / "fixtures" / "mofcom-2026-901.md"
 
 
 @pytest.fixture

@@ -154,7 +154,8 @@ def test_dangling_relation_target(corpus_copy: Path) -> None:
 
 def test_duplicate_ids_and_undecodable_files(corpus_copy: Path) -> None:
     (corpus_copy / "copy.md").write_text((corpus_copy / "mofcom-2025-72.md").read_text(encoding="utf-8"))
-    (corpus_copy / "binary.md").write_bytes(b"\xff\xfe\x00garbage")
+    # Not FF FE: that is UTF-16's byte-order mark, and such a file is read as UTF-16.
+    (corpus_copy / "binary.md").write_bytes(b"\xff\xfd\x00garbage")
     problems = {(Path(p.path).name, p.field): p.problem for p in validate_corpus(corpus_copy)}
     assert "not UTF-8" in problems[("binary.md", None)]
     assert any(name == "copy.md" and field == "id" for name, field in problems)

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from kb.answering.knowledge import KnowledgeBase
 from kb.cli import main
 from kb.config import Settings
-from tests.conftest import FIXTURES, SOURCES, CachingEmbedder
+from tests.conftest import SOURCES, CachingEmbedder
 
-NEW = FIXTURES / "new-announcement" / "mofcom-2026-901.md"
+NEW = Path(__file__).parent / "fixtures" / "mofcom-2026-901.md"
 
 
 @pytest.fixture

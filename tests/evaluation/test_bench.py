@@ -72,3 +72,20 @@ def test_kb_bench_screen_command_repeats_a_short_file(tmp_path: Path) -> None:
     assert "rows                  7" in result.output
     assert "3 listed, 2 possible_match, 2 no_match, 0 error" in result.output
     assert "unexpected" not in result.output
+
+
+@pytest.mark.slow
+def test_kb_bench_soak_prints_memory_at_the_start_every_n_and_at_the_end(
+    built_index: BuiltIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import copy_home
+
+    monkeypatch.setenv("KB_HOME", str(copy_home(built_index, tmp_path)))
+    result = CliRunner().invoke(
+        main, ["bench", "soak", "--questions", str(PROJECT_SET), "--requests", "25", "--every", "10"]
+    )
+    assert result.exit_code == 0, result.output
+    checkpoints = [line.split()[2] for line in result.output.splitlines() if line.startswith("RSS after")]
+    assert checkpoints == ["0", "10", "20", "25"]
+    assert "requests              25 in 3 sessions" in result.output
+    assert "answers with errors   0" in result.output and "growth when warm" in result.output

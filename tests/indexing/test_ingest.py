@@ -326,3 +326,28 @@ def test_same_ingest_and_search_against_a_chroma_server(
         served = [(h.document_id, h.locator) for h in server_retriever.search(query)]
         local = [(h.document_id, h.locator) for h in built_index.retriever.search(query)]
         assert served == local
+
+
+@pytest.mark.slow
+def test_on_a_chroma_server_each_generation_is_a_collection_and_only_ours_are_dropped(
+    tmp_path: Path, chroma_server: str
+) -> None:
+    import chromadb
+
+    folder = tmp_path / "docs"
+    shutil.copytree(FIXTURES, folder)
+    settings = dataclasses.replace(Settings(home=tmp_path / "home", sources=folder), chroma_url=chroma_server)
+    port = int(chroma_server.rsplit(":", 1)[1])
+    client = chromadb.HttpClient(host="127.0.0.1", port=port)
+    client.create_collection("kb_chunks-20200101000000-aaaaaa")  # another home's generation
+
+    def ours() -> set[str]:
+        return {str(getattr(c, "name", c)) for c in client.list_collections()}
+
+    assert ingest(settings, embedder=FakeEmbedder(), progress=False).ok
+    first = settings.current_generation()
+    assert settings.collection_name == f"kb_chunks-{first}" and settings.collection_name in ours()
+    for _ in range(2):
+        assert ingest(settings, embedder=FakeEmbedder(), progress=False, fresh=True).ok
+    assert f"kb_chunks-{first}" not in ours() and "kb_chunks-20200101000000-aaaaaa" in ours()
+    assert Retriever(settings, embedder=FakeEmbedder()).search("antimony ingots")
