@@ -159,6 +159,11 @@ class Settings:
         return self.index_path / "keyword.json"
 
     @property
+    def model_path(self) -> Path:
+        """The ONNX export of the embedding model and its reference vectors (the query path's model)."""
+        return self.home / "model"
+
+    @property
     def feedback_path(self) -> Path:
         return self.home / "feedback.jsonl"
 

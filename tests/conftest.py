@@ -116,6 +116,26 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, session_embedder: Cach
     return BuiltIndex(settings, Retriever(settings, embedder=session_embedder), session_embedder, report)
 
 
+@pytest.fixture(scope="session")
+def onnx_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ONNX export of the real model, made once per session; its folder (``Settings.model_path``)."""
+    from kb.indexing.embedding import default_embedder
+    from kb.indexing.export import export_model
+
+    settings = Settings(home=tmp_path_factory.mktemp("onnx-export") / "kb-home", sources=SOURCES)
+    export_model(settings, reference=default_embedder())
+    return settings.model_path
+
+
+def add_export(export: Path, home: Path) -> Path:
+    """Put the session's ONNX export into ``home`` (hard links: no copy of 90 MB); its folder there."""
+    target = Settings(home=home).model_path
+    target.mkdir(parents=True, exist_ok=True)
+    for file in export.iterdir():
+        os.link(file, target / file.name)
+    return target
+
+
 def copy_home(built: BuiltIndex, folder: Path) -> Path:
     """A copy of the session index (so an app's feedback log does not land in the shared one)."""
     home = folder / "kb-home"

@@ -50,6 +50,7 @@ _QUANTITIES: dict[str, tuple[str, str]] = {
     "discharge_capacity": ("discharge capacity", "放电比容量"),
     "cycle_life": ("cycle life", "循环寿命"),
     "specific_surface_area": ("specific surface area", "比表面积"),
+    "volume": ("volume", "容积"),
 }
 _OPS: dict[str, tuple[str, str]] = {
     ">": ("above", "大于"),
@@ -58,7 +59,7 @@ _OPS: dict[str, tuple[str, str]] = {
     "<=": ("at most", "不超过"),
     "=": ("of", "为"),
 }
-_UNITS = {"um": "µm", "per cm2": "/cm²", "g/cm3": "g/cm³", "m2/g": "m²/g"}
+_UNITS = {"um": "µm", "per cm2": "/cm²", "g/cm3": "g/cm³", "m2/g": "m²/g", "m3": "m³"}
 _FORMS: dict[str, tuple[str, str]] = {
     "magnet": ("magnet material", "磁体"),
     "single_crystal": ("single crystals", "单晶"),
@@ -174,7 +175,7 @@ def line_headline(line: Line, lang: Lang) -> str:
         if zh:
             return f"{name}未达到{item_label(item, lang)}的管制门槛（{missed}），不属于该管制物项。"
         return (
-            f"{name} falls short of the thresholds of {item_label(item, lang)} ({missed}), "
+            f"{name} does not meet the thresholds of {item_label(item, lang)} ({missed}), "
             "so it is not that listed item."
         )
     if line.kind == "unlisted_form":

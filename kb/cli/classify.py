@@ -108,7 +108,7 @@ def classify(
 _KINDS = {
     "listed": "a listed item",
     "conditional": "listed if the conditions below are met",
-    "below_threshold": "a listed kind of product, below the listed thresholds",
+    "below_threshold": "a listed kind of product that does not meet the listed thresholds",
     "unlisted_form": "a form of the element that no list holds",
     "unlisted_element": "an element that no list holds",
     "unlisted_code": "a customs code that no list holds",

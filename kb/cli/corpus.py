@@ -38,6 +38,37 @@ def validate(ctx: click.Context, folder: str | None) -> None:
     click.echo(f"ok: {count} documents in {path} are valid")
 
 
+@main.command("export-model")
+@click.option("--check", is_flag=True, help="Only say whether the export is there and sound; exit 1 if not.")
+@click.pass_context
+@friendly_errors
+def export_model_command(ctx: click.Context, check: bool) -> None:
+    """Export the packaged embedding model to ONNX under KB_HOME/model, for queries without torch.
+
+    Traces the model with torch (needs the onnx package: pip install onnx==1.23.2), stores beside it
+    reference vectors from sentence-transformers, and checks the export against them (every load
+    checks it again). kb ingest makes it too when it is missing. Without it, queries embed with
+    sentence-transformers, which is slower to start.
+    """
+    from kb.indexing.embedding import serving_embedder
+    from kb.indexing.onnx_embedder import OnnxEmbedder, export_problem
+
+    settings = settings_of(ctx)
+    if check:
+        problem = export_problem(settings.model_path)
+        if problem:
+            click.echo(f"{problem}; make it with `kb export-model`")
+            sys.exit(1)
+        embedder = serving_embedder(settings)
+        if not isinstance(embedder, OnnxEmbedder):
+            sys.exit(1)
+        click.echo(f"the ONNX export in {settings.model_path} is sound")
+        return
+    from kb.indexing.export import export_model
+
+    click.echo(export_model(settings).summary())
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")

@@ -138,6 +138,7 @@ Quantity = Literal[
     "discharge_capacity",
     "cycle_life",
     "specific_surface_area",
+    "volume",
     "composition",
 ]
 #: The unit each quantity's threshold values are written in.
@@ -148,7 +149,7 @@ UNITS: dict[str, str | None] = {
     "frequency": "MHz", "pressure": "GPa", "bore": "mm", "diameter": "mm", "inner_diameter": "mm",
     "wall_thickness": "mm", "length": "mm", "width": "mm", "height": "mm", "transmittance": "%",
     "energy_density": "Wh/kg", "discharge_capacity": "mAh/g", "cycle_life": "cycles",
-    "specific_surface_area": "m2/g", "composition": None,
+    "specific_surface_area": "m2/g", "volume": "m3", "composition": None,
 }  # fmt: skip
 #: Product forms a threshold group can be limited to (the product lexicon's form names).
 FormName = Literal[

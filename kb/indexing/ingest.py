@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from kb.corpus.parsing import discover, outside_links, parse_file
 from kb.errors import KbError, ParseError
 from kb.files import exclusive_lock, write_json_atomic
 from kb.indexing.chunks import Chunk, chunk_document, dense_text, lexicon
-from kb.indexing.embedding import Embedder, default_embedder
+from kb.indexing.embedding import Embedder, indexing_embedder
 from kb.indexing.generations import clean_generations, new_generation, switch_to
 from kb.indexing.keyword import write_keyword_index
 from kb.indexing.manifest import INDEX_FORMAT, FileState, Previous
@@ -164,7 +165,7 @@ def _ingest(
     settings: Settings, paths: Sequence[Path] | None, embedder: Embedder | None, progress: bool, fresh: bool
 ) -> IngestReport:
     started = time.perf_counter()
-    embedder = embedder or default_embedder()
+    embedder = embedder or indexing_embedder(settings)
     roots = [Path(p).resolve() for p in (paths if paths is not None else [settings.sources])]
     with exclusive_lock(
         settings.home / ".ingest.lock",
@@ -309,21 +310,23 @@ def _read_files(
 
 
 def _embed(chunks: list[Chunk], embedder: Embedder, progress: bool) -> dict[str, list[float]]:
+    from concurrent.futures import ThreadPoolExecutor
+
     from tqdm import tqdm
 
-    # Batches of similar length waste less work on padding (about 1.4x faster here).
+    # Batches of similar length waste less work on padding (about 1.4x faster here), and one
+    # batch per core runs at once (the ONNX embedder runs each on one thread; the torch one
+    # serialises them and spreads each over the cores itself). The bar shows chunks/s.
     ordered = sorted(chunks, key=lambda chunk: len(dense_text(chunk)))
+    batches = [ordered[start : start + EMBED_BATCH] for start in range(0, len(ordered), EMBED_BATCH)]
     vectors: dict[str, list[float]] = {}
-    with tqdm(total=len(ordered), desc="embedding", unit="chunk", disable=not progress or not ordered) as bar:
-        for start in range(0, len(ordered), EMBED_BATCH):
-            batch = ordered[start : start + EMBED_BATCH]
-            vectors.update(
-                zip(
-                    [c.id for c in batch],
-                    embedder.embed_documents([dense_text(c) for c in batch]),
-                    strict=True,
-                )
-            )
+    with (
+        tqdm(total=len(ordered), desc="embedding", unit="chunk", disable=not progress or not ordered) as bar,
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool,
+    ):
+        embedded = pool.map(lambda batch: embedder.embed_documents([dense_text(c) for c in batch]), batches)
+        for batch, batch_vectors in zip(batches, embedded, strict=True):
+            vectors.update(zip([c.id for c in batch], batch_vectors, strict=True))
             bar.update(len(batch))
     return vectors
 

@@ -16,6 +16,7 @@ hits; none ships, because none is available offline.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -29,7 +30,7 @@ from kb.config import Settings
 from kb.corpus.schema import FAMILIES
 from kb.errors import IndexNotBuilt, QueryError
 from kb.indexing.chunks import Chunk, keyword_text
-from kb.indexing.embedding import Embedder, default_embedder
+from kb.indexing.embedding import Embedder, serving_embedder
 from kb.indexing.keyword import keyword_index_path, read_keyword_index
 from kb.indexing.store import ChunkStore
 from kb.language.codes import CONTROL_CODE_TOKEN, HS_CODE_TOKEN
@@ -123,7 +124,8 @@ class _Table:
 class Retriever:
     """Hybrid search over the index of ``settings``; loads lazily and follows a re-ingest.
 
-    ``embedder`` must be the model the index was built with (default: the offline MiniLM);
+    ``embedder`` must be the model the index was built with (default: the offline MiniLM, through
+    its ONNX export when there is one);
     ``fuser`` combines the rankings (default: reciprocal rank fusion); ``reranker`` may reorder
     the fused hits; ``depth`` is how many candidates each ranking contributes;
     ``same_document_decay`` discounts further chunks of a ranked document; ``query_cache`` is how
@@ -142,7 +144,9 @@ class Retriever:
         query_cache: int = 512,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or default_embedder()
+        if not keyword_index_path(settings).is_file():
+            raise IndexNotBuilt(f"no search index in {settings.home}; run `kb ingest`")
+        self.embedder = embedder or serving_embedder(settings)
         self.fuser = fuser or ReciprocalRankFusion()
         self.reranker = reranker
         self.depth = depth
@@ -152,8 +156,6 @@ class Retriever:
         self._store: ChunkStore | None = None
         self._lock = threading.Lock()
         self._query_vectors: dict[str, list[float]] = {}
-        if not keyword_index_path(settings).is_file():
-            raise IndexNotBuilt(f"no search index in {settings.home}; run `kb ingest`")
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -277,8 +279,10 @@ class Retriever:
         if vector is None:
             vector = self.embedder.embed_query(text)
             if self.query_cache > 0:
-                if len(self._query_vectors) >= self.query_cache:
-                    self._query_vectors.pop(next(iter(self._query_vectors)))
+                # Several requests may come here at once: never fail on a key another one dropped.
+                with contextlib.suppress(StopIteration, RuntimeError):
+                    while len(self._query_vectors) >= self.query_cache:
+                        self._query_vectors.pop(next(iter(self._query_vectors)), None)
                 self._query_vectors[text] = vector
         return vector
 

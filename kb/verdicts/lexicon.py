@@ -307,7 +307,9 @@ def _merge_formulas(products: Sequence[ProductMention]) -> list[ProductMention]:
 def default_lexicon() -> Lexicon:
     """The lexicon shipped with the package, loaded once per process."""
     try:
-        data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+        data = yaml.load(
+            LEXICON_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except (OSError, yaml.YAMLError) as exc:
         raise KbError(f"the product lexicon {LEXICON_PATH.name} cannot be read: {exc}") from exc
     if not isinstance(data, dict):

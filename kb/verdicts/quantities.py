@@ -60,6 +60,8 @@ _UNITS: list[tuple[str, str, float, tuple[str, ...]]] = [
         ("density", "compaction_density", "tap_density"),
     ),
     (r"m(?:2|²)\s*/\s*g|平方米\s*/\s*克", "m2/g", 1.0, ("specific_surface_area",)),
+    (r"(?:m(?:3|³)|cubic\s+met(?:re|er)s?|立方米|立方)(?![\w/])", "m3", 1.0, ("volume",)),
+    (r"(?:litres?|liters?|升)(?![\w/])", "m3", 0.001, ("volume",)),
     (r"(?:/|per\s+)cm(?:2|²|\^2)|cm-2|个\s*/\s*(?:平方厘米|cm2)", "per cm2", 1.0, ("dislocation_density",)),
     (r"gpa|吉帕|千兆帕", "GPa", 1.0, ("pressure",)),
     (r"mpa|兆帕", "MPa", 1.0, ("flexural_strength", "tensile_strength", "elastic_limit", "pressure")),
@@ -127,6 +129,7 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("purity", r"pur(?:e|ity)|grade|assay|nines|纯度|纯|品位"),
     ("content", r"content|含量|含"),
     ("cycle_life", r"cycle|循环"),
+    ("volume", r"volume|capacity|容积|体积"),
 ]
 _BELOW = re.compile(
     r"(?:<|≤|=<|under|below|less than|lower than|at most|up to|max(?:imum)?\.?|no more than|not more than|"
@@ -142,11 +145,43 @@ _AFTER_BELOW = re.compile(r"^\s*(?:or less|or below|or under|max\b|以下|以内
 _AFTER_ABOVE = re.compile(r"^\s*(?:or more|or above|or higher|min\b|以上|及以上)")
 
 
+#: Sizes given as "100 x 100 x 10 mm" (length x width x height) or "Ø120 x 50 mm" (diameter x length).
+_DIMENSIONS = re.compile(
+    r"(?P<dia>ø|Ø|⌀|dia(?:meter)?\.?\s*|直径\s*)?(?P<a>\d+(?:[.,]\d+)?)\s*(?:mm|cm)?\s*[x×*]\s*"
+    r"(?P<b>\d+(?:[.,]\d+)?)\s*(?:mm|cm)?(?:\s*[x×*]\s*(?P<c>\d+(?:[.,]\d+)?))?\s*(?P<unit>mm|cm|毫米|厘米)",
+    re.IGNORECASE,
+)
+
+
+def _dimensions(text: str) -> tuple[list[Stated], list[tuple[int, int]]]:
+    """The sizes ``text`` gives as products of figures, and where they are."""
+    found: list[Stated] = []
+    spans: list[tuple[int, int]] = []
+    for match in _DIMENSIONS.finditer(text):
+        factor = 10.0 if match.group("unit").lower() in ("cm", "厘米") else 1.0
+        figures = [match.group(k) for k in ("a", "b", "c") if match.group(k)]
+        values = [round(_number(f) * factor, 6) for f in figures]
+        if match.group("dia"):
+            names = ("diameter", "length")[: len(values)] if len(values) == 2 else ()
+        else:
+            names = ("length", "width", "height")[: len(values)]
+        if len(names) != len(values):
+            continue
+        found += [
+            Stated(name, value, value, "mm", match.group(0))
+            for name, value in zip(names, values, strict=True)
+        ]
+        spans.append(match.span())
+    return found, spans
+
+
 def quantities_in(text: str) -> list[Stated]:
     """Every figure with a unit, and every purity grade, that ``text`` states."""
-    found: list[Stated] = []
-    taken: list[tuple[int, int]] = []
+    found, taken = _dimensions(text)
+    sizes = list(taken)
     for match in _VALUE.finditer(text):
+        if any(a <= match.start() < b for a, b in sizes):
+            continue
         index = next(int(k[1:]) for k, v in match.groupdict().items() if k.startswith("u") and v)
         _, unit, factor, candidates = _UNITS[index]
         low: float | None = round(_number(match.group("low")) * factor, 6)

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
@@ -106,5 +107,23 @@ def test_plain_output_names_the_entry_and_the_missed_threshold() -> None:
     result = CliRunner().invoke(main, ["classify", "graphite electrode, 99.8% C", "--as-of", "2026-11-22"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("As of 2026-11-22: not listed")
-    assert "electrode: not listed (a listed kind of product, below the listed thresholds)" in result.output
+    assert (
+        "electrode: not listed (a listed kind of product that does not meet the listed thresholds)"
+        in result.output
+    )
     assert "compared with:" in result.output and "not met:" in result.output
+
+
+@pytest.mark.parametrize(
+    ("description", "verdict"),
+    [
+        ("Tungsten plates 99.95% W, 100 x 100 x 10 mm, sintered and rolled", "not_listed"),
+        ("Tungsten blocks 99.95% W, 150 x 150 x 60 mm", "licence_required"),
+        ("Mixer-settler extraction tanks with 20 m3 mixing chambers", "not_listed"),
+        ("Mixer-settler extraction tanks with 5 m3 mixing chambers", "suspended"),
+    ],
+)
+def test_sizes_and_volumes_decide_against_the_listed_limits(description: str, verdict: str) -> None:
+    result = CliRunner().invoke(main, ["classify", description, "--as-of", "2026-03-01", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["verdict"] == verdict

@@ -65,3 +65,22 @@ def test_heavy_rare_earth_free_names_the_heavy_rare_earths() -> None:
     lexicon = default_lexicon()
     found = composition_in("heavy rare earth free magnets", lexicon.symbols, lexicon.names_zh)
     assert {"dysprosium", "terbium"} <= found.free_of
+
+
+def test_sizes_given_as_products_of_figures() -> None:
+    plate = {(s.quantity, s.low) for s in quantities_in("Tungsten plates 99.95% W, 100 x 100 x 10 mm")}
+    assert {("length", 100.0), ("width", 100.0), ("height", 10.0), ("purity", 99.95)} == plate
+    rod = {(s.quantity, s.low) for s in quantities_in("tungsten rod Ø130 x 60 mm")}
+    assert rod == {("diameter", 130.0), ("length", 60.0)}
+    assert {(s.quantity, s.low) for s in quantities_in("a 2 x 3 cm sheet")} == {
+        ("length", 20.0),
+        ("width", 30.0),
+    }
+
+
+def test_volumes_in_cubic_metres_and_litres() -> None:
+    assert [(s.quantity, s.low, s.unit) for s in quantities_in("mixing chambers of 20 m3")] == [
+        ("volume", 20.0, "m3")
+    ]
+    assert [(s.quantity, s.low) for s in quantities_in("混合室容积8立方米")] == [("volume", 8.0)]
+    assert [(s.quantity, s.low) for s in quantities_in("a 500 litre tank")] == [("volume", 0.5)]

@@ -1,0 +1,231 @@
+"""The ONNX export serves queries: the same vectors as sentence-transformers, checked at every load,
+a stale or missing export falls back with a warning, no torch on the query path, no global lock."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.config import Settings
+from kb.corpus.loading import load_corpus
+from kb.errors import ModelUnavailable
+from kb.indexing.chunks import chunk_document, dense_text
+from kb.indexing.embedding import MiniLMEmbedder, serving_embedder
+from kb.indexing.onnx_embedder import REFERENCE_COSINE, OnnxEmbedder, export_problem
+from kb.retrieval.hybrid import Retriever
+from tests.conftest import ROOT, SOURCES, BuiltIndex, CachingEmbedder, add_export, copy_home
+
+
+def _cosines(a: list[list[float]], b: list[list[float]]) -> list[float]:
+    return [sum(x * y for x, y in zip(u, v, strict=True)) for u, v in zip(a, b, strict=True)]
+
+
+def _corpus_texts(limit: int = 120) -> list[str]:
+    """What ingest embeds, from every document: short and long (truncated) chunks, both scripts."""
+    docs = list(load_corpus(SOURCES))
+    texts = [dense_text(c) for doc in docs for c in chunk_document(doc, path=doc.id)[:2]]
+    chosen = sorted(set(texts), key=len)[:: max(1, len(texts) // limit)]
+    # Whole provisions run together: far beyond the model's 256-token window, so truncation agrees.
+    return chosen + [" ".join(s.text for s in doc.sections)[:4000] for doc in docs[:5]]
+
+
+@pytest.mark.slow
+def test_onnx_vectors_are_sentence_transformers_vectors_on_corpus_texts(
+    onnx_export: Path, session_embedder: CachingEmbedder
+) -> None:
+    onnx = OnnxEmbedder.load(onnx_export)
+    texts = _corpus_texts()
+    assert len(texts) > 50 and max(map(len, texts)) > 2000  # some longer than the 256-token window
+    cosines = _cosines(onnx.embed_documents(texts), session_embedder.embed_documents(texts))
+    assert min(cosines) >= REFERENCE_COSINE, [
+        t[:60] for t, c in zip(texts, cosines, strict=True) if c < 0.9999
+    ]
+    queries = ["Do I need a licence to export gallium nitride wafers?", "antimony 2026 suspension", "镓"]
+    query_cosines = _cosines(
+        [onnx.embed_query(q) for q in queries], [session_embedder.embed_query(q) for q in queries]
+    )
+    assert min(query_cosines) >= REFERENCE_COSINE
+
+
+@pytest.mark.slow
+def test_serving_uses_the_export_and_retrieval_agrees(
+    onnx_export: Path, built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    home = copy_home(built_index, tmp_path)
+    add_export(onnx_export, home)
+    settings = Settings(home=home, sources=SOURCES)
+    embedder = serving_embedder(settings)
+    assert isinstance(embedder, OnnxEmbedder) and embedder.name == built_index.embedder.name
+    onnx_hits = Retriever(settings, embedder=embedder).search("licence for gallium nitride", k=5)
+    reference_hits = built_index.retriever.search("licence for gallium nitride", k=5)
+    assert [h.chunk.id for h in onnx_hits] == [h.chunk.id for h in reference_hits]
+
+
+def _tamper_source(folder: Path) -> None:
+    path = folder / "reference.json"
+    data = json.loads(path.read_text())
+    data["source"]["package"] = "0.0.1"
+    path.write_text(json.dumps(data))
+
+
+def _tamper_vectors(folder: Path) -> None:
+    path = folder / "reference.json"
+    data = json.loads(path.read_text())
+    data["vectors"][0] = list(reversed(data["vectors"][0]))
+    path.write_text(json.dumps(data))
+
+
+def _delete_model(folder: Path) -> None:
+    (folder / "model.onnx").unlink()
+
+
+def _damage_model(folder: Path) -> None:
+    (folder / "model.onnx").unlink()  # a hard link: never write into the session's file
+    (folder / "model.onnx").write_bytes(b"not a model" * 100)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("damage", "symptom"),
+    [
+        (_tamper_source, "is stale: made from"),
+        (_tamper_vectors, "differ from sentence-transformers'"),
+        (_delete_model, "lacks model.onnx"),
+        (_damage_model, "does not load"),
+    ],
+)
+def test_a_stale_or_broken_export_falls_back_with_a_warning(
+    onnx_export: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: Any, symptom: str
+) -> None:
+    folder = add_export(onnx_export, tmp_path / "home")
+    for name in ("reference.json",):  # edited below: a file of its own, not a link
+        data = (folder / name).read_bytes()
+        (folder / name).unlink()
+        (folder / name).write_bytes(data)
+    damage(folder)
+    with pytest.raises(ModelUnavailable, match="kb export-model"):
+        OnnxEmbedder.load(folder)
+    with caplog.at_level(logging.WARNING, logger="kb.indexing.embedding"):
+        embedder = serving_embedder(Settings(home=tmp_path / "home"))
+    assert isinstance(embedder, MiniLMEmbedder)
+    assert (
+        symptom in caplog.text and "kb export-model" in caplog.text and "sentence-transformers" in caplog.text
+    )
+
+
+def test_a_missing_export_falls_back_with_a_warning_saying_how_to_make_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(home=tmp_path / "home")
+    assert "there is no ONNX export" in (export_problem(settings.model_path) or "")
+    with caplog.at_level(logging.WARNING, logger="kb.indexing.embedding"):
+        embedder = serving_embedder(settings)  # the reference model is not loaded until used
+    assert isinstance(embedder, MiniLMEmbedder)
+    assert "make it with `kb export-model` (or `kb ingest`)" in caplog.text
+    result = CliRunner().invoke(main, ["export-model", "--check"], env={"KB_HOME": str(settings.home)})
+    assert result.exit_code == 1 and "make it with `kb export-model`" in result.output
+
+
+_QUERY_PATH = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {root!r})
+    {body}
+    heavy = sorted(m for m in ("torch", "sentence_transformers", "transformers") if m in sys.modules)
+    print("HEAVY", heavy)
+    """
+)
+
+
+def _run(body: str, env: dict[str, str]) -> str:
+    script = _QUERY_PATH.format(root=str(ROOT), body=textwrap.dedent(body))
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_importing_the_query_path_imports_no_torch() -> None:
+    out = _run(
+        """
+        import kb, kb.cli, kb.retrieval.hybrid, kb.answering.knowledge, kb.indexing.onnx_embedder
+        import kb.app.state, kb.app.live
+        """,
+        {**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert "HEAVY []" in out
+
+
+@pytest.mark.slow
+def test_an_answer_through_the_export_loads_no_torch(
+    onnx_export: Path, built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    home = copy_home(built_index, tmp_path)
+    add_export(onnx_export, home)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "KB_HOME": str(home), "KB_SOURCES": str(SOURCES)}
+    out = _run(
+        """
+        import kb
+        answer = kb.answer("Do I need a licence to export gallium nitride wafers?", as_of="2026-11-22")
+        print("VERDICT", answer.verdict)
+        """,
+        env,
+    )
+    assert "VERDICT licence_required" in out and "HEAVY []" in out
+
+
+class _Meeting:
+    """Wraps an ONNX session: each run waits until ``parties`` runs are inside at once. Behind a
+    lock, the second run could never enter, and the barrier breaks."""
+
+    def __init__(self, session: Any, parties: int) -> None:
+        self.session = session
+        self.barrier = threading.Barrier(parties, timeout=20)
+        self.inside: list[tuple[float, float]] = []
+
+    def run(self, *args: Any) -> Any:
+        entered = time.perf_counter()
+        self.barrier.wait()
+        result = self.session.run(*args)
+        self.inside.append((entered, time.perf_counter()))
+        return result
+
+
+@pytest.mark.slow
+def test_concurrent_queries_overlap(onnx_export: Path, built_index: BuiltIndex) -> None:
+    onnx = OnnxEmbedder.load(onnx_export)
+    retriever = Retriever(built_index.settings, embedder=onnx, query_cache=0)
+    retriever.search("warm up the index", k=3)  # the table loads once, before the meeting
+    meeting = _Meeting(onnx._session, parties=2)
+    onnx._session = meeting
+    errors: list[BaseException] = []
+
+    def ask(question: str) -> None:
+        try:
+            assert retriever.search(question, k=5)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=ask, args=(q,)) for q in ("gallium nitride licence", "antimony ingots")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    (a_in, a_out), (b_in, b_out) = meeting.inside
+    assert max(a_in, b_in) < min(a_out, b_out)  # both were embedding at the same time
