@@ -223,6 +223,10 @@ class _HitEvidence:
     keyword_score: float | None
 
 
+#: How many of an answer's evidence places the user's own documents may take at most.
+USER_HITS = 2
+
+
 class _RetrieverSearcher:
     """Adapts the retriever's hits to the evidence the answer stage reads."""
 
@@ -232,8 +236,17 @@ class _RetrieverSearcher:
     def evidence(self, query: str, k: int, documents: Sequence[str] = ()) -> Sequence[Evidence]:
         hits = self.retriever.search(query, k=k, documents=documents) if documents else []
         seen = {h.chunk.id for h in hits}
-        hits += [h for h in self.retriever.search(query, k=k) if h.chunk.id not in seen]
+        hits += [h for h in self.retriever.search(query, k=2 * k) if h.chunk.id not in seen]
+        # The user's own documents are evidence beside the official ones, never instead of them:
+        # at most USER_HITS of the k places go to them, so they cannot crowd the sources out.
+        kept, own = [], 0
+        for hit in hits:
+            if hit.chunk.metadata.get("kind") == "user":
+                if own >= USER_HITS:
+                    continue
+                own += 1
+            kept.append(hit)
         return [
             _HitEvidence(h.chunk.document_id, h.chunk.locator, h.chunk.text, h.dense_score, h.keyword_score)
-            for h in hits[:k]
+            for h in kept[:k]
         ]

@@ -30,7 +30,8 @@ from kb.config import PROJECT_ROOT, Settings
 from kb.errors import KbError, QuestionSetError
 from kb.evaluation.metrics import percentile
 from kb.evaluation.questions import Question
-from kb.indexing.embedding import Embedder, indexing_embedder
+from kb.indexing.embedding import Embedder
+from kb.indexing.export import indexing_embedder
 
 __all__ = [
     "AskBench",

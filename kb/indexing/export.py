@@ -21,10 +21,10 @@ from typing import Any
 
 from kb.config import Settings
 from kb.errors import ModelUnavailable
-from kb.indexing.embedding import MiniLMEmbedder, default_embedder
+from kb.indexing.embedding import Embedder, MiniLMEmbedder, default_embedder, serving_embedder
 from kb.indexing.onnx_embedder import MODEL_FILE, REFERENCE_FILE, OnnxEmbedder, source_model
 
-__all__ = ["REFERENCE_TEXTS", "ExportReport", "export_model"]
+__all__ = ["REFERENCE_TEXTS", "ExportReport", "export_model", "indexing_embedder"]
 
 log = logging.getLogger(__name__)
 
@@ -142,3 +142,18 @@ def _trace(torch: Any, model_dir: Path, target: Path) -> None:
             opset_version=OPSET,
             dynamo=False,
         )
+
+
+def indexing_embedder(settings: Settings) -> Embedder:
+    """The embedder for ingest: makes the ONNX export first when it is missing or stale (once; it
+    needs torch and onnx), then as :func:`kb.indexing.embedding.serving_embedder`."""
+    from kb.indexing.onnx_embedder import export_problem
+
+    problem = export_problem(settings.model_path)
+    if problem:
+        log.warning("%s; making it now (once)", problem)
+        try:
+            export_model(settings)
+        except ModelUnavailable as exc:
+            log.warning("cannot make the ONNX export: %s", exc)
+    return serving_embedder(settings)

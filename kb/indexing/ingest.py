@@ -39,7 +39,8 @@ from kb.corpus.parsing import discover, outside_links, parse_file
 from kb.errors import KbError, ParseError
 from kb.files import exclusive_lock, write_json_atomic
 from kb.indexing.chunks import Chunk, chunk_document, dense_text, lexicon
-from kb.indexing.embedding import Embedder, indexing_embedder
+from kb.indexing.embedding import Embedder
+from kb.indexing.export import indexing_embedder
 from kb.indexing.generations import clean_generations, new_generation, switch_to
 from kb.indexing.keyword import write_keyword_index
 from kb.indexing.manifest import INDEX_FORMAT, FileState, Previous
