@@ -64,6 +64,11 @@ class LiveBase:
         try:
             fresh.catalogue  # noqa: B018 - loads and validates the corpus now, not in a request
             fresh.timeline  # noqa: B018
+            # At start a bad file is skipped and the rest answers; a file that breaks while the app
+            # runs must not take away what it said before, so the previous corpus keeps answering.
+            broken = [s for s in fresh.corpus.skipped if s.endswith("(file skipped)")]
+            if broken and self._base is not None:
+                raise KbError("; ".join(broken))
         except KbError as exc:
             if self._base is None:
                 raise
