@@ -66,9 +66,9 @@ class LiveBase:
             fresh.timeline  # noqa: B018
             # At start a bad file is skipped and the rest answers; a file that breaks while the app
             # runs must not take away what it said before, so the previous corpus keeps answering.
-            broken = [s for s in fresh.corpus.skipped if s.endswith("(file skipped)")]
+            broken = fresh.corpus.bad_files
             if broken and self._base is not None:
-                raise KbError("; ".join(broken))
+                raise KbError("skipped: " + ", ".join(Path(path).name for path in broken))
         except KbError as exc:
             if self._base is None:
                 raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kb.answering.wording import date_text
+from kb.corpus.schema import STATUS_WORDS
 
 __all__ = [
     "FAQ_APPLY",
@@ -20,22 +21,6 @@ __all__ = [
     "state_sentence",
 ]
 
-_STATUS_WORDS = {
-    "draft": "published as a draft for comment",
-    "issued": "issued",
-    "in_force": "in force",
-    "partly_in_force": "partly in force",
-    "amended": "amended",
-    "partly_suspended": "partly suspended",
-    "suspended": "suspended",
-    "suspension_extended": "suspension extended",
-    "suspension_end_scheduled": "suspension scheduled to end",
-    "expiry_scheduled": "scheduled to expire",
-    "measures_stopped": "measures stopped",
-    "removed": "removed from the list",
-    "unknown": "status not known",
-    "repealed": "repealed",
-}
 _STATE_WORDS = {
     "in_force": "in force",
     "not_yet_in_force": "not yet in force",
@@ -81,7 +66,7 @@ def history_sentence(name: str, day: dt.date | None, status: str, by: str | None
     when = date_text(day, "en") if day else "date unknown"
     through = f", through {by}" if by else ""
     said = f" {note.rstrip('.')}." if note else ""
-    return f"{name}, {when}: {_STATUS_WORDS[status]}{through}.{said}"
+    return f"{name}, {when}: {STATUS_WORDS[status]}{through}.{said}"
 
 
 def state_sentence(name: str, day: dt.date, state: str, until: dt.date | None) -> str:

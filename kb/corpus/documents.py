@@ -71,8 +71,11 @@ class Corpus:
     """Every document of ``sources/`` by id."""
 
     documents: dict[str, SourceDocument] = field(default_factory=dict)
-    #: Files left out, each with its name and the reason (``kb validate`` lists them all).
+    #: What loading left out, one line each: a file skipped (its name and the reason) or a link
+    #: ignored (``kb validate`` lists them all).
     skipped: tuple[str, ...] = ()
+    #: The files skipped, by path.
+    bad_files: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[SourceDocument]:
         return iter(self.documents.values())

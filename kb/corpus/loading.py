@@ -54,7 +54,11 @@ def load_corpus(folder: Path) -> Corpus:
     ]
     for line in skipped:
         log.warning("%s", line)
-    return Corpus({doc.id: _without_dangling_links(doc, known) for doc in good}, skipped=tuple(skipped))
+    return Corpus(
+        {doc.id: _without_dangling_links(doc, known) for doc in good},
+        skipped=tuple(skipped),
+        bad_files=tuple(sorted(str(path) for path in bad)),
+    )
 
 
 def _without_dangling_links(doc: SourceDocument, known: set[str]) -> SourceDocument:

@@ -91,7 +91,7 @@ Status = Literal[
 ]
 #: Each status of a document's history in words, as users read it.
 STATUS_WORDS: dict[str, str] = {
-    "draft": "draft",
+    "draft": "published as a draft for comment",
     "issued": "issued",
     "in_force": "in force",
     "partly_in_force": "partly in force",
@@ -99,11 +99,11 @@ STATUS_WORDS: dict[str, str] = {
     "partly_suspended": "partly suspended",
     "suspended": "suspended",
     "suspension_extended": "suspension extended",
-    "suspension_end_scheduled": "end of the suspension scheduled",
-    "expiry_scheduled": "expiry scheduled",
+    "suspension_end_scheduled": "suspension scheduled to end",
+    "expiry_scheduled": "scheduled to expire",
     "measures_stopped": "measures stopped",
     "removed": "removed from the list",
-    "unknown": "status unknown",
+    "unknown": "status not known",
     "repealed": "repealed",
 }
 

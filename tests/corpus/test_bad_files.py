@@ -17,16 +17,7 @@ from kb.corpus.documents import user_document_id
 from kb.corpus.links import choose_link
 from kb.corpus.loading import load_corpus
 from kb.corpus.parsing import parse_file
-from tests.conftest import SOURCES
-
-NEW = Path(__file__).parent / "fixtures" / "mofcom-2026-901.md"
-
-
-@pytest.fixture
-def corpus_copy(tmp_path: Path) -> Path:
-    folder = tmp_path / "sources"
-    shutil.copytree(SOURCES, folder)
-    return folder
+from tests.corpus.conftest import NEW
 
 
 def _still_answers(folder: Path) -> None:

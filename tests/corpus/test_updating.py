@@ -13,16 +13,8 @@ from click.testing import CliRunner
 from kb.answering.knowledge import KnowledgeBase
 from kb.cli import main
 from kb.config import Settings
-from tests.conftest import SOURCES, CachingEmbedder
-
-NEW = Path(__file__).parent / "fixtures" / "mofcom-2026-901.md"
-
-
-@pytest.fixture
-def corpus_copy(tmp_path: Path) -> Path:
-    folder = tmp_path / "sources"
-    shutil.copytree(SOURCES, folder)
-    return folder
+from tests.conftest import CachingEmbedder
+from tests.corpus.conftest import NEW
 
 
 def _lookup(folder: Path, query: str, day: str, destination: str) -> dict[str, object]:
