@@ -10,7 +10,8 @@
 | KB_AUTH         | ``user:password`` pairs, comma separated, for the app      | unset (no login)       |
 
 The index lives in a *generation* folder, ``KB_HOME/generations/<name>/`` (``chroma/``,
-``keyword.json``, ``manifest.json``), named by the pointer file ``KB_HOME/index.json``. A rebuild
+``keyword.json`` and the keyword folder it names, ``manifest.json``), named by the pointer file
+``KB_HOME/index.json``. A rebuild
 writes a new generation beside the one answering and replaces the pointer in one rename, so a
 reader sees the old index or the new one, never a half-built one. An index built before
 generations (those files directly under ``KB_HOME``) is read where it is until the next rebuild.
@@ -155,7 +156,7 @@ class Settings:
 
     @property
     def keyword_path(self) -> Path:
-        """The keyword index: every indexed chunk with its BM25 tokens."""
+        """The keyword index's header (it names the folder of BM25 arrays and chunk records)."""
         return self.index_path / "keyword.json"
 
     @property

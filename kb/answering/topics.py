@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kb.corpus.topics import Topic, Topics
 from kb.files import read_json, write_json_atomic
@@ -45,7 +46,7 @@ TAKEN = {"en": 0.6, "zh": 0.15}
 #: A topic is a candidate only when the question itself is this close to its wording.
 CLOSENESS_FLOOR = {"en": 0.45, "zh": 0.12}
 CONFIDENT = {"en": 0.68, "zh": 0.45}
-CONFIDENT_LEAD = 0.05
+CONFIDENT_LEAD = 0.03
 #: Topics within this much of the best one are quoted too (their provisions after the best one's).
 NEIGHBOURS = 0.06
 
@@ -81,6 +82,7 @@ class TopicMatcher:
         self._cache = cache
         self._model = model
         self._vectors: list[list[list[float]]] | None = None
+        self._matrix: tuple[Any, Any] | None = None
         self._zh: _ChineseTopics | None = None
 
     def match(self, question: str, found: Sequence[tuple[str, str]] = ()) -> list[TopicMatch]:
@@ -123,9 +125,26 @@ class TopicMatcher:
     def _closeness_en(self, question: str) -> list[float]:
         if self._embed is None or self._embed_query is None:
             return [_word_overlap(question, topic.paraphrases) for topic in self.topics]
-        vectors = self._paraphrase_vectors()
-        query = self._embed_query(question)
-        return [max((_dot(query, v) for v in topic_vectors), default=0.0) for topic_vectors in vectors]
+        import numpy as np
+
+        matrix, owners = self._paraphrase_matrix()
+        query = np.asarray(self._embed_query(question), dtype=np.float32)
+        best = np.zeros(len(self.topics), dtype=np.float32)
+        if len(owners):
+            # One matrix product for every paraphrase, then each topic's best (all unit vectors).
+            np.maximum.at(best, owners, matrix @ query)
+        return [float(x) for x in best]
+
+    def _paraphrase_matrix(self) -> tuple[Any, Any]:
+        if self._matrix is None:
+            import numpy as np
+
+            grouped = self._paraphrase_vectors()
+            rows = [v for topic_vectors in grouped for v in topic_vectors]
+            owners = [k for k, topic_vectors in enumerate(grouped) for _ in topic_vectors]
+            dim = len(rows[0]) if rows else 0
+            self._matrix = (np.asarray(rows, dtype=np.float32).reshape(len(rows), dim), np.asarray(owners))
+        return self._matrix
 
     def _closeness_zh(self, question: str) -> list[float]:
         if self._zh is None:
@@ -207,7 +226,3 @@ def _word_overlap(question: str, paraphrases: Sequence[str]) -> float:
     if not words:
         return 0.0
     return max((len(words & content_words(p, min_length=3)) / len(words) for p in paraphrases), default=0.0)
-
-
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=False))

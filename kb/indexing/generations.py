@@ -2,7 +2,7 @@
 
     KB_HOME/
       index.json               {"generation": "<name>", "previous": "<name>"}: the one in use
-      generations/<name>/      chroma/, keyword.json, manifest.json of one generation
+      generations/<name>/      chroma/, keyword.json and keyword.<stamp>/, manifest.json of one generation
 
 A reader resolves the pointer (``Settings.current_generation``) and sees a whole generation: the
 pointer is replaced in one rename, only after the new generation is complete. A rebuild killed
@@ -26,7 +26,8 @@ __all__ = ["clean_generations", "new_generation", "switch_to"]
 
 log = logging.getLogger(__name__)
 
-#: The files of an index built before generations, directly under ``KB_HOME``.
+#: The files of an index built before generations, directly under ``KB_HOME`` (and its keyword
+#: folders, ``keyword.<stamp>/``).
 _LEGACY = ("chroma", "keyword.json", "manifest.json")
 
 
@@ -65,7 +66,8 @@ def clean_generations(settings: Settings) -> list[str]:
                 removed.append(path.name)
                 gone.append(path.name)
     if "" not in keep:
-        for name in _LEGACY:
+        folders = [p.name for p in settings.home.glob("keyword.*") if p.is_dir()]
+        for name in (*_LEGACY, *folders):
             path = settings.home / name
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)

@@ -11,7 +11,7 @@ from kb.errors import IndexNotBuilt, KbError
 from kb.files import read_json
 from kb.indexing.embedding import Embedder
 from kb.indexing.ingest import IngestReport, ingest
-from kb.indexing.keyword import read_keyword_index
+from kb.indexing.keyword import open_keyword_index
 from kb.indexing.manifest import INDEX_FORMAT
 from kb.indexing.store import ChunkStore
 
@@ -36,10 +36,9 @@ def index_problem(settings: Settings) -> str | None:
     if manifest.get("format") != INDEX_FORMAT:
         return f"the index was built by another version (format {manifest.get('format')}, not {INDEX_FORMAT})"
     try:
-        keyword = read_keyword_index(settings)
+        ids = set(open_keyword_index(settings, scores=False).ids)
     except IndexNotBuilt as exc:
         return str(exc).removesuffix("; run `kb ingest`")
-    ids = {r.get("id") for r in keyword["chunks"] if isinstance(r, dict)}
     if not settings.chroma_url and not (settings.chroma_path / "chroma.sqlite3").is_file():
         return f"the vector store at {settings.chroma_path} is missing"
     try:

@@ -4,18 +4,21 @@
       index.json       which generation is in use (see ``kb.indexing.generations``)
       generations/<name>/
         chroma/        the embedded Chroma store (or a Chroma server when KB_CHROMA_URL is set)
-        keyword.json   every indexed chunk (text, metadata, keyword tokens, fingerprints) and the
-                       Chinese -> English names the documents define
+        keyword.json   the keyword index's header: the Chinese -> English names the documents
+                       define and the folder holding the rest (``kb.indexing.keyword``)
+        keyword.<stamp>/  BM25 in bm25s's own format and every indexed chunk (text, metadata,
+                       keyword tokens, fingerprints), memory-mapped when read
         manifest.json  every indexed file: content hash, document id, chunk ids
 
 Ingest is incremental: a file whose content hash is unchanged is not parsed again; a chunk whose
 id (a content hash) is in the store with the same embedded text is not embedded again, and one
 whose metadata alone changed (a status, a URL) is stored again with its old vector. It is atomic:
 everything is parsed and embedded before the store is touched; new vectors are added first, then
-``keyword.json`` (what the retriever trusts) and ``manifest.json`` are replaced in one rename
-each, and only then are stale vectors deleted. A crash at any point leaves the previous index
-usable, and the next ingest repairs the difference. A rebuild (``fresh``, or an index of another
-model or format) is written into a new generation and switched to only when complete.
+the keyword folder is written and ``keyword.json`` (what the retriever trusts, naming that folder)
+and ``manifest.json`` are replaced in one rename each, and only then are stale vectors deleted.
+A crash at any point leaves the previous index usable, and the next ingest repairs the difference.
+A rebuild (``fresh``, or an index of another model or format) is written into a new generation
+and switched to only when complete.
 
 A file that cannot be parsed is skipped and named in the report; its previous chunks stay.
 """
@@ -38,13 +41,14 @@ from kb.corpus.documents import SourceDocument, Trust
 from kb.corpus.parsing import discover, outside_links, parse_file
 from kb.errors import KbError, ParseError
 from kb.files import exclusive_lock, write_json_atomic
-from kb.indexing.chunks import Chunk, chunk_document, dense_text, lexicon
-from kb.indexing.embedding import Embedder
+from kb.indexing.chunks import Chunk, chunk_document, dense_text, keyword_text, lexicon
+from kb.indexing.embedding import Embedder, MiniLMEmbedder
 from kb.indexing.export import indexing_embedder
 from kb.indexing.generations import clean_generations, new_generation, switch_to
 from kb.indexing.keyword import write_keyword_index
 from kb.indexing.manifest import INDEX_FORMAT, FileState, Previous
 from kb.indexing.store import ChunkStore
+from kb.language.tokens import TOKENIZER_VERSION, keyword_tokens
 
 __all__ = ["IngestReport", "ingest"]
 
@@ -166,7 +170,8 @@ def _ingest(
     settings: Settings, paths: Sequence[Path] | None, embedder: Embedder | None, progress: bool, fresh: bool
 ) -> IngestReport:
     started = time.perf_counter()
-    embedder = embedder or indexing_embedder(settings)
+    # The model is loaded only when something is to be embedded; its name is known before.
+    model = embedder.name if embedder is not None else MiniLMEmbedder.name
     roots = [Path(p).resolve() for p in (paths if paths is not None else [settings.sources])]
     with exclusive_lock(
         settings.home / ".ingest.lock",
@@ -178,7 +183,7 @@ def _ingest(
             if not fresh:
                 raise  # an unreadable pointer: the message says to rebuild
             current = dataclasses.replace(settings, generation="")
-        previous = Previous({}, {}, None, False) if fresh else Previous.read(current, embedder)
+        previous = Previous({}, {}, None, False) if fresh else Previous.read(current, model)
         # A rebuild (asked for, or a new model or format) goes into a new generation beside the
         # index in use, which keeps answering until the switch; an update works in place.
         target = new_generation(settings) if not previous.compatible else current
@@ -188,8 +193,27 @@ def _ingest(
             and settings.sources.resolve() not in roots
         ):
             roots.append(settings.sources.resolve())  # what replaces an index still holds the corpus
-        store = ChunkStore(target, create=True)
         files, parsed, found, errors = _read_files(target, roots, previous, progress)
+        if target is current and not parsed and not errors and files == previous.files:
+            # Nothing changed: the index stays as it is, without opening the store or the model
+            # (importing Chroma alone costs more than the whole check). What opening it would
+            # have told is checked cheaply: the index can be written, the store's file is one.
+            _check_untouched(target)
+            clean_generations(settings)
+            report = IngestReport(
+                files=len(found),
+                changed=0,
+                added=0,
+                updated=0,
+                removed=0,
+                unchanged=len(previous.records),
+                embedded=0,
+                errors=tuple(errors),
+                seconds=round(time.perf_counter() - started, 3),
+            )
+            log.info("ingest: %s", report.summary())
+            return report
+        store = ChunkStore(target, create=True)
 
         # What the index should hold now, and what must be embedded or re-stored for it.
         wanted: dict[str, Chunk] = {}
@@ -206,25 +230,39 @@ def _ingest(
                 to_embed.append(chunk)
             elif record.get("fingerprint") != prints[cid][1]:
                 to_restore.append(chunk)
-        vectors = _embed(to_embed, embedder, progress)
+        if to_embed and embedder is None:
+            embedder = indexing_embedder(settings)
+        vectors = _embed(to_embed, embedder, progress) if embedder is not None else {}
         vectors.update(store.stored_vectors([c.id for c in to_restore]))
 
-        # Commit: new vectors, then the keyword index and the manifest (each replaced in one
-        # rename), then drop stale vectors. Until the keyword index is replaced, the retriever
-        # sees the previous index; a crash in between leaves orphans the next ingest removes.
+        # Commit: new vectors, then the keyword index (its header replaced in one rename), then
+        # stale vectors dropped, then the manifest. Until the keyword header is replaced, the
+        # retriever sees the previous index; a crash before the manifest is written leaves the
+        # previous manifest, so the next ingest reads the changed files again and finishes.
         changed = [*to_embed, *to_restore]
         store.delete([c.id for c in changed if c.id in stored])
         store.add(changed, [vectors[c.id] for c in changed])
-        write_keyword_index(target, embedder, files, wanted, prints, previous)
+        write_keyword_index(
+            target,
+            {
+                "format": INDEX_FORMAT,
+                "embedder": model,
+                "tokenizer": TOKENIZER_VERSION,
+                "lexicon": sorted({tuple(pair) for state in files.values() for pair in state.lexicon}),
+            },
+            list(wanted.values()),
+            prints,
+            {cid: _tokens(chunk, prints[cid][1], previous) for cid, chunk in wanted.items()},
+        )
+        store.delete(sorted(stored - set(wanted)))
         write_json_atomic(
             target.manifest_path,
             {
                 "format": INDEX_FORMAT,
-                "embedder": embedder.name,
+                "embedder": model,
                 "files": {p: dataclasses.asdict(s) for p, s in sorted(files.items())},
             },
         )
-        store.delete(sorted(stored - set(wanted)))
         if target is not current:
             switch_to(target, previous=str(current.generation))
         clean_generations(settings)
@@ -243,6 +281,40 @@ def _ingest(
     )
     log.info("ingest: %s", report.summary())
     return report
+
+
+#: The first bytes of every SQLite database file (the embedded Chroma store is one).
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_untouched(settings: Settings) -> None:
+    """What an ingest that changes nothing must still report: an index folder it could not write
+    and an embedded store that would not open."""
+    folder = settings.index_path
+    if not os.access(folder, os.W_OK):
+        raise PermissionError(13, "Permission denied", str(folder))
+    if settings.chroma_url:
+        return
+    database = settings.chroma_path / "chroma.sqlite3"
+    try:
+        with database.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        header = b""
+    if header != _SQLITE_HEADER:
+        problem = "file is not a database" if header else "its database file is missing"
+        raise KbError(
+            f"vector store at {settings.home}: cannot open the store ({problem}: {database}); "
+            "run `kb ingest --rebuild` to build it again"
+        )
+
+
+def _tokens(chunk: Chunk, fingerprint: str, previous: Previous) -> list[str]:
+    """A chunk's keyword tokens: the stored ones while the chunk and the tokenizer are unchanged."""
+    record = previous.records.get(chunk.id, {})
+    if record.get("fingerprint") == fingerprint and previous.tokenizer == TOKENIZER_VERSION:
+        return list(record["tokens"])
+    return keyword_tokens(keyword_text(chunk))
 
 
 def _read_files(

@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb.config import Settings
+from kb.errors import IndexNotBuilt
 from kb.files import read_json
 from kb.indexing.embedding import Embedder
+from kb.indexing.keyword import read_keyword_index
 
 __all__ = ["INDEX_FORMAT", "FileState", "Previous"]
 
 log = logging.getLogger(__name__)
 
 #: Bumped when chunking or the stored layout changes: every file is then parsed again.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 
 @dataclass
@@ -39,13 +41,19 @@ class Previous:
     compatible: bool
 
     @classmethod
-    def read(cls, settings: Settings, embedder: Embedder) -> Previous:
+    def read(cls, settings: Settings, embedder: Embedder | str) -> Previous:
+        """What the index of ``settings`` holds, if it was built with ``embedder`` (or a model of
+        that name) in this format; else nothing, marked incompatible."""
+        name = embedder if isinstance(embedder, str) else embedder.name
         manifest = read_json(settings.manifest_path) or {}
-        keyword = read_json(settings.keyword_path) or {}
+        try:
+            keyword = read_keyword_index(settings)
+        except IndexNotBuilt:
+            keyword = {}
         compatible = (
             manifest.get("format") == INDEX_FORMAT
-            and manifest.get("embedder") == embedder.name
-            and keyword.get("embedder") == embedder.name
+            and manifest.get("embedder") == name
+            and keyword.get("embedder") == name
         )
         if not compatible:
             if manifest or keyword:

@@ -155,7 +155,10 @@ class ChunkStore:
         nodes: list[BaseNode] = [
             TextNode(
                 id_=chunk.id,
-                text=chunk.text,
+                # The text lives in the keyword index, which search reads; Chroma keeps the vector
+                # and the metadata (a copy of every text, and Chroma's full-text index of it, would
+                # double the store for nothing).
+                text="",
                 embedding=list(vector),
                 metadata={**chunk.metadata, "document_id": chunk.document_id, "locator": chunk.locator},
                 excluded_embed_metadata_keys=list(chunk.metadata),

@@ -24,14 +24,14 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from kb.config import Settings
 from kb.corpus.schema import FAMILIES
 from kb.errors import IndexNotBuilt, QueryError
 from kb.indexing.chunks import Chunk, keyword_text
 from kb.indexing.embedding import Embedder, serving_embedder
-from kb.indexing.keyword import keyword_index_path, read_keyword_index
+from kb.indexing.keyword import KeywordIndex, bm25_of, keyword_index_path, open_keyword_index
 from kb.indexing.store import ChunkStore
 from kb.language.codes import CONTROL_CODE_TOKEN, HS_CODE_TOKEN
 from kb.language.dates import day_number, parse_date
@@ -104,21 +104,23 @@ class Reranker(Protocol):
 
 @dataclass
 class _Table:
-    """The keyword index in memory: chunks, BM25 model and the fields filters read."""
+    """The keyword index in memory: BM25, the fields filters read and the chunks, read lazily."""
 
     stamp: tuple[int, int]
-    chunks: list[Chunk]
+    index: KeywordIndex
     position: dict[str, int]
-    bm25: Any
     lexicon: list[tuple[str, list[str]]]  # Chinese name -> English names, longest first
-    days: list[int]  # yyyymmdd of the earlier of issued/effective, 0 when undated
-    kinds: list[str]
-    families: list[frozenset[str]]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def chunk(self, position: int) -> Chunk:
+        return self.index.chunk(position)
 
     def document_of(self, chunk_id: str) -> str | None:
         """The document a chunk id belongs to, or ``None`` for an id the table does not hold."""
         position = self.position.get(chunk_id)
-        return None if position is None else self.chunks[position].document_id
+        return None if position is None else self.index.document_ids[position]
 
 
 class Retriever:
@@ -160,7 +162,8 @@ class Retriever:
     @property
     def chunks(self) -> list[Chunk]:
         """Every indexed chunk, in index order."""
-        return list(self._load().chunks)
+        table = self._load()
+        return [table.chunk(i) for i in range(len(table))]
 
     def search(
         self,
@@ -182,21 +185,26 @@ class Retriever:
         family_name = _check_choice("family", family, FAMILIES)
         kind_name = _check_choice("kind", kind, KINDS)
         table = self._load()
-        allowed = [
-            i
-            for i in range(len(table.chunks))
-            if (day is None or table.days[i] == 0 or table.days[i] <= day)
-            and (kind_name is None or table.kinds[i] == kind_name)
-            and (family_name is None or family_name in table.families[i])
-            and (documents is None or table.chunks[i].document_id in documents)
-        ]
+        index = table.index
+        allowed: Sequence[int]
+        if day is None and kind_name is None and family_name is None and documents is None:
+            allowed = range(len(table))
+        else:
+            allowed = [
+                i
+                for i in range(len(table))
+                if (day is None or index.days[i] == 0 or index.days[i] <= day)
+                and (kind_name is None or index.kinds[i] == kind_name)
+                and (family_name is None or family_name in index.families[i])
+                and (documents is None or index.document_ids[i] in documents)
+            ]
         if not allowed:
             return []
-        filtered = len(allowed) < len(table.chunks)
+        filtered = len(allowed) < len(table)
         depth = max(self.depth, k)
 
         names, terms = self._english(table, query) if has_chinese(query) else ([], [])
-        within = allowed if filtered else None
+        within = list(allowed) if filtered else None
         keyword_scores = self._keyword(table, query, [*names, *terms], within, depth)
         # A named item or document is what a Chinese question is about; the domain words around
         # it ("export", "licence") fit every document and would drown it in the dense query.
@@ -206,7 +214,7 @@ class Retriever:
             self.fuser.fuse(rankings, self._weights(query)), table.document_of, self.same_document_decay
         )
         hits = [
-            Hit(table.chunks[table.position[cid]], score, dense_scores.get(cid), keyword_scores.get(cid))
+            Hit(table.chunk(table.position[cid]), score, dense_scores.get(cid), keyword_scores.get(cid))
             for cid, score in fused
             if cid in table.position
         ]
@@ -244,16 +252,23 @@ class Retriever:
         import numpy as np
 
         tokens = keyword_tokens(query, query=True) + keyword_tokens(" ".join(english), query=True)
-        tokens = [t for t in dict.fromkeys(tokens) if t in table.bm25.vocab_dict]
+        bm25 = table.index.bm25
+        tokens = [t for t in dict.fromkeys(tokens) if t in bm25.vocab_dict]
         if not tokens:
             return {}
-        scores = np.asarray(table.bm25.get_scores(tokens), dtype=float)
+        scores = np.asarray(bm25.get_scores(tokens), dtype=float)
         if allowed is not None:
-            mask = np.zeros(len(table.chunks), dtype=float)
+            mask = np.zeros(len(table), dtype=float)
             mask[allowed] = 1.0
             scores = scores * mask
-        order = np.argsort(-scores, kind="stable")[:depth]
-        return {table.chunks[i].id: float(scores[i]) for i in order if scores[i] > 0}
+        # The best ``depth`` without sorting every score (a large collection has many).
+        if len(scores) > depth:
+            top = np.argpartition(-scores, depth)[:depth]
+            order = top[np.argsort(-scores[top], kind="stable")]
+        else:
+            order = np.argsort(-scores, kind="stable")
+        ids = table.index.ids
+        return {ids[i]: float(scores[i]) for i in order if scores[i] > 0}
 
     def _dense(
         self, table: _Table, query: str, english: list[str], allowed: list[int] | None, depth: int
@@ -267,7 +282,7 @@ class Retriever:
             if not text:
                 return {}
         vector = self._query_vector(text)
-        within = [table.chunks[i].id for i in allowed] if allowed is not None else None
+        within = [table.index.ids[i] for i in allowed] if allowed is not None else None
         return dict(self._open_store().query(vector, depth, within))
 
     def query_vector(self, text: str) -> list[float]:
@@ -307,45 +322,30 @@ class Retriever:
             return self._table
 
     def _build_table(self, path: Path, stamp: tuple[int, int]) -> _Table:
-        import bm25s
-
-        # bm25s sets its own logger to DEBUG at import, which would print through any handler.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        data = read_keyword_index(self.settings)
-        if data.get("embedder") != self.embedder.name:
+        index = open_keyword_index(self.settings)
+        header = index.header
+        if header.get("embedder") != self.embedder.name:
             raise IndexNotBuilt(
-                f"the index in {self.settings.home} was built with {data.get('embedder')!r}, "
+                f"the index in {self.settings.home} was built with {header.get('embedder')!r}, "
                 f"not {self.embedder.name!r}; run `kb ingest` to rebuild it"
             )
-        fresh_tokens = data.get("tokenizer") != TOKENIZER_VERSION
-        chunks: list[Chunk] = []
-        corpus: list[list[str]] = []
-        for record in data["chunks"]:
-            chunk = Chunk.from_dict(record)
-            chunks.append(chunk)
-            if fresh_tokens:
-                corpus.append(keyword_tokens(keyword_text(chunk)))
-            else:
-                corpus.append(list(record["tokens"]))
-        if not chunks:
+        if not len(index) or index.bm25 is None:
             raise IndexNotBuilt(
                 f"the index in {self.settings.home} is empty; add documents and run `kb ingest`"
             )
-        bm25 = bm25s.BM25()
-        bm25.index([tokens or [""] for tokens in corpus], show_progress=False)
-        log.debug("loaded %d chunks from %s", len(chunks), path)
+        if header.get("tokenizer") != TOKENIZER_VERSION:
+            # Made by another tokenizer: the stored BM25 would not match the query's tokens. Index
+            # again in memory until the next `kb ingest` stores it again.
+            log.warning(
+                "the keyword index in %s predates this tokenizer; run `kb ingest`", self.settings.home
+            )
+            index.bm25 = bm25_of([keyword_tokens(keyword_text(index.chunk(i))) for i in range(len(index))])
+        log.debug("opened %d chunks from %s", len(index), path)
         return _Table(
             stamp=stamp,
-            chunks=chunks,
-            position={chunk.id: i for i, chunk in enumerate(chunks)},
-            bm25=bm25,
-            lexicon=_lexicon(data.get("lexicon", [])),
-            days=[_chunk_day(chunk) for chunk in chunks],
-            kinds=[str(chunk.metadata.get("kind", "")) for chunk in chunks],
-            families=[
-                frozenset(f for f in str(chunk.metadata.get("families", "")).split(",") if f)
-                for chunk in chunks
-            ],
+            index=index,
+            position={cid: i for i, cid in enumerate(index.ids)},
+            lexicon=_lexicon(header.get("lexicon", [])),
         )
 
 
@@ -357,11 +357,6 @@ def _lexicon(pairs: object) -> list[tuple[str, list[str]]]:
             if pair[1] not in merged[pair[0]]:
                 merged[pair[0]].append(pair[1])
     return sorted(merged.items(), key=lambda entry: (-len(entry[0]), entry[0]))
-
-
-def _chunk_day(chunk: Chunk) -> int:
-    dates = [str(chunk.metadata.get(key) or "") for key in ("issued", "effective")]
-    return min((day_number(parse_date(d)) for d in dates if d), default=0)
 
 
 def _check_choice(what: str, value: str | None, choices: Sequence[str]) -> str | None:

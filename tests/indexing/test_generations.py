@@ -62,7 +62,8 @@ def test_a_rebuild_is_a_new_generation_and_old_ones_are_cleaned_up(indexed: Sett
 
 def test_an_index_built_before_generations_is_read_then_replaced(indexed: Settings) -> None:
     gen = indexed.index_path
-    for name in ("chroma", "keyword.json", "manifest.json"):
+    folders = [p.name for p in gen.glob("keyword.*") if p.is_dir()]
+    for name in ("chroma", "keyword.json", "manifest.json", *folders):
         os.replace(gen / name, indexed.home / name)
     shutil.rmtree(indexed.home / "generations")
     indexed.pointer_path.unlink()
@@ -73,6 +74,7 @@ def test_an_index_built_before_generations_is_read_then_replaced(indexed: Settin
     assert indexed.current_generation() and (indexed.home / "keyword.json").exists()  # kept once
     assert rebuild_index(indexed, embedder=FakeEmbedder(), progress=False).ok
     assert not (indexed.home / "keyword.json").exists() and not (indexed.home / "chroma").exists()
+    assert not any(indexed.home.glob("keyword.*"))
 
 
 def test_a_half_built_generation_is_removed_by_the_next_ingest(indexed: Settings) -> None:

@@ -3,7 +3,6 @@ previous index usable."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -22,7 +21,7 @@ from kb.config import Settings
 from kb.errors import KbError
 from kb.indexing.health import index_problem, rebuild_index
 from kb.indexing.ingest import ingest
-from kb.indexing.keyword import keyword_index_path
+from kb.indexing.keyword import keyword_index_path, read_keyword_index
 from kb.retrieval.hybrid import Retriever
 from tests.conftest import FIXTURES, ROOT, FakeEmbedder, store_ids
 
@@ -151,5 +150,5 @@ def test_an_ingest_killed_half_way_leaves_the_previous_index_usable(indexed: Set
     # The next ingest finishes the job and leaves no orphans behind.
     report = ingest(indexed, embedder=FakeEmbedder(), progress=False)
     assert report.ok and report.added >= 1
-    ids = {r["id"] for r in json.loads(keyword_index_path(indexed).read_text())["chunks"]}
+    ids = {r["id"] for r in read_keyword_index(indexed)["chunks"]}
     assert store_ids(indexed) == ids

@@ -229,3 +229,24 @@ def test_concurrent_queries_overlap(onnx_export: Path, built_index: BuiltIndex) 
     assert not errors, errors
     (a_in, a_out), (b_in, b_out) = meeting.inside
     assert max(a_in, b_in) < min(a_out, b_out)  # both were embedding at the same time
+
+
+@pytest.mark.slow
+def test_a_full_check_is_recorded_and_a_changed_reference_is_checked_in_full_again(
+    onnx_export: Path, tmp_path: Path
+) -> None:
+    folder = add_export(onnx_export, tmp_path / "home")
+    (folder / "checked.json").unlink(missing_ok=True)
+    OnnxEmbedder.load(folder)
+    stamp = json.loads((folder / "checked.json").read_text())
+    assert stamp["files"]["model.onnx"][0] == (folder / "model.onnx").stat().st_size
+    OnnxEmbedder.load(folder)  # the short check: the same export, the same runtime
+    # The longest reference text is not among the short check's texts; editing the reference file
+    # changes its stamp, so the next load checks every vector and refuses the export.
+    data = json.loads((folder / "reference.json").read_text())
+    longest = max(range(len(data["texts"])), key=lambda i: len(data["texts"][i]))
+    data["vectors"][longest] = list(reversed(data["vectors"][longest]))
+    (folder / "reference.json").unlink()
+    (folder / "reference.json").write_text(json.dumps(data))
+    with pytest.raises(ModelUnavailable, match="differ from sentence-transformers'"):
+        OnnxEmbedder.load(folder)
