@@ -196,3 +196,98 @@ def eval_command(
         click.echo(f"target missed: {miss}")
     for path in (report.json_path, report.markdown_path, report.chart_path):
         click.echo(f"wrote {path}")
+
+
+@bench.command("scale")
+@_QUESTIONS_OPTION
+@click.option(
+    "--factors",
+    default="10,100",
+    show_default=True,
+    help="Sizes to measure, as multiples of the corpus's chunks, comma separated.",
+)
+@click.option(
+    "--embedding",
+    type=click.Choice(["compose", "model"]),
+    default="compose",
+    show_default=True,
+    help="compose: synthetic sections get vectors composed from the corpus's real ones (the real "
+    "model's throughput is measured on a sample); model: embed everything with the real model (slow).",
+)
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep each size's index under this folder (default: a temporary folder, removed).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as one JSON list.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw how each figure grows with the collection into this PNG.",
+)
+@click.pass_context
+@friendly_errors
+def bench_scale_command(
+    ctx: click.Context,
+    questions: Path | None,
+    factors: str,
+    embedding: str,
+    keep: Path | None,
+    as_json: bool,
+    plot: Path | None,
+) -> None:
+    """Index the corpus plus a synthetic user collection (deterministic, made of the corpus's own
+    words) at each size, under a temporary KB_HOME, and print per size: ingest chunks/s, index size
+    on disk, index load time, search and answer p50/p95 and the peak RSS of serving it. The real
+    index is not touched. 100x takes about ten minutes.
+
+    \b
+    Examples:
+      kb bench scale                           # 10x and 100x
+      kb bench scale --factors 1,10,100 --plot docs/scale.png
+    """
+    import json
+
+    from kb.evaluation.scale import bench_scale, scale_lines, scale_plot
+
+    try:
+        sizes = [int(f) for f in factors.split(",") if f.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(f"not a list of whole numbers: {factors!r}", param_hint="--factors") from exc
+    if not sizes or min(sizes) < 1:
+        raise click.BadParameter("give at least one size of 1 or more", param_hint="--factors")
+    path, chosen = _bench_questions(questions)
+    rows = bench_scale(
+        settings_of(ctx), chosen, sizes, embedding, keep, echo=lambda line: click.echo(line, err=True)
+    )
+    if plot is not None:
+        click.echo(f"plot: {scale_plot(rows, plot)}", err=True)
+    if as_json:
+        click.echo(json.dumps([row.to_dict() for row in rows], indent=2))
+    else:
+        _echo_lines([f"questions from {path.name}", *scale_lines(rows)])
+
+
+@bench.command("cold")
+@click.option(
+    "--question", default="Do I need a licence to export gallium nitride wafers?", show_default=True
+)
+@click.option("--runs", type=click.IntRange(1, 50), default=5, show_default=True, help="Cold kb ask runs.")
+@click.option("--no-app", is_flag=True, help="Do not start the app.")
+@click.option(
+    "--answers",
+    type=click.IntRange(0, 1000),
+    default=10,
+    show_default=True,
+    help="Questions asked of the app.",
+)
+@click.pass_context
+@friendly_errors
+def bench_cold_command(ctx: click.Context, question: str, runs: int, no_app: bool, answers: int) -> None:
+    """Time `kb ask` in fresh processes (wall seconds and peak RSS of each) and the app from start
+    until its page answers (and its RSS then, and after --answers questions), on the existing index."""
+    from kb.evaluation.scale import bench_cold
+
+    _echo_lines(bench_cold(settings_of(ctx), question, runs=runs, app=not no_app, answers=answers).lines())
