@@ -38,10 +38,19 @@ _MILITARY = re.compile(
     r"fighter (jets?|aircraft)|"
     r"ministry of defen[cs]e|department of defen[cs]e|pentagon|self[- ]defen[cs]e forces?|jsdf|\bsdf\b|"
     r"arms (maker|manufacturer|producer|company)|ammunition|ordnance|combat)"
-    r"|军工|军事|军方|军队|军用|国防|武器|导弹|弹药|军舰|战斗机|自卫队|防卫省|国防部|五角大楼|军火|防务|防卫装备|"
+    r"|军工|军事|军方|军队|军用|陆军|海军|空军|部队|国防|武器|导弹|弹药|军舰|战斗机|自卫队|防卫省|国防部|五角大楼|军火|防务|防卫装备|"
     r"防卫产业|防卫厂商|军品",
     re.IGNORECASE,
 )
+#: Words right before a military word that deny it ("no military end use", "not for the army").
+_NOT_BEFORE = re.compile(
+    r"(\b(no|not|non|never|without|nothing to do with|unrelated to|no link to|no connection (to|with)|"
+    r"not (for|used (for|in|by)|intended for|related to|a))[- ]+(\w+[- ]+){0,2}$)"
+    r"|(非|不是|不涉及|不用于|不属于|不会用于|并非|没有|无)[^，。,.;；]{0,4}$",
+    re.IGNORECASE,
+)
+#: Words right after a military word that deny it ("军工没有关系", "军事用途无关").
+_NOT_AFTER = re.compile(r"^[^，。,.;；]{0,4}(没有关系|没关系|无关|无涉|不相关)")
 #: Chinese questions about a procedure rather than an item (审查期限, 有效期, 罚款, 申请材料 ...).
 _PROCEDURE_ZH = re.compile(
     r"多少天|多久|多长时间|几年|几天|期限|有效期|流程|程序|哪些材料|什么材料|哪些文件|怎么申请|如何申请|罚款|处罚"
@@ -74,7 +83,21 @@ _TECHNOLOGY = re.compile(
     r"\btechnolog|\bknow[- ]how|\bprocess (package|technology|know|data|design|documentation)|technical data|"
     r"design data|production process|manufacturing process|licen[cs]e (our|the|a) (process|technology)|"
     r"flow ?sheet|process route|process recipe|\brecipe|blueprints?|drawings and|"
+    r"\b(diffusion|coating|sintering|smelting|separation|extraction|refining|synthesis|preparation|"
+    r"purification|doping|growth) (process|method|route)\b|heat[- ]treatment (profiles?|parameters)|"
     r"技术|工艺|工艺包|技术资料|专有技术|技术转让|生产线设计|工艺流程|图纸",
+    re.IGNORECASE,
+)
+#: Words before a technology that make it news or a premise, not the thing asked about.
+_NEWS_BEFORE = re.compile(
+    r"(now that|since|given that|with all the news about|news about|reports? (about|of|that)|heard that|"
+    r"听说|既然|新闻|据报道)[^.?!。？！]{0,50}$",
+    re.IGNORECASE,
+)
+#: Words after a technology that state its status ("... technology is restricted").
+_STATUS_AFTER = re.compile(
+    r"^[^.?!。？！,，]{0,20}?\b(is|are|being|has been|have been|was|were|got)\s+(now\s+)?"
+    r"(restricted|controlled|listed|banned|caught)|^[^。？！，]{0,8}(被|已经?|已)(限制|管制|列入|禁止)",
     re.IGNORECASE,
 )
 _EQUIPMENT = re.compile(
@@ -116,14 +139,34 @@ class Analysis:
 
 
 def is_military(text: str) -> bool:
-    """True when the text names a military end user or end use (English or Chinese)."""
-    return _MILITARY.search(text) is not None
+    """True when the text names a military end user or end use (English or Chinese) and does not
+    deny it ("not for military use", "非军用", "和军工没有关系")."""
+    for match in _MILITARY.finditer(text):
+        before = text[max(0, match.start() - 30) : match.start()]
+        after = text[match.end() : match.end() + 12]
+        if _NOT_BEFORE.search(before) or _NOT_AFTER.match(after):
+            continue
+        return True
+    return False
 
 
 def kinds_in(text: str) -> tuple[str, ...]:
-    """``technology`` and/or ``equipment`` when the text asks about them."""
-    return tuple(kind for kind, pattern in (("technology", _TECHNOLOGY), ("equipment", _EQUIPMENT))
-                 if pattern.search(text))  # fmt: skip
+    """``technology`` and/or ``equipment`` when the text asks about them. A technology named only
+    as news or a premise ("now that lithium extraction technology is restricted, does the carbonate
+    ...") is not what is asked about."""
+    kinds = []
+    for kind, pattern in (("technology", _TECHNOLOGY), ("equipment", _EQUIPMENT)):
+        matches = list(pattern.finditer(text))
+        if kind == "technology":
+            matches = [m for m in matches if not _premise_only(text, m)]
+        if matches:
+            kinds.append(kind)
+    return tuple(kinds)
+
+
+def _premise_only(text: str, match: re.Match[str]) -> bool:
+    before, after = text[max(0, match.start() - 60) : match.start()], text[match.end() : match.end() + 40]
+    return bool(_NEWS_BEFORE.search(before) or _STATUS_AFTER.match(after))
 
 
 def analyse(

@@ -55,10 +55,32 @@ _CARBON_WORDS = {
 #: magnet entries).
 _PRODUCT_FORMS = frozenset({"magnet", "battery_cell", "battery_pack", "cathode_material", "anode_material"})
 #: Product forms whose listed items are found by what the product is, not by its name.
-_COVERABLE = METAL_SHAPES | frozenset({"metal", "wafer", "single_crystal", "polycrystal"}) | _PRODUCT_FORMS
+_COVERABLE = (
+    METAL_SHAPES | frozenset({"metal", "wafer", "single_crystal", "polycrystal", "target"}) | _PRODUCT_FORMS
+)
 #: Item forms that a product form may be: a product "ingot" is a shape of the metal an item lists.
-_COVERS = {shape: ("metal",) for shape in METAL_SHAPES}
+_COVERS: dict[str, tuple[str, ...]] = {shape: ("metal", "solid") for shape in METAL_SHAPES}
+_COVERS["powder"] = ("metal",)  # a "solid" item excludes particles and powder
+_COVERS["target"] = ("metal", "solid")  # a metal's sputtering target is a piece of the metal
 _COVERS.update({"oxide": ("compound",), "salt": ("compound",), "chemical": ("compound",)})
+#: A parenthesis or clause of an item's forms text that excludes forms.
+_EXCLUDED_FORMS = re.compile(
+    r"\([^()]*\b(?:do not count|does not count|not covered|not included|excluded)\b[^()]*\)|\(not [^()]*\)"
+    r"|[^.;(]*\b(?:do not count|does not count|are not covered|is not covered|are excluded)\b[^.;)]*"
+    r"|（[^（）]*(?:不包括|除外|不计)[^（）]*）",
+    re.IGNORECASE,
+)
+_SUMMARY_ENTRY = re.compile(r"\bitems \([^)]*,[^)]*,")
+_CHEMICAL_FORMS = frozenset({"compound", "oxide", "salt", "chemical"})
+#: An item that names a whole class of an element's chemicals or alloys ("antimony oxides of purity
+#: 99.99% or higher", "gadolinium compounds and their mixtures", "含钆的合金") covers every member
+#: of that class; an item naming one chemical ("gallium nitride") covers only that one.
+_CLASS_NAMES = {
+    "oxide": re.compile(r"\boxides\b|\boxide and its mixtures|的氧化物|氧化物及其混合物", re.IGNORECASE),
+    "alloy": re.compile(r"\balloys\b|的合金|合金及", re.IGNORECASE),
+    "compound": re.compile(r"\bcompounds\b|的化合物|化合物及其混合物", re.IGNORECASE),
+}
+_CLASS_NAMES["salt"] = _CLASS_NAMES["chemical"] = _CLASS_NAMES["compound"]
 
 LineKind = Literal[
     "listed", "conditional", "below_threshold", "unlisted_form", "unlisted_element", "unlisted_code", "family"
@@ -381,6 +403,9 @@ def _line(
 ) -> Line | None:
     asked = (query.asks,) if query.asks else tuple(k for k in kinds if k == "equipment")
     candidates = [m.item for m in query.named if _in_catalogue_on(m.item, as_of, timeline)]
+    if query.form is not None:
+        # "tungsten powder" names a catalogue's summary entry only through its element's name.
+        candidates = [i for i in candidates if not _SUMMARY_ENTRY.search(i.name)]
     candidates = _kind_filtered(_without_restated(candidates), asked)
     if query.asks and not any(i.kind == query.asks for i in candidates):
         candidates = _by_description(query, catalogue, as_of, timeline, asked)
@@ -488,6 +513,8 @@ def _covering(
         pool = [i for e in query.elements for i in _items_of(e, catalogue, query.text)]
         wanted = [i for i in pool if i.kind == "item" or i.kind in kinds] or pool
         return _without_restated([i for i in wanted if _in_catalogue_on(i, as_of, timeline)])
+    if query.form in _CLASS_NAMES and query.elements:
+        return _class_items(query, catalogue, as_of, timeline, kinds)
     if query.form not in _COVERABLE:
         return []
     forms = {query.form, *_COVERS.get(query.form or "", ())} - {None}
@@ -495,6 +522,36 @@ def _covering(
     if not query.elements or query.form in _PRODUCT_FORMS:
         pool += list(catalogue.items)
     found = [i for i in pool if forms & _item_forms(i) and _in_catalogue_on(i, as_of, timeline)]
+    if query.form in METAL_SHAPES:
+        # "tungsten powder" is the metal's powder: an item of a chemical's powder (APT) is not it.
+        found = [
+            i for i in found if not (_CHEMICAL_FORMS & _item_forms(i)) or {"metal", "solid"} & _item_forms(i)
+        ]
+    # A catalogue's summary entry ("Tungsten and molybdenum items (solid tungsten, APT, ...)") names
+    # many items at once: it restates them and says nothing of a form none of them has.
+    found = [i for i in found if not _SUMMARY_ENTRY.search(i.name)]
+    return _kind_filtered(_without_restated(found), kinds)
+
+
+def _class_items(
+    query: ProductQuery, catalogue: Catalogue, as_of: dt.date, timeline: Timeline, kinds: Sequence[str]
+) -> list[CatalogueItem]:
+    """The items of the product's element that name the whole class its form belongs to (an oxide
+    is one of "antimony oxides"; an oxide is also a compound of "gadolinium compounds")."""
+    wanted = [_CLASS_NAMES[query.form or ""]]
+    if query.form == "oxide":
+        wanted.append(_CLASS_NAMES["compound"])
+    found: list[CatalogueItem] = []
+    for pattern in wanted:
+        pool = [i for e in query.elements for i in _items_of(e, catalogue, query.text)]
+        found = [
+            i
+            for i in pool
+            if any(pattern.search(name) for name in (i.name, i.name_zh))
+            and _in_catalogue_on(i, as_of, timeline)
+        ]
+        if found:
+            break
     return _kind_filtered(_without_restated(found), kinds)
 
 
@@ -571,7 +628,9 @@ def _families_of(element: str) -> tuple[str, ...]:
 def _item_forms(item: CatalogueItem) -> frozenset[str]:
     """The product forms an item's names and forms text speak of (from the lexicon's form words)."""
     lexicon = default_lexicon()
-    text = " ".join([item.name, *item.aliases, item.forms or ""])
+    # What the forms text excludes ("particles and powder do not count") is no form of the item.
+    described = _EXCLUDED_FORMS.sub(" ", item.forms or "")
+    text = " ".join([_EXCLUDED_FORMS.sub(" ", item.name), *item.aliases, described])
     forms = {m.form for m in lexicon.mentions(normalise(text)) if m.form}
     forms |= {g.form for g in item.thresholds if g.form}
     if item.kind in ("technology", "equipment"):

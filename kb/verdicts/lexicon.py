@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from kb.errors import KbError
-from kb.language.phrases import PhraseIndex, normalise
+from kb.language.phrases import PhraseIndex, normalise, original_words
 from kb.language.script import has_chinese
 
 __all__ = ["LEXICON_PATH", "Lexicon", "Mention", "ProductMention", "default_lexicon"]
@@ -63,8 +63,15 @@ _SHAPES = METAL_SHAPES | frozenset(
         "metal",
     }
 )
+#: Forms of a named chemical that a shape word does not change ("二硫化钼润滑粉" is still MoS2).
+_CHEMICALS = frozenset({"compound", "oxide", "salt"})
 #: "battery grade", "电池级": a grade of a chemical, not a battery.
 _GRADE_WORDS = re.compile(r"battery[- ]grade|电池级|電池級", re.IGNORECASE)
+#: A purity grade next to a symbol: "6N Ge", "5N5 Ga", "Bi 4N", "Te 99.999".
+_GRADE_BEFORE = re.compile(r"(?:^|\s)\d(?:\.\d)?n\d?\s$")
+_GRADE_AFTER = re.compile(r"\s(?:\d(?:\.\d)?n\d?|99\s9\d*)(?:\s|$)")
+#: Symbols that are also English words: they name an element only with a grade ("5N In").
+_WORD_SYMBOLS = frozenset({"In", "As", "Be", "At", "No", "Am", "He", "Hi", "Ho", "Pa", "Po", "Re", "Se"})
 #: Words that join two products that share what follows ("antimony and bismuth ingots").
 _JOINERS = re.compile(r"^(?:\s*(?:and|or|and or|plus|with|&|及|和|与|或|、)\s*)+$")
 
@@ -172,6 +179,7 @@ class Lexicon:
         elements joined by "and"/"、" share a form that follows them."""
         normal = normalise(_GRADE_WORDS.sub(_blank, text))
         mentions = self._with_misspelt_elements(normal, self.mentions(normal))
+        mentions = self._with_symbols(text, normal, mentions)
         products: list[ProductMention] = []
         pending: list[int] = []  # heads waiting for a form that may follow a conjunction
         for i, mention in enumerate(mentions):
@@ -223,7 +231,58 @@ class Lexicon:
                 )
                 pending = [len(products) - 1]
         products = [_window_shape(p, normal) for p in products if not _bare_ambiguous(p)]
-        return _merge_formulas(products)
+        return _merge_formulas(self._with_alloy_notation(text, normal, products))
+
+    def _with_alloy_notation(
+        self, text: str, normal: str, products: list[ProductMention]
+    ) -> list[ProductMention]:
+        """An alloy written as its composition ("93W-4.9Ni-2.1Fe bars") is an alloy of its
+        constituents, the largest first."""
+        from kb.verdicts.quantities import ALLOY_NOTATION
+
+        found = list(products)
+        for match in ALLOY_NOTATION.finditer(text):
+            parts = re.findall(r"(\d+(?:\.\d+)?)\s?([A-Z][a-z]?)", match.group(0))
+            named = [(float(v), self.symbols.get(sym)) for v, sym in parts]
+            elements = tuple(e for _, e in sorted(named, key=lambda x: -x[0]) if e)
+            if len(elements) < 2 or len(elements) != len(parts):
+                continue
+            start = normal.find(normalise(match.group(0)))
+            if start < 0 or any(p.start < start + 1 and start < p.end for p in found):
+                continue
+            end = start + len(normalise(match.group(0)))
+            found.append(ProductMention(normal[start:end], start, end, elements, "alloy"))
+        return sorted(found, key=lambda p: p.start)
+
+    def _with_symbols(self, text: str, normal: str, mentions: list[Mention]) -> list[Mention]:
+        """Add element symbols written as symbols ("6N Ge lumps", "W sputtering targets", "Bi 4N"):
+        a symbol counts only as written (capital, then small) and next to a form word or a
+        purity grade, never after a number (a unit: "8000 W")."""
+        taken = [(m.start, m.end) for m in mentions]
+        extra: list[Mention] = []
+        for token in re.finditer(r"(?<!\w)[a-z]{1,2}(?!\w)", normal):
+            start, end = token.span()
+            if any(a < end and start < b for a, b in taken):
+                continue
+            written = original_words(text, start, end).strip()
+            name = self.symbols.get(written)
+            if not name or written == "No" or not written[:1].isupper() or written[1:] != written[1:].lower():
+                continue
+            before, after = normal[:start], normal[end:]
+            graded = _GRADE_BEFORE.search(before) is not None or _GRADE_AFTER.match(after) is not None
+            following = next((m for m in mentions if m.start >= end), None)
+            shaped = (
+                following is not None
+                and following.kind == "form"
+                and not normal[end : following.start].strip()
+            )
+            if re.search(r"\d\s$", before) and _GRADE_BEFORE.search(before) is None:
+                continue  # "8000 W", "5 In"
+            if ((len(written) == 1 and written != "W") or written in _WORD_SYMBOLS) and not graded:
+                continue
+            if graded or shaped:
+                extra.append(Mention(start, end, "element", name, (name,)))
+        return sorted([*mentions, *extra], key=lambda m: m.start)
 
     def _with_misspelt_elements(self, normal: str, mentions: list[Mention]) -> list[Mention]:
         """Add element names written with a slip ("molybdnum", "tungstun") that no phrase matched."""
@@ -261,8 +320,10 @@ def _with_form(product: ProductMention, form: Mention, normal: str) -> ProductMe
     chosen = form.form if current is None or current in ("metal", "compound", "chemical") else current
     if current in METAL_SHAPES and form.form == "metal":
         chosen = current
-    if product.product is not None and form.form not in _SHAPES:
-        chosen = current  # "lithium carbonate, battery grade" stays a compound
+    if product.product is not None and (
+        form.form not in _SHAPES or (current in _CHEMICALS and form.form in METAL_SHAPES)
+    ):
+        chosen = current  # "lithium carbonate, battery grade", "MoS2 powder" stay compounds
     end = max(product.end, form.end)
     start = min(product.start, form.start)
     return ProductMention(normal[start:end], start, end, product.elements, chosen, product.product)

@@ -175,9 +175,17 @@ def _dimensions(text: str) -> tuple[list[Stated], list[tuple[int, int]]]:
     return found, spans
 
 
+#: An alloy written as its composition: "93W-4.9Ni-2.1Fe", "W90Cu10" is not read (no separator).
+ALLOY_NOTATION = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)?\s?[A-Z][a-z]?(?:\s?[-–/]\s?\d+(?:\.\d+)?\s?[A-Z][a-z]?)+(?![\w])"
+)
+
+
 def quantities_in(text: str) -> list[Stated]:
-    """Every figure with a unit, and every purity grade, that ``text`` states."""
+    """Every figure with a unit, and every purity grade, that ``text`` states (an alloy's
+    composition, "93W-4.9Ni-2.1Fe", is not a power of 93 W)."""
     found, taken = _dimensions(text)
+    taken += [m.span() for m in ALLOY_NOTATION.finditer(text)]
     sizes = list(taken)
     for match in _VALUE.finditer(text):
         if any(a <= match.start() < b for a, b in sizes):
@@ -197,6 +205,11 @@ def quantities_in(text: str) -> list[Stated]:
             unit = "GPa"
         if unit == "%" and quantity is None:
             quantity = "purity" if (low or 0) >= 90 else "content"
+        if quantity == "purity" and high is None and re.match(r"\s*(?:min\b|minimum\b|min\.)", after, re.I):
+            high = low  # "assay 99.97% min" is a 99.97% grade, not a promise of more
+        if unit == "mm" and quantity == "particle_size":  # "粒径0.08mm" is 80 µm
+            low, high = (None if v is None else round(v * 1000, 6) for v in (low, high))
+            unit = "um"
         found.append(Stated(quantity, low, high, unit, match.group(0), () if quantity else candidates))
         taken.append(match.span())
     for match in _GRADE.finditer(text):

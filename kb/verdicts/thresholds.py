@@ -85,7 +85,54 @@ def combine(outcomes: Sequence[Outcome], apply: str) -> Outcome:
 
 def _group(group: ThresholdGroup, stated: Sequence[Stated], composition: Composition) -> GroupCheck:
     checks = tuple(_check(c, group, stated, composition) for c in group.conditions)
+    if group.apply == "jointly" and not _fits(group, stated):
+        # The product is too small for the shape these sizes describe (a 0.05 mm wire holds no
+        # 120 x 120 x 50 mm block): the size conditions it left open are missed too.
+        checks = tuple(
+            Check(c.condition, c.stated, "not_met")
+            if c.outcome == "unknown" and c.condition.quantity in _SIZES
+            else c
+            for c in checks
+        )
     return GroupCheck(group, checks, combine([c.outcome for c in checks], group.apply))
+
+
+#: Sizes (mm) that together describe a shape to be cut from the product.
+_SIZES = frozenset({"diameter", "length", "width", "height", "inner_diameter", "wall_thickness"})
+
+
+def _fits(group: ThresholdGroup, stated: Sequence[Stated]) -> bool:
+    """False only when the product's stated sizes show that no piece of the group's shape can be cut
+    from it: the shape's bounding box, largest side first, against the product's."""
+    need = {
+        c.quantity: float(c.value)
+        for c in group.conditions
+        if c.quantity in _SIZES and c.op in (">", ">=") and isinstance(c.value, int | float)
+    }
+    have = {
+        v.quantity: v.low
+        for v in stated
+        if v.quantity in _SIZES and v.unit == "mm" and v.low is not None and v.low == v.high
+    }
+    if not need or not have:
+        return True
+    if "diameter" in need:
+        shape = [need["diameter"], need["diameter"], need.get("length", 0.0)]
+    elif "inner_diameter" in need:
+        outer = need["inner_diameter"] + 2 * need.get("wall_thickness", 0.0)
+        shape = [outer, outer, need.get("length", 0.0)]
+    else:
+        shape = [need.get("length", 0.0), need.get("width", 0.0), need.get("height", 0.0)]
+    infinite = float("inf")
+    if "diameter" in have:
+        product = [have["diameter"], have["diameter"], have.get("length", infinite)]
+    elif {"length", "width", "height"} <= set(have):
+        product = [have["length"], have["width"], have["height"]]
+    else:
+        return True
+    return all(
+        a <= b for a, b in zip(sorted(shape, reverse=True), sorted(product, reverse=True), strict=True)
+    )
 
 
 def _check(

@@ -99,3 +99,48 @@ def test_technologies_prohibited_and_restricted(base: KnowledgeBase) -> None:
 def test_before_a_control_started(base: KnowledgeBase) -> None:
     (line,) = _classify(base, "germanium dioxide", dt.date(2023, 6, 15)).lines
     assert line.value == "not_listed" and line.verdict is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        # symbols next to a form word or a purity grade
+        ("6N Ge lumps, intrinsic grade", "licence_required", "listed"),
+        ("Te lumps 5N", "licence_required", "listed"),
+        ("W sputtering targets, 5N purity", "licence_required", "conditional"),
+        # an oxide, alloy or compound of a listed class, named by no list
+        ("antimony pentoxide powder", "licence_required", "conditional"),
+        ("镁钆中间合金（Mg-20Gd）", "licence_required", "listed"),
+        ("gadolinium nitrate", "licence_required", "listed"),
+        ("indium tin oxide", "not_listed", "unlisted_form"),
+        ("Tellurium dioxide powder 99.99%", "not_listed", "unlisted_form"),
+        # a chemical shaped as powder stays the chemical; a metal's powder is not a chemical's
+        ("二硫化钼润滑粉，MoS2≥98.5%", "not_listed", "unlisted_form"),
+        ("tungsten powder 99.9%", "not_listed", "unlisted_form"),
+        # sizes: the piece is too small for any shape the entry names
+        ("tungsten wire 99.95% W, 0.05 mm diameter", "not_listed", "below_threshold"),
+        ("tungsten plate 99.95% W, 100 x 100 x 10 mm", "not_listed", "below_threshold"),
+        ("tungsten rod 99.95% W, diameter 150 mm, length 300 mm", "licence_required", "listed"),
+        # particle sizes in mm, grades stated as a minimum, compositions written out
+        ("喷涂用钼粉，Mo≥99.9%，平均粒径0.08mm", "not_listed", "below_threshold"),
+        ("Sb2O3, assay 99.97% min", "not_listed", "below_threshold"),
+        (
+            "93W-4.9Ni-2.1Fe bars: density 17.6 g/cm3, UTS 900 MPa, elastic limit 620 MPa",
+            "not_listed",
+            "below_threshold",
+        ),
+        # gemstones are no diamond window
+        ("polished lab-grown diamonds, 1-3 ct", "not_listed", "unlisted_form"),
+        ("负极材料用立式造粒釜，有效容积3立方米", "not_listed", "below_threshold"),
+    ],
+)
+def test_products_as_people_write_them(base: KnowledgeBase, text: str, value: str, kind: str) -> None:
+    lines = [line for line in _classify(base, text, kinds=("equipment",) if "釜" in text else ()).lines]
+    line = next(ln for ln in lines if ln.kind == kind) if len(lines) > 1 else lines[0]
+    assert (line.value, line.kind) == (value, kind), lines
+
+
+def test_a_unit_after_a_number_is_no_symbol(base: KnowledgeBase) -> None:
+    lines = _classify(base, "Microwave plasma CVD unit, rated 8000 W at 2.45 GHz", kinds=("equipment",)).lines
+    assert [line.kind for line in lines] == ["below_threshold"]
+    assert _classify(base, "What does Announcement No. 99 of 2024 say?").lines == ()
