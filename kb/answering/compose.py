@@ -108,7 +108,9 @@ KEY_FACTS = 5
 TOPIC_PROVISIONS = 3
 #: A verdict question gets its procedure too when its topic is this close in wording (and clearly the
 #: one, in its own words); then the topic's answer and up to this many provisions follow the verdict.
-PROCEDURE_CLOSENESS = {"en": 0.55, "zh": 0.3}
+PROCEDURE_CLOSENESS = {"en": 0.55, "zh": 0.25}
+#: Closeness at which a verdict question asks the procedure too, whatever its keywords.
+PROCEDURE_CLOSE_ALONE = {"en": 0.64, "zh": 0.42}
 PROCEDURE_PROVISIONS = 2
 PROCEDURE_LABEL = {"en": "Procedure: ", "zh": "办理要求："}
 
@@ -359,8 +361,11 @@ def _asks_procedure(matched: list[TopicMatch], lang: Lang) -> bool:
     if not matched:
         return False
     best = matched[0]
-    return (
-        best.topic.kind == "procedure" and best.keywords >= 1 and best.closeness >= PROCEDURE_CLOSENESS[lang]
+    if best.topic.kind != "procedure":
+        return False
+    # In the topic's own words and close in wording, or so close that the wording alone tells.
+    return (best.keywords >= 1 and best.closeness >= PROCEDURE_CLOSENESS[lang]) or (
+        best.closeness >= PROCEDURE_CLOSE_ALONE[lang]
     )
 
 

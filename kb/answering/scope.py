@@ -44,12 +44,15 @@ _CHINA = re.compile(
     r"\bChina'?s\s+(own\s+)?(export|rules|controls?|dual|licen|law|regulation|measures)|\bChinese\s+(export|licen|"
     r"rules|controls?|law|regulation|authorit|customs|dual)|\b(MOFCOM|PRC)\b|from China|out of China|"
     r"中国(的)?(出口管制|规定|法律|管制|许可|海关|商务部)|我国|(?<!美国)商务部|海关总署|中方|"
-    r"从中国(出口|发)|国内出口",
+    r"从中国(出口|发)|国内出口"
+    # whether we may let a foreign authority check or question us is a question of China's rules
+    r"|\b(we|our)\b.{0,60}\b(host|accept|allow|cooperate with|submit to|answer)\b.{0,30}\b(BIS|foreign)\b",
     re.IGNORECASE,
 )
 #: Topics that are not export control.
 _UNRELATED = re.compile(
-    r"\bVAT\b|\brebates?\b|tax refund|退税|\binsurance\b|保险|weather|\brain\b|天气|下雨|income tax|"
+    r"\bVAT\b|\brebates?\b|tax refund|退税|增值税|出口退|关税税率|tariff rate|duty rate|"
+    r"\binsurance\b|保险|weather|\brain\b|天气|下雨|income tax|"
     r"个人所得税|"
     r"年终奖|\bvisa\b|签证|freight rate|运费|exchange rate|汇率|stock price|股价",
     re.IGNORECASE,
@@ -61,9 +64,51 @@ _CONTROL = re.compile(
 )
 
 
+#: Other jurisdictions by name or adjective, English and Chinese (China itself is not one).
+_ELSEWHERE_EN = (
+    r"EU|European Union|European|Brussels|US|U\.S\.|USA|United States|America|American|UK|United Kingdom|"
+    r"Britain|British|Japan|Japanese|Korea|Korean|South Korea|Germany|German|France|French|Netherlands|"
+    r"Dutch|India|Indian|Indonesia|Indonesian|Vietnam|Vietnamese|Canada|Canadian|Australia|Australian|"
+    r"Russia|Russian|Taiwan|Taiwanese|Malaysia|Malaysian|Philippines|Philippine|Chile|Chilean|Congo|"
+    r"Congolese|DRC|Brazil|Brazilian|Mexico|Mexican|Singapore|Thailand|Thai|Italy|Italian|Spain|Spanish|"
+    r"Switzerland|Swiss|Turkey|Turkish|Israel|Israeli|Ukraine|Ukrainian|Kazakhstan|Myanmar|Zimbabwe|"
+    r"Guinea|Morocco|Moroccan|Argentina|Argentine|Bolivia|Bolivian|Peru|Peruvian|Hungary|Hungarian|"
+    r"Poland|Polish|Sweden|Swedish|Norway|Norwegian|Finland|Finnish|Belgium|Belgian|Austria|Austrian"
+)
+_ELSEWHERE_ZH = (
+    r"美国|日本|韩国|欧盟|欧洲|英国|德国|法国|荷兰|印度尼西亚|印尼|印度|越南|加拿大|澳大利亚|澳洲|俄罗斯|台湾|"
+    r"马来西亚|菲律宾|智利|刚果|巴西|墨西哥|新加坡|泰国|意大利|西班牙|瑞士|土耳其|以色列|乌克兰|哈萨克斯坦|"
+    r"缅甸|津巴布韦|几内亚|摩洛哥|阿根廷|玻利维亚|秘鲁|匈牙利|波兰|瑞典|挪威|芬兰|比利时|奥地利"
+)
+#: Another jurisdiction's own instrument: "Canada's Export and Import Permits Act", "the EU's new
+#: reporting regulation", "Indonesia's nickel export quota", "日本出口管制的白名单",
+#: "越南对稀土精矿出口有没有配额".
+_OWN_INSTRUMENT = re.compile(
+    rf"\b(?:{_ELSEWHERE_EN})(?:'s)?\s+"
+    r"(?:(?!(?:under|for|to|from|with|in|on|by|at|into|about|than)\b)[\w-]+\s+){0,4}?"
+    r"(?:act|acts|law|laws|regulations?|regime|permits?|registration|quotas?|whitelist|white list|"
+    r"directive|mechanism|sanctions|taxe?s?|dut(?:y|ies)|tariffs?|export bans?|licensing system)\b"
+    rf"|(?<![对向往至到赴])(?:{_ELSEWHERE_ZH})(?:的|对|政府|方面)?[^，。？！,?!]{{0,14}}?"
+    r"(?:法案|法律|条例|法规|白名单|配额|禁令|机制|制度|制裁|关税|出口税|出口管制|注册|许可制度)",
+    re.IGNORECASE,
+)
+#: Instruments of other jurisdictions and regimes outside export control, named as such.
+_NAMED_INSTRUMENT = re.compile(
+    r"\b(?-i:REACH|CBAM|CRMA|FDPR|ECRA)\b|"
+    r"\b(Critical Raw Materials Act|Foreign Direct Product Rule|"
+    r"Export Control Reform Act|Inflation Reduction Act|Export and Import Permits Act|"
+    r"Strategic Trade Authori[sz]ation|"
+    r"Foreign Exchange and Foreign Trade Act|conflict minerals rule|Dodd-Frank)\b"
+    r"|外国直接产品规则|碳边境调节机制|关键原材料法案|通胀削减法案",
+    re.IGNORECASE,
+)
+
+
 def foreign_regime(question: str) -> str | None:
     """The foreign regime a question is about (its words), or ``None`` when it asks about China's rules."""
-    match = _FOREIGN.search(question)
+    match = (
+        _FOREIGN.search(question) or _NAMED_INSTRUMENT.search(question) or _OWN_INSTRUMENT.search(question)
+    )
     if match is None or _CHINA.search(question):
         return None
     return match.group(0)

@@ -1,0 +1,72 @@
+"""What a question is about before any verdict: another jurisdiction's rules, a denied military
+end use, a technology named only as news."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.answering.analysis import is_military, kinds_in
+from kb.answering.scope import foreign_regime, unrelated
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does the EU Critical Raw Materials Act oblige our German plant to report its gallium stock?",
+        "What REACH registration do we need to import antimony trioxide into the EU?",
+        "How does a Canadian miner apply for an export permit under Canada's Export and Import Permits Act?",
+        "美国的外国直接产品规则（FDPR）在什么情况下会适用？",
+        "越南对稀土精矿出口有没有配额或者禁令？",
+        "日本出口管制的白名单国家现在包括哪些？",
+        "Does the US EAR control gallium oxide?",
+    ],
+)
+def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None:
+    assert foreign_regime(question) is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do we need a licence to export gallium to the US under the new rules?",
+        "Is the US military end-user ban still in force for gallium?",
+        "对美国出口镓需要许可证吗？",
+        "出口到越南的稀土需要许可证吗？",
+        "Is sending controlled minerals via a third country to reach the real buyer evasion?",
+        "Our US customer wants us to host BIS end-use checks at our plant in China. May we sign that?",
+    ],
+)
+def test_chinas_rules_for_exports_to_a_country_are_in_scope(question: str) -> None:
+    assert foreign_regime(question) is None
+
+
+def test_tax_questions_are_not_export_control() -> None:
+    assert unrelated("出口锑锭能退多少增值税？")
+    assert not unrelated("出口锑锭需要许可证吗？")
+
+
+@pytest.mark.parametrize(
+    ("text", "military"),
+    [
+        ("日本一家民用汽车驱动电机厂（和军工没有关系）要采购氧化铽", False),
+        ("not for military use", False),
+        ("no military end use", False),
+        ("非军用", False),
+        ("美国陆军瞄准系统的供应商要买锗镜片毛坯", True),
+        ("for a US defense prime", True),
+        ("给自卫队做", True),
+    ],
+)
+def test_a_denied_military_end_use_is_not_one(text: str, military: bool) -> None:
+    assert is_military(text) is military
+
+
+def test_a_technology_named_as_news_is_not_what_is_asked() -> None:
+    assert (
+        kinds_in("Now that lithium extraction technology is restricted, does the carbonate need a licence?")
+        == ()
+    )
+    assert kinds_in("听说锂电池技术已经被限制了，碳酸锂还能出口吗") == ()
+    assert kinds_in("Can we hand over the grain-boundary diffusion process for sintered NdFeB?") == (
+        "technology",
+    )
