@@ -398,7 +398,8 @@ def test_find_in_text_gives_the_status_on_the_date(registry: PartyRegistry) -> N
 
 def _questions(party: bool) -> list[str]:
     found = []
-    for path in sorted((ROOT / "evals").glob("*.yaml")):
+    # The held-out sets are run once, at the end: no test reads them.
+    for path in sorted(p for p in (ROOT / "evals").glob("*.yaml") if "holdout" not in p.name):
         for question in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
             if (question.get("category") == "party") == party:
                 found.append(question["question"])
