@@ -11,6 +11,7 @@ rests on retrieval alone.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -218,7 +219,13 @@ def _keyword_hits_zh(question: str, keywords: Sequence[str]) -> int:
 
 def _keyword_hits(question: str, keywords: Sequence[str]) -> int:
     normal = f" {normalise(question)} "
-    return sum(1 for word in keywords if word and f" {normalise(word)}" in normal)
+    return sum(1 for word in _normal_keywords(tuple(keywords)) if word in normal)
+
+
+@functools.lru_cache(maxsize=256)
+def _normal_keywords(keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """A topic's keywords normalised once (a stem matches a word's start: " licen")."""
+    return tuple(f" {normalise(word)}" for word in keywords if word and normalise(word))
 
 
 def _word_overlap(question: str, paraphrases: Sequence[str]) -> float:

@@ -286,7 +286,6 @@ def launch(settings: Settings, host: str, port: int, queue_size: int, build_inde
     web = WebApp(settings)
     if build_index:
         print(web.ensure_index(), flush=True)
-    web.warm_up()
     with tempfile.TemporaryDirectory(prefix="kb-app-") as folder:
         demo = build_ui(web, Path(folder))
         demo.queue(max_size=queue_size, default_concurrency_limit=2)
@@ -307,4 +306,9 @@ def launch(settings: Settings, host: str, port: int, queue_size: int, build_inde
             run_history=False,
             max_file_size=f"{settings.max_upload_mb}mb",
             app_kwargs={"middleware": middleware(settings.login_attempts)},
+            prevent_thread_lock=True,
         )
+        # The page answers from here on; the corpus, the index and the model load meanwhile, so the
+        # first question finds them ready (a question asked sooner waits for what it needs).
+        web.warm_up()
+        demo.block_thread()

@@ -15,8 +15,9 @@ id (a content hash) is in the store with the same embedded text is not embedded 
 whose metadata alone changed (a status, a URL) is stored again with its old vector. It is atomic:
 everything is parsed and embedded before the store is touched; new vectors are added first, then
 the keyword folder is written and ``keyword.json`` (what the retriever trusts, naming that folder)
-and ``manifest.json`` are replaced in one rename each, and only then are stale vectors deleted.
+is replaced in one rename, then stale vectors are deleted and ``manifest.json`` is replaced last.
 A crash at any point leaves the previous index usable, and the next ingest repairs the difference.
+An ingest that finds nothing changed touches neither the store nor the model.
 A rebuild (``fresh``, or an index of another model or format) is written into a new generation
 and switched to only when complete.
 
@@ -232,6 +233,10 @@ def _ingest(
                 to_restore.append(chunk)
         if to_embed and embedder is None:
             embedder = indexing_embedder(settings)
+            if embedder.name != model:  # the index records the model by name
+                raise KbError(
+                    f"the embedding model is {embedder.name!r}, not {model!r}; run `kb ingest --rebuild`"
+                )
         vectors = _embed(to_embed, embedder, progress) if embedder is not None else {}
         vectors.update(store.stored_vectors([c.id for c in to_restore]))
 

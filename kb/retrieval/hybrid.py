@@ -158,6 +158,9 @@ class Retriever:
         self._store: ChunkStore | None = None
         self._lock = threading.Lock()
         self._query_vectors: dict[str, list[float]] = {}
+        #: The last text embedded and its vector (even with no cache: an answer embeds its question
+        #: once, however many of its steps ask for it).
+        self._last_vector: tuple[str, list[float]] | None = None
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -291,8 +294,12 @@ class Retriever:
 
     def _query_vector(self, text: str) -> list[float]:
         vector = self._query_vectors.get(text)
+        last = self._last_vector
+        if vector is None and last is not None and last[0] == text:
+            vector = last[1]  # one answer asks for its question's vector more than once
         if vector is None:
             vector = self.embedder.embed_query(text)
+            self._last_vector = (text, vector)
             if self.query_cache > 0:
                 # Several requests may come here at once: never fail on a key another one dropped.
                 with contextlib.suppress(StopIteration, RuntimeError):

@@ -140,6 +140,7 @@ class Lexicon:
             mention = Mention(0, 0, "product", str(entry["name"]), elements, entry.get("form"))
             self._add([entry["name"], entry.get("name_zh"), *(entry.get("aliases") or [])], mention)
         self._index = PhraseIndex(self._meaning)
+        self._close: dict[str, str | bool | None] = {}
         self._element_words = [
             p for p, m in self._meaning.items() if m.kind == "element" and p.isascii() and len(p) >= 6
         ]
@@ -284,6 +285,16 @@ class Lexicon:
                 extra.append(Mention(start, end, "element", name, (name,)))
         return sorted([*mentions, *extra], key=lambda m: m.start)
 
+    def _close_element(self, word: str) -> str | None:
+        """The element name ``word`` is a slip of, if any (remembered: the same words recur)."""
+        known = self._close.get(word, False)
+        if known is False:
+            close = difflib.get_close_matches(word, self._element_words, n=1, cutoff=0.85)
+            known = close[0] if close else None
+            if len(self._close) < 50_000:
+                self._close[word] = known
+        return known if isinstance(known, str) else None
+
     def _with_misspelt_elements(self, normal: str, mentions: list[Mention]) -> list[Mention]:
         """Add element names written with a slip ("molybdnum", "tungstun") that no phrase matched."""
         taken = [(m.start, m.end) for m in mentions]
@@ -291,9 +302,9 @@ class Lexicon:
         for word in re.finditer(r"[a-z]{6,}", normal):
             if any(a <= word.start() < b for a, b in taken):
                 continue
-            close = difflib.get_close_matches(word.group(0), self._element_words, n=1, cutoff=0.85)
+            close = self._close_element(word.group(0))
             if close:
-                element = self._meaning[close[0]]
+                element = self._meaning[close]
                 extra.append(Mention(word.start(), word.end(), "element", element.name, element.elements))
         return sorted([*mentions, *extra], key=lambda m: m.start)
 
