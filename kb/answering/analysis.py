@@ -32,8 +32,9 @@ MAX_QUESTION_CHARS = 4000
 
 #: Words that make the end user or end use military (English and Chinese).
 _MILITARY = re.compile(
-    r"\b(military|militar(y|ies)|defen[cs]e[- ](contractor|compan|industr|user|end|prime|firm|supplier|"
-    r"manufacturer|ministry|department|forces?|programme|program|project|sector|group)|armed forces|army|"
+    r"\b(military|militar(y|ies)|defen[cs]e[- ]([\w-]+[- ]){0,2}(contractor|compan|industr|user|end|prime|"
+    r"firm|supplier|manufacturer|ministry|department|forces?|programme|program|project|sector|group)|"
+    r"armed forces|army|"
     r"navy|naval|air force|marines?|weapons?|munitions?|missiles?|warships?|warheads?|"
     r"fighter (jets?|aircraft)|"
     r"ministry of defen[cs]e|department of defen[cs]e|pentagon|self[- ]defen[cs]e forces?|jsdf|\bsdf\b|"

@@ -167,8 +167,10 @@ def compose_answer(
         # A question that names a document asks about that document: only its own topics apply.
         named = set(analysis.documents)
         matched = [m for m in matched if any(p.document in named for p in m.topic.provisions)]
-    if analysis.intent == "verdict" and not _asks_procedure(matched, lang):
-        matched = []
+    if analysis.intent == "verdict":
+        # A verdict question gets the procedure it also asks about (that topic first), or none.
+        asked = _asks_procedure(matched, lang)
+        matched = [asked, *[m for m in matched if m is not asked]] if asked else []
     buyers = buyers or Buyers()
     known = bool(classification.lines) or general is not None or bool(matched) or bool(buyers.listed)
     if regime or unrelated(analysis.question) or not in_scope(analysis, hits, known):
@@ -355,18 +357,18 @@ def _state_topics(
         stated.headline = f"{' '.join(summary.split())} [{first}]"
 
 
-def _asks_procedure(matched: list[TopicMatch], lang: Lang) -> bool:
-    """Whether a verdict question also asks how the rules work ("what documents for the graphite
-    licence?"): its best topic is a procedure, named in the topic's own words and close in wording."""
-    if not matched:
-        return False
-    best = matched[0]
-    if best.topic.kind != "procedure":
-        return False
-    # In the topic's own words and close in wording, or so close that the wording alone tells.
-    return (best.keywords >= 1 and best.closeness >= PROCEDURE_CLOSENESS[lang]) or (
-        best.closeness >= PROCEDURE_CLOSE_ALONE[lang]
-    )
+def _asks_procedure(matched: list[TopicMatch], lang: Lang) -> TopicMatch | None:
+    """The procedure a verdict question also asks about ("what documents for the graphite
+    licence?"): the best of its topics that is a procedure, named in the topic's own words and close
+    in wording, or so close in wording that the wording alone tells; ``None`` when none is."""
+    for match in matched:
+        if match.topic.kind != "procedure":
+            continue
+        if (match.keywords >= 1 and match.closeness >= PROCEDURE_CLOSENESS[lang]) or (
+            match.closeness >= PROCEDURE_CLOSE_ALONE[lang]
+        ):
+            return match
+    return None
 
 
 def _state_procedure(

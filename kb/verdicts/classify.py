@@ -147,7 +147,7 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     lexicon = lexicon or default_lexicon()
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
     queries = _folded(_raw_products(text, catalogue, lexicon), composition)
-    return _described(_asked(_without_comparisons(queries, text), text), text)
+    return _described(_asked(_without_purposes(_without_comparisons(queries, text), text), text), text)
 
 
 def _raw_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[ProductQuery]:
@@ -232,6 +232,31 @@ def _without_comparisons(queries: list[ProductQuery], text: str) -> list[Product
         q for q in queries if q.start <= 0 or not _COMPARED.search(normal[max(0, q.start - 20) : q.start])
     ]
     # Chinese 和/与 join products as often as they compare them: drop on them only after a first product.
+    return kept or queries
+
+
+#: Words after a product that make it the buyer's business or the use, not what is sold ("a graphite
+#: electrode plant", "cell maker", "石墨电极厂", "负极材料用造粒釜").
+_BUYER_AFTER = re.compile(
+    r"^\W{0,2}(?:\w+\W+)?(?:plants?|factor(?:y|ies)|makers?|manufacturers?|producers?|start-?ups?|"
+    r"compan(?:y|ies)|customers?|buyers?|fabs?|mills?|industry|sector)\b"
+    r"|^(?:厂|工厂|厂家|厂商|企业|公司|客户|生产商|制造商|行业)|^用(?!于|来|途)",
+    re.IGNORECASE,
+)
+
+
+def _without_purposes(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    """Drop products named only as the buyer's business or the use of another product ("needle coke
+    for a graphite electrode plant", "负极材料用立式造粒釜"), when another product is what is sold."""
+    if len(queries) < 2:
+        return queries
+    normal = normalise(text)
+    kept = []
+    for q in queries:
+        end = q.start + len(normalise(q.text))
+        if q.start >= 0 and _BUYER_AFTER.search(normal[end : end + 30]):
+            continue
+        kept.append(q)
     return kept or queries
 
 
