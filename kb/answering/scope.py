@@ -66,11 +66,13 @@ _CONTROL = re.compile(
 
 #: Other jurisdictions by name or adjective, English and Chinese (China itself is not one).
 _ELSEWHERE_EN = (
-    r"EU|European Union|European|Brussels|US|U\.S\.|USA|United States|America|American|UK|United Kingdom|"
+    # the short forms as capitals only: "us" and "eu" are words too
+    r"(?-i:EU|US|U\.S\.|USA|UK|DRC)|European Union|European|Brussels|United States|America|American|"
+    r"United Kingdom|"
     r"Britain|British|Japan|Japanese|Korea|Korean|South Korea|Germany|German|France|French|Netherlands|"
     r"Dutch|India|Indian|Indonesia|Indonesian|Vietnam|Vietnamese|Canada|Canadian|Australia|Australian|"
     r"Russia|Russian|Taiwan|Taiwanese|Malaysia|Malaysian|Philippines|Philippine|Chile|Chilean|Congo|"
-    r"Congolese|DRC|Brazil|Brazilian|Mexico|Mexican|Singapore|Thailand|Thai|Italy|Italian|Spain|Spanish|"
+    r"Congolese|Brazil|Brazilian|Mexico|Mexican|Singapore|Thailand|Thai|Italy|Italian|Spain|Spanish|"
     r"Switzerland|Swiss|Turkey|Turkish|Israel|Israeli|Ukraine|Ukrainian|Kazakhstan|Myanmar|Zimbabwe|"
     r"Guinea|Morocco|Moroccan|Argentina|Argentine|Bolivia|Bolivian|Peru|Peruvian|Hungary|Hungarian|"
     r"Poland|Polish|Sweden|Swedish|Norway|Norwegian|Finland|Finnish|Belgium|Belgian|Austria|Austrian"
@@ -84,7 +86,7 @@ _ELSEWHERE_ZH = (
 #: reporting regulation", "Indonesia's nickel export quota", "日本出口管制的白名单",
 #: "越南对稀土精矿出口有没有配额".
 _OWN_INSTRUMENT = re.compile(
-    rf"\b(?:{_ELSEWHERE_EN})(?:'s)?\s+"
+    rf"\b(?:{_ELSEWHERE_EN})(?:['’]s)?\s+"
     r"(?:(?!(?:under|for|to|from|with|in|on|by|at|into|about|than)\b)[\w-]+\s+){0,4}?"
     r"(?:act|acts|law|laws|regulations?|regime|permits?|registration|quotas?|whitelist|white list|"
     r"directive|mechanism|sanctions|taxe?s?|dut(?:y|ies)|tariffs?|export bans?|licensing system)\b"

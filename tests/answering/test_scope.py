@@ -70,3 +70,9 @@ def test_a_technology_named_as_news_is_not_what_is_asked() -> None:
     assert kinds_in("Can we hand over the grain-boundary diffusion process for sintered NdFeB?") == (
         "technology",
     )
+
+
+def test_us_the_pronoun_is_no_country() -> None:
+    assert foreign_regime("Can you tell us the law on exporting gallium wafers?") is None
+    assert foreign_regime("Please send us the regulation text for antimony") is None
+    assert foreign_regime("How does Canada’s Export and Import Permits Act treat cobalt?") is not None
