@@ -147,7 +147,7 @@ def copy_home(built: BuiltIndex, folder: Path) -> Path:
 def running_app(home: Path, log_path: Path, **env_vars: str) -> Iterator[str]:
     """``python app.py`` on a free loopback port with KB_HOME ``home``; yields its URL once it
     answers, stops it afterwards. ``env_vars`` (e.g. ``KB_AUTH``) are added to the environment."""
-    from tools.loadtest import app_server
+    from kb.evaluation.serving import app_server
 
     env = {**os.environ, "KB_HOME": str(home), "KB_SOURCES": str(SOURCES)}
     env.update(GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")

@@ -8,23 +8,17 @@ goes only to the loopback address the test started; every loop is bounded in cou
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from kb.config import PROJECT_ROOT
 from kb.errors import KbError
 from kb.evaluation.metrics import percentile
+from kb.evaluation.serving import app_server, process_memory_mb
 
-__all__ = ["LoadReport", "app_server", "free_port", "main", "run_load", "stop_process"]
+__all__ = ["LoadReport", "main", "run_load"]
 
 QUESTIONS = (
     "Do I need a licence to export gallium nitride wafers?",
@@ -60,74 +54,6 @@ class LoadReport:
             f"app peak RSS {self.peak_rss_mb:.0f} MB" if self.peak_rss_mb else "app peak RSS unknown",
             *(f"error: {e}" for e in self.errors[:5]),
         ]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Terminate a server this code started, killing it if it does not stop within 20 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def app_server(
-    env: Mapping[str, str], log_path: Path | None = None, queue_size: int = 64, wait_s: float = 180
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``python app.py`` on a free loopback port with ``env``; yields its URL and process once the
-    page answers, and stops it afterwards. A start that fails is a ``KbError`` with the end of
-    ``log_path`` (where the app's output goes, when given)."""
-    port = free_port()
-    command = [sys.executable, str(PROJECT_ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--queue-size", str(queue_size)]
-    log = log_path.open("w") if log_path else None
-    process = subprocess.Popen(
-        command, env=dict(env), cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT if log else None
-    )
-    if log:
-        log.close()  # the app holds its own copy of the handle
-    url = f"http://127.0.0.1:{port}/"
-
-    def failed(why: str) -> KbError:
-        tail = log_path.read_text(errors="replace")[-3000:] if log_path else ""
-        return KbError(f"{why}\n{tail}" if tail else why)
-
-    try:
-        deadline = time.monotonic() + wait_s
-        while True:
-            if process.poll() is not None:
-                raise failed(f"the app exited with {process.returncode}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise failed(f"the app did not answer on {url} in {wait_s:.0f} s")
-            time.sleep(0.5)
-        yield url, process
-    finally:
-        stop_process(process)
-
-
-def _peak_rss_mb(pid: int) -> float | None:
-    status = Path(f"/proc/{pid}/status")
-    if not status.exists():
-        return None
-    for line in status.read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return None
 
 
 def run_load(url: str, users: int, seconds: float, auth: tuple[str, str] | None = None) -> LoadReport:
@@ -180,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with app_server(env, queue_size=256) as (url, app):
             report = run_load(url, args.users, args.seconds)
-            report.peak_rss_mb = _peak_rss_mb(app.pid)
+            report.peak_rss_mb = process_memory_mb(app.pid, "VmHWM")
     except KbError as exc:
         print(exc, file=sys.stderr)
         return 1

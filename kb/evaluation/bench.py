@@ -300,11 +300,10 @@ def bench_soak(
 
 def current_rss_mb() -> float:
     """The process's resident memory now, in MB (Linux ``/proc``; elsewhere the peak)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        return peak_rss_mb()
-    return round(pages * resource.getpagesize() / 2**20, 1)
+    from kb.evaluation.serving import process_memory_mb
+
+    now = process_memory_mb("self", "VmRSS")
+    return peak_rss_mb() if now is None else round(now, 1)
 
 
 def default_question_file() -> Path | None:

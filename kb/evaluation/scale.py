@@ -33,13 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.config import PROJECT_ROOT, Settings
+from kb.config import Settings
 from kb.errors import KbError, QuestionSetError
 from kb.evaluation.metrics import percentile
 from kb.evaluation.questions import Question
@@ -326,6 +325,7 @@ def _serve_figures(settings: Settings, questions: Sequence[Question]) -> dict[st
 def _measure_serving(payload: dict[str, Any]) -> dict[str, float]:
     from kb.answering.knowledge import KnowledgeBase
     from kb.evaluation.bench import peak_rss_mb
+    from kb.evaluation.serving import process_memory_mb
     from kb.indexing.embedding import serving_embedder
     from kb.retrieval.hybrid import Retriever
 
@@ -361,20 +361,9 @@ def _measure_serving(payload: dict[str, Any]) -> dict[str, float]:
         "search_p95_ms": round(percentile(searches, 95) or 0.0, 1),
         "answer_p50_ms": round(percentile(answers, 50) or 0.0, 1),
         "answer_p95_ms": round(percentile(answers, 95) or 0.0, 1),
-        "peak_rss_mb": round(_own_peak_mb() or peak_rss_mb(), 0),
+        # The process's own peak: ru_maxrss would also count the builder's memory at the fork.
+        "peak_rss_mb": round(process_memory_mb("self", "VmHWM") or peak_rss_mb(), 0),
     }
-
-
-def _own_peak_mb() -> float | None:
-    """This process's own peak RSS (``VmHWM``). Linux's ``ru_maxrss`` also counts the parent's
-    memory at the fork, which would charge the builder's peak to the server."""
-    status = Path("/proc/self/status")
-    if not status.exists():
-        return None
-    for line in status.read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return None
 
 
 def _size_mb(folder: Path) -> float:
@@ -456,57 +445,26 @@ sys.exit(code)
 def _app_figures(
     env: dict[str, str], question: str, answers: int
 ) -> tuple[float, float | None, float | None]:
-    import socket
+    from kb.evaluation.serving import app_server, process_memory_mb
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, str(PROJECT_ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)]
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        while True:
-            if process.poll() is not None:
-                raise KbError(f"the app exited with {process.returncode}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() - started > 300:
-                raise KbError(f"the app did not answer on {url} in 300 s")
-            time.sleep(0.05)
-        ready = round(time.perf_counter() - started, 2)
-        ready_rss = _rss_mb(process.pid)
-        answered = None
-        if answers:
-            from gradio_client import Client
+    with tempfile.TemporaryDirectory(prefix="kb-cold-") as folder:
+        started = time.perf_counter()
+        with app_server(env, Path(folder) / "app.log", wait_s=300, poll_s=0.05) as (url, process):
+            ready = round(time.perf_counter() - started, 2)
+            ready_rss = process_memory_mb(process.pid)
+            answered = None
+            if answers:
+                from gradio_client import Client
 
-            client = Client(url, verbose=False)
-            for _ in range(answers):
-                client.predict(text=question, day="", dest="", api_name="/on_ask")
-            answered = _rss_mb(process.pid)
-        return ready, ready_rss, answered
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+                client = Client(url, verbose=False)
+                for _ in range(answers):
+                    client.predict(text=question, day="", dest="", api_name="/on_ask")
+                answered = process_memory_mb(process.pid)
+    return ready, _rounded(ready_rss), _rounded(answered)
 
 
-def _rss_mb(pid: int) -> float | None:
-    status = Path(f"/proc/{pid}/status")
-    if not status.exists():
-        return None
-    for line in status.read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 0)
-    return None
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 0)
 
 
 if __name__ == "__main__":

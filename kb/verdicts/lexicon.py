@@ -140,7 +140,7 @@ class Lexicon:
             mention = Mention(0, 0, "product", str(entry["name"]), elements, entry.get("form"))
             self._add([entry["name"], entry.get("name_zh"), *(entry.get("aliases") or [])], mention)
         self._index = PhraseIndex(self._meaning)
-        self._close: dict[str, str | bool | None] = {}
+        self._close: dict[str, str | None] = {}
         self._element_words = [
             p for p, m in self._meaning.items() if m.kind == "element" and p.isascii() and len(p) >= 6
         ]
@@ -287,13 +287,12 @@ class Lexicon:
 
     def _close_element(self, word: str) -> str | None:
         """The element name ``word`` is a slip of, if any (remembered: the same words recur)."""
-        known = self._close.get(word, False)
-        if known is False:
+        if word not in self._close:
             close = difflib.get_close_matches(word, self._element_words, n=1, cutoff=0.85)
-            known = close[0] if close else None
-            if len(self._close) < 50_000:
-                self._close[word] = known
-        return known if isinstance(known, str) else None
+            if len(self._close) >= 50_000:
+                return close[0] if close else None
+            self._close[word] = close[0] if close else None
+        return self._close[word]
 
     def _with_misspelt_elements(self, normal: str, mentions: list[Mention]) -> list[Mention]:
         """Add element names written with a slip ("molybdnum", "tungstun") that no phrase matched."""

@@ -19,21 +19,12 @@ from kb.config import Settings
 from kb.indexing.health import index_problem, rebuild_index
 from kb.indexing.ingest import ingest
 from kb.retrieval.hybrid import Retriever
-from tests.conftest import FIXTURES, ROOT, SOURCES, BuiltIndex, FakeEmbedder, copy_home, store_ids
+from tests.conftest import ROOT, SOURCES, BuiltIndex, FakeEmbedder, copy_home, store_ids
 
 
 def _generations(settings: Settings) -> list[str]:
     folder = settings.home / "generations"
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-
-
-@pytest.fixture
-def indexed(tmp_path: Path) -> Settings:
-    folder = tmp_path / "docs"
-    shutil.copytree(FIXTURES, folder)
-    settings = Settings(home=tmp_path / "home", sources=folder)
-    assert ingest(settings, embedder=FakeEmbedder(), progress=False).ok
-    return settings
 
 
 def test_a_rebuild_is_a_new_generation_and_old_ones_are_cleaned_up(indexed: Settings) -> None:

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from kb.cli import main
 from kb.config import Settings
 from kb.errors import IndexNotBuilt, KbError
+from kb.evaluation.serving import free_port, stop_process
 from kb.indexing.ingest import ingest
 from kb.indexing.keyword import keyword_index_path, read_keyword_index
 from kb.indexing.store import ChunkStore
@@ -33,7 +34,6 @@ from tests.conftest import (
     make_pdf,
     store_ids,
 )
-from tools.loadtest import free_port, stop_process
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +15,7 @@ from kb.errors import IndexNotBuilt
 from kb.indexing.ingest import ingest
 from kb.indexing.keyword import keyword_index_path, open_keyword_index, read_keyword_index
 from kb.retrieval.hybrid import Retriever
-from tests.conftest import FIXTURES, FakeEmbedder
+from tests.conftest import FakeEmbedder
 
 
 class _NoEmbedding(FakeEmbedder):
@@ -24,15 +23,6 @@ class _NoEmbedding(FakeEmbedder):
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         raise AssertionError(f"{len(texts)} texts embedded by an ingest that had nothing to do")
-
-
-@pytest.fixture
-def indexed(tmp_path: Path) -> Settings:
-    folder = tmp_path / "docs"
-    shutil.copytree(FIXTURES, folder)
-    settings = Settings(home=tmp_path / "home", sources=folder)
-    assert ingest(settings, embedder=FakeEmbedder(), progress=False).ok
-    return settings
 
 
 def test_the_bm25_arrays_are_bm25s_files_opened_memory_mapped(indexed: Settings) -> None:
