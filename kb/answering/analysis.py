@@ -80,6 +80,17 @@ _INFORMATION_START = re.compile(
     r"|多少|多久|多长|几年|几天|哪些|什么|怎么|如何|怎样|为什么|期限|流程|程序",
     re.IGNORECASE,
 )
+#: The question a long English message ends on ("... It's not on any list. What exactly are we
+#: obliged to do now?"): a sentence or clause that opens with a question word, after the context.
+_ASKED_HOW = re.compile(
+    r"(?:^|[.?!:;]\s+|,\s*(?:but|and|so|then)\s+)"
+    r"(?:(?:so|and|but|then|also|now|ok(?:ay)?|quick question)[,:]?\s+)?"
+    r"(how|what|which|when|who|why|where)\b(?![^.?!]*\b(licen[cs]es?|permits?|status|verdict|positions?|"
+    r"apply|applies|need|needs|needed|require[sd]?|required|allowed|covered|controlled|restrictions?|"
+    r"filed|classified|classify|listed|ban)\b)"
+    r"[^.?!]*\?",
+    re.IGNORECASE,
+)
 _TECHNOLOGY = re.compile(
     r"\btechnolog|\bknow[- ]how|\bprocess (package|technology|know|data|design|documentation)|technical data|"
     r"design data|production process|manufacturing process|licen[cs]e (our|the|a) (process|technology)|"
@@ -131,6 +142,9 @@ class Analysis:
     #: Specifications the question states, and what it says the product contains or lacks.
     stated: tuple[Stated, ...] = ()
     composition: Composition = field(default_factory=Composition)
+    #: A message that sets the scene and then asks how ("... so we can ship our germanium under it.
+    #: What would the legal exposure be?"): a verdict question that asks mainly for the procedure.
+    asks_how: bool = False
 
     @property
     def names_something(self) -> bool:
@@ -149,6 +163,14 @@ def is_military(text: str) -> bool:
             continue
         return True
     return False
+
+
+def _asks_how(text: str) -> bool:
+    """An English question whose asking sentence, after any context, opens with a question word and
+    does not itself ask for a licence verdict ("what licence do we need" does)."""
+    if has_chinese(text):
+        return False
+    return any(not _VERDICT_ASK.search(m.group(0)) for m in _ASKED_HOW.finditer(text))
 
 
 def kinds_in(text: str) -> tuple[str, ...]:
@@ -213,6 +235,7 @@ def analyse(
         question=text,
         lang=("zh" if has_chinese(text) else "en") if lang is None else lang,  # type: ignore[arg-type]
         intent="verdict" if asks_verdict else "information",
+        asks_how=_asks_how(text),
         as_of=day,
         date_from_text=as_of is None and found_date is not None,
         destination=country,

@@ -170,6 +170,8 @@ def compose_answer(
     if analysis.intent == "verdict":
         # A verdict question gets the procedure it also asks about (that topic first), or none.
         asked = _asks_procedure(matched, lang)
+        if asked is None and analysis.asks_how:
+            asked = next((m for m in matched if m.topic.kind == "procedure"), None)
         matched = [asked, *[m for m in matched if m is not asked]] if asked else []
     buyers = buyers or Buyers()
     known = bool(classification.lines) or general is not None or bool(matched) or bool(buyers.listed)
@@ -184,7 +186,9 @@ def compose_answer(
     party = StatedVerdict()
     if buyers:
         _state_buyers(party, buyers, classification.lines, analysis.as_of, corpus, citations, lang)
-    stated = state_verdict(analysis, classification, general, timeline, citations)
+    # A question that asks mainly how gets the verdict in brief: the procedure's provisions follow.
+    how = analysis.asks_how and bool(matched)
+    stated = state_verdict(analysis, classification, general, timeline, citations, brief=how)
     if buyers:
         _merge_party(stated, party)
     correction = _premise_correction(analysis, classification, stated)
@@ -195,7 +199,8 @@ def compose_answer(
     if matched and stated.value is None:
         _state_topics(stated, matched, focus, corpus, citations, lang)
     elif matched:
-        _state_procedure(stated, matched[0], focus, corpus, citations, lang)
+        quoted = TOPIC_PROVISIONS if how else PROCEDURE_PROVISIONS
+        _state_procedure(stated, matched[0], focus, corpus, citations, lang, quoted)
     facts, caveats = stated.facts, stated.caveats
     room = max(0, KEY_FACTS - len(facts))
     if room:
@@ -299,9 +304,11 @@ def state_verdict(
     general: Verdict | None,
     timeline: Timeline,
     citations: CitationList,
+    brief: bool = False,
 ) -> StatedVerdict:
     """The verdict of a verdict question, its headline and the cited facts behind it: one part per
-    product line; nothing for a question that names no product and no destination rule."""
+    product line; nothing for a question that names no product and no destination rule. ``brief``
+    leaves out the further listed items of a family (the question asks about something else)."""
     stated = StatedVerdict()
     lang, corpus = analysis.lang, timeline.corpus
     lines = classification.lines
@@ -322,7 +329,7 @@ def state_verdict(
     else:
         stated.headline = lines_headline(lines, lang)
     for line in lines:
-        _state_line(stated, line, corpus, citations, lang, multiple=len(lines) > 1)
+        _state_line(stated, line, corpus, citations, lang, multiple=len(lines) > 1, brief=brief)
     stated.conditions = tuple(
         f"{line.product}: {condition}" for line in lines if line.kind == "conditional"
         for condition in conditions_of(line.assessment, lang)
@@ -372,15 +379,22 @@ def _asks_procedure(matched: list[TopicMatch], lang: Lang) -> TopicMatch | None:
 
 
 def _state_procedure(
-    stated: StatedVerdict, match: TopicMatch, focus: str, corpus: Corpus, citations: CitationList, lang: Lang
+    stated: StatedVerdict,
+    match: TopicMatch,
+    focus: str,
+    corpus: Corpus,
+    citations: CitationList,
+    lang: Lang,
+    provisions: int = PROCEDURE_PROVISIONS,
 ) -> None:
     """After a verdict, the procedure the question also asks about: the topic's answer, cited to
-    the first of its provisions the verdict has not quoted from another document already."""
+    the first of its provisions the verdict has not quoted from another document already, and up to
+    ``provisions`` of them quoted."""
     cited = {c.document_id for c in citations.items}
     fresh = [p for p in match.topic.provisions if p.document not in cited]
     if not fresh:
         return
-    for provision in fresh[:PROCEDURE_PROVISIONS]:
+    for provision in fresh[:provisions]:
         quoted = _quote_provision(provision, focus, corpus, citations, lang)
         if quoted is None:
             continue
@@ -524,12 +538,18 @@ def _premise_correction(analysis: Analysis, classification: Classification, stat
 
 
 def _state_line(
-    stated: StatedVerdict, line: Line, corpus: Corpus, citations: CitationList, lang: Lang, multiple: bool
+    stated: StatedVerdict,
+    line: Line,
+    corpus: Corpus,
+    citations: CitationList,
+    lang: Lang,
+    multiple: bool,
+    brief: bool = False,
 ) -> None:
     if multiple and line.verdict is not None and line.kind in ("listed", "family"):
         stated.facts.append(f"{line.product}: {headline(line.verdict, False, lang)}")
     shown = [line.verdict] if line.verdict is not None else []
-    if line.kind == "family":
+    if line.kind == "family" and not brief:
         verdicts = [v for v in (_family_verdict(line, item) for item in line.related[1:3]) if v is not None]
         shown += verdicts
     for verdict in shown:

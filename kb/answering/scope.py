@@ -23,7 +23,7 @@ __all__ = ["Premise", "PremiseKind", "foreign_regime", "premises_in", "unrelated
 #: Authorities, laws and lists of other jurisdictions.
 _FOREIGN = re.compile(
     r"\b(EAR|ECCN|BIS|OFAC|OFSI|ITAR|METI|FEFTA|OGEL|SIEL|BAFA|DDTC|Wassenaar|Commerce Control List|"
-    r"Entity List|CHIPS Act|Regulation \(EU\)|2021/821|428/2009|EU dual[- ]use regulation|"
+    r"Entity List|CHIPS Act|SECO|Regulation \(EU\)|2021/821|428/2009|EU dual[- ]use regulation|"
     r"Bureau of Industry and Security|Department of Commerce|Office of Foreign Assets Control|"
     r"European Commission|Export Control Joint Unit|Federal Office for Economic Affairs)\b"
     r"|\b(EU|European|US|U\.S\.|American|UK|British|Japan(ese)?|Korean?|German|Dutch|Indian|Indonesian?|"
@@ -45,6 +45,10 @@ _CHINA = re.compile(
     r"rules|controls?|law|regulation|authorit|customs|dual)|\b(MOFCOM|PRC)\b|from China|out of China|"
     r"中国(的)?(出口管制|规定|法律|管制|许可|海关|商务部)|我国|(?<!美国)商务部|海关总署|中方|"
     r"从中国(出口|发)|国内出口"
+    # China set against a foreign rule the asker has already settled: "does China itself require ...",
+    # "那中国的出口商那边还需要办许可证吗"
+    r"|\b(China|Beijing)\s+(itself|themselves)\b|\bthe Chinese side\b|\bon the Chinese side\b"
+    r"|中国(的)?(出口商|出口企业|供应商|卖家)|中国(这边|那边|方面)"
     # whether we may let a foreign authority check or question us is a question of China's rules
     r"|\b(we|our)\b.{0,60}\b(host|accept|allow|cooperate with|submit to|answer)\b.{0,30}\b(BIS|foreign)\b",
     re.IGNORECASE,
@@ -52,6 +56,11 @@ _CHINA = re.compile(
 #: Topics that are not export control.
 _UNRELATED = re.compile(
     r"\bVAT\b|\brebates?\b|tax refund|退税|增值税|出口退|关税税率|tariff rate|duty rate|"
+    # what another country charges or certifies on imports, and freight: not China's export control
+    r"进口关税|反倾销|反补贴|征收.{0,8}(关税|税)|\banti-?dumping\b|\bcountervailing\b|"
+    r"\bimport (duty|duties|tariffs?)\b|"
+    r"认证要求|强制性.{0,6}认证|\bLCL\b|\bFCL\b|\bcheapest\b|最便宜|小包|\bdangerous[- ]goods\b|\bIATA\b|"
+    r"packing instruction|危险品包装|"
     r"\binsurance\b|保险|weather|\brain\b|天气|下雨|income tax|"
     r"个人所得税|"
     r"年终奖|\bvisa\b|签证|freight rate|运费|exchange rate|汇率|stock price|股价",
@@ -90,18 +99,21 @@ _OWN_INSTRUMENT = re.compile(
     r"(?:(?!(?:under|for|to|from|with|in|on|by|at|into|about|than)\b)[\w-]+\s+){0,4}?"
     r"(?:act|acts|law|laws|regulations?|regime|permits?|registration|quotas?|whitelist|white list|"
     r"directive|mechanism|sanctions|taxe?s?|dut(?:y|ies)|tariffs?|export bans?|licensing system)\b"
+    # the other country as the one that requires: "what permit does Canada require for ..."
+    rf"|\b(?:does|do|did|will|would)\s+(?:the\s+)?(?:{_ELSEWHERE_EN})(?:\s+government)?\s+"
+    r"(?:require|need|impose|demand|allow|restrict)\b"
     rf"|(?<![对向往至到赴])(?:{_ELSEWHERE_ZH})(?:的|对|政府|方面)?[^，。？！,?!]{{0,14}}?"
     r"(?:法案|法律|条例|法规|白名单|配额|禁令|机制|制度|制裁|关税|出口税|出口管制|注册|许可制度)",
     re.IGNORECASE,
 )
 #: Instruments of other jurisdictions and regimes outside export control, named as such.
 _NAMED_INSTRUMENT = re.compile(
-    r"\b(?-i:REACH|CBAM|CRMA|FDPR|ECRA)\b|"
+    r"\b(?-i:REACH|CBAM|CRMA|FDPR|ECRA|DFARS|NDAA)\b|\bSection (232|301)\b|"
     r"\b(Critical Raw Materials Act|Foreign Direct Product Rule|"
     r"Export Control Reform Act|Inflation Reduction Act|Export and Import Permits Act|"
     r"Strategic Trade Authori[sz]ation|"
     r"Foreign Exchange and Foreign Trade Act|conflict minerals rule|Dodd-Frank)\b"
-    r"|外国直接产品规则|碳边境调节机制|关键原材料法案|通胀削减法案",
+    r"|外国直接产品规则|碳边境调节机制|关键原材料法案|通胀削减法案|国防授权法|国防(部)?采购(规则|条例)",
     re.IGNORECASE,
 )
 

@@ -12,7 +12,7 @@ import re
 
 from kb.language.script import IDEOGRAPHS
 
-__all__ = ["split_sentences"]
+__all__ = ["asking_part", "split_sentences"]
 
 _FOLLOWS = rf"(?=[\"'“(\[A-Z0-9{IDEOGRAPHS}])"
 _END = re.compile(rf"(?<=[.!?])\s+{_FOLLOWS}|(?<=[。！？；])")
@@ -37,3 +37,15 @@ def split_sentences(text: str, semicolons: bool = False) -> list[str]:
         else:
             sentences.append(piece)
     return sentences
+
+
+def asking_part(text: str) -> str | None:
+    """The sentences of a message that ask (those ending in a question mark), when the message also
+    holds sentences that only set the scene; ``None`` when the whole message is the question."""
+    sentences = split_sentences(text)
+    if len(sentences) < 2:
+        return None
+    asking = [s for s in sentences if s.endswith(("?", "？"))]
+    if not asking or len(asking) == len(sentences):
+        return None
+    return " ".join(asking)

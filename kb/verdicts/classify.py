@@ -210,7 +210,10 @@ def _bare(query: ProductQuery) -> bool:
 
 #: Words before a product that make it a point of comparison, not what is asked about.
 _COMPARED = re.compile(
-    r"(?:\blike|\bunlike|\bas with|similar to|only for|compared (?:to|with)|像|如同|类似于?)\s+(?:the\s+)?"
+    r"(?:\blike|\bunlike|\bas with|similar to|only for|compared (?:to|with)|像|如同|类似于?|"
+    # a product named in the premise, before the one asked about ("Since gallium wafers need a licence,
+    # do silicon carbide wafers ...")
+    r"\b(?:since|given that|now that)|既然)\s+(?:the\s+)?"
     r"(?:\w+\s+(?:and|or)\s+)?$",
     re.IGNORECASE,
 )

@@ -167,6 +167,11 @@ def _stated_for(condition: Condition, group: ThresholdGroup, stated: Sequence[St
         for value in stated:
             if value.unit == "%" and value.quantity == "purity":
                 return value
+    if condition.quantity == "purity":
+        # a product's main content is its grade ("锑白，含量99.8%", "Sb2O3 content 99.8%")
+        for value in stated:
+            if value.unit == "%" and value.quantity == "content" and (value.low or value.high or 0) >= 90:
+                return value
     same_unit = [c for c in group.conditions if c.unit == condition.unit]
     if len(same_unit) == 1:
         for value in stated:

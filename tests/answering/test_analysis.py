@@ -50,6 +50,27 @@ def test_how_and_what_questions_ask_for_information(catalogue: Catalogue, questi
     assert analyse(question, catalogue, today=dt.date(2026, 11, 22)).intent == "information"
 
 
+@pytest.mark.parametrize(
+    ("question", "asks_how"),
+    [
+        # context first, then a question on how the rules work
+        ("We received a written notice from MOFCOM that an unlisted graphite product of ours may go to a "
+         "WMD programme. It is not on any list. What exactly are we obliged to do now?", True),
+        ("An agent offered to sell us another firm's licence so we can ship our germanium under it. We "
+         "said no, but what would the legal exposure be?", True),
+        # a question word that asks for the verdict
+        ("We have an order for gallium arsenide wafers from South Korea. What do we need before shipping?",
+         False),
+        ("Shipment to a US civilian customer: GaAs wafers and tungsten carbide powder. What applies?", False),
+    ],
+)  # fmt: skip
+def test_a_message_that_sets_the_scene_and_asks_how(
+    catalogue: Catalogue, question: str, asks_how: bool
+) -> None:
+    analysis = analyse(question, catalogue, today=dt.date(2026, 11, 22))
+    assert analysis.intent == "verdict" and analysis.asks_how is asks_how
+
+
 def test_destination_date_and_language(catalogue: Catalogue) -> None:
     analysis = analyse("Can antimony ingots go to the United States in June 2025?", catalogue)
     assert (analysis.destination, analysis.as_of, analysis.lang) == ("US", dt.date(2025, 6, 15), "en")

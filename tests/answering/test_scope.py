@@ -19,6 +19,9 @@ from kb.answering.scope import foreign_regime, unrelated
         "越南对稀土精矿出口有没有配额或者禁令？",
         "日本出口管制的白名单国家现在包括哪些？",
         "Does the US EAR control gallium oxide?",
+        "美国国防部采购规则（DFARS）禁止美国军工承包商使用中国产钕铁硼磁体，这条规定是从哪一年开始执行的？",
+        "What permit does Canada require for exporting uranium concentrate?",
+        "Do we need a SECO permit to re-export dual-use goods from our warehouse in Zurich to Turkey?",
     ],
 )
 def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None:
@@ -34,6 +37,10 @@ def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None
         "出口到越南的稀土需要许可证吗？",
         "Is sending controlled minerals via a third country to reach the real buyer evasion?",
         "Our US customer wants us to host BIS end-use checks at our plant in China. May we sign that?",
+        # the foreign rule is settled context; what is asked is China's side
+        "Our US parent's counsel says the EAR does not reach bismuth shipped from our plant to Mexico. "
+        "Does China itself require anything for that shipment?",
+        "按欧盟两用物项条例，进口氧化镝我们这边不需要许可。那中国的出口商那边还需要办许可证吗？",
     ],
 )
 def test_chinas_rules_for_exports_to_a_country_are_in_scope(question: str) -> None:
@@ -43,6 +50,24 @@ def test_chinas_rules_for_exports_to_a_country_are_in_scope(question: str) -> No
 def test_tax_questions_are_not_export_control() -> None:
     assert unrelated("出口锑锭能退多少增值税？")
     assert not unrelated("出口锑锭需要许可证吗？")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "美国现在对中国产钕铁硼磁体征收多少进口关税？",
+        "What anti-dumping duty does the US charge on Chinese graphite anode material?",
+        "印度对从中国进口的钕铁硼磁体有没有强制性的认证要求？",
+        "which freight forwarder in Ningbo has the cheapest LCL rates to Hamburg?",
+        "Which IATA dangerous-goods packing instruction applies to lithium-ion cells shipped on their own?",
+    ],
+)
+def test_import_duties_certification_and_freight_are_not_export_control(question: str) -> None:
+    assert unrelated(question)
+
+
+def test_a_foreign_import_duty_beside_a_licence_question_stays_in_scope() -> None:
+    assert not unrelated("Besides the US import duty, do we need a Chinese export licence for graphite?")
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,25 @@ def test_paraphrase_vectors_are_kept_and_reused(topics, tmp_path: Path) -> None:
     assert len(calls) == 2, "vectors of another model are not reused"
 
 
+def test_a_message_that_sets_the_scene_is_read_by_its_asking_sentence_too(topics) -> None:  # type: ignore[no-untyped-def]
+    # Every paraphrase of the review-time topic points one way, everything else the other; only the
+    # asking sentence of the message points the first way, so only reading it finds the topic.
+    review = next(t for t in topics if t.id == "review-time-limits")
+    asked = "How long may the ministry take?"
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        mine = set(review.paraphrases)
+        return [[1.0, 0.0] if text in mine else [0.0, 1.0] for text in texts]
+
+    def embed_query(text: str) -> list[float]:
+        return [1.0, 0.0] if text == asked else [0.28, -0.96]
+
+    matcher = TopicMatcher(topics, embed, embed_query)
+    message = f"We filed for a germanium licence six weeks ago. Nothing has come back. {asked}"
+    assert _ids(matcher, message)[0] == "review-time-limits"
+    assert _ids(matcher, "We filed for a germanium licence six weeks ago. Nothing has come back.") == []
+
+
 def test_a_read_only_home_only_costs_the_cache(topics, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cache = tmp_path / "missing-folder" / "sub" / "topic-vectors.json"
     (tmp_path / "missing-folder").write_text("a file where a folder should be", encoding="utf-8")
@@ -87,6 +106,10 @@ UNSEEN = [
      {"penalties-and-liability", "regulations-penalty-articles"}),
     ("Which papers must go with a dual-use licence application?", {"application-documents"}),
     ("Does our end customer have to sign some kind of end-use undertaking?", {"end-user-certificates"}),
+    # a message that sets the scene first
+    ("Our plant manager in Baotou called: two men from the commerce department turned up this morning "
+     "and asked for our export ledgers. The stock is in the warehouse. Are inspectors allowed to seal "
+     "goods and check our bank accounts?", {"investigations-and-inspections"}),
 ]  # fmt: skip
 
 
@@ -103,3 +126,18 @@ def test_the_real_model_finds_the_topic_of_new_wordings(
     found = [(h.document_id, h.locator) for h in retriever.search(question, k=10)]
     ids = _ids(matcher, question, found)
     assert ids and ids[0] in expected, ids
+
+
+@pytest.mark.slow
+def test_a_message_that_asks_how_gets_the_verdict_in_brief_and_the_procedure(built_index: BuiltIndex) -> None:
+    answer = KnowledgeBase(built_index.settings).answer(
+        "We sell germanium ingots to a distributor in Poland. Last month our sales manager shipped two lots "
+        "before the licence came through. What penalties does the company face?",
+        as_of="2026-11-22",
+    )
+    assert answer.verdict == "licence_required"
+    assert_well_formed(answer)
+    # the family's further items are left out; the penalty provisions are quoted with their figures
+    assert "Germanium tetrachloride" not in answer.text
+    assert "5 to 10 times" in answer.text
+    assert ("law-export-control-2020", "Art. 34") in {(c.document_id, c.locator) for c in answer.citations}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.language.sentences import split_sentences
+from kb.language.sentences import asking_part, split_sentences
 
 
 def test_abbreviations_and_initials_do_not_end_sentences() -> None:
@@ -36,3 +36,13 @@ def test_whitespace_inside_a_sentence_is_kept() -> None:
         "One line\ncontinues here.",
         "Next one.",
     ]
+
+
+def test_the_asking_part_of_a_message_that_sets_the_scene() -> None:
+    text = "Two officers came to our plant today. They asked for the ledgers. May they seal our stock?"
+    assert asking_part(text) == "May they seal our stock?"
+    assert asking_part("货被海关扣了。说可能是两用物项。接下来怎么办？") == "接下来怎么办？"
+    # one sentence, or nothing but questions: the whole message is the question
+    assert asking_part("How long does review take?") is None
+    assert asking_part("How long does review take? Can it be extended?") is None
+    assert asking_part("Tell me about the review time limits.") is None

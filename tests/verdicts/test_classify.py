@@ -124,6 +124,9 @@ def test_before_a_control_started(base: KnowledgeBase) -> None:
         # particle sizes in mm, grades stated as a minimum, compositions written out
         ("喷涂用钼粉，Mo≥99.9%，平均粒径0.08mm", "not_listed", "below_threshold"),
         ("Sb2O3, assay 99.97% min", "not_listed", "below_threshold"),
+        # the main content of a chemical is its grade
+        ("锑白（阻燃级，含量99.8%）", "not_listed", "below_threshold"),
+        ("antimony trioxide, Sb2O3 content 99.995%", "licence_required", "listed"),
         (
             "93W-4.9Ni-2.1Fe bars: density 17.6 g/cm3, UTS 900 MPa, elastic limit 620 MPa",
             "not_listed",
@@ -144,3 +147,11 @@ def test_a_unit_after_a_number_is_no_symbol(base: KnowledgeBase) -> None:
     lines = _classify(base, "Microwave plasma CVD unit, rated 8000 W at 2.45 GHz", kinds=("equipment",)).lines
     assert [line.kind for line in lines] == ["below_threshold"]
     assert _classify(base, "What does Announcement No. 99 of 2024 say?").lines == ()
+
+
+def test_a_product_named_in_the_premise_is_not_what_is_asked(base: KnowledgeBase) -> None:
+    text = (
+        "We ship 4H-SiC substrates to Germany. Since gallium nitride wafers need a MOFCOM licence, do "
+        "silicon carbide wafers fall under the same rules?"
+    )
+    assert [line.value for line in _classify(base, text).lines] == ["not_listed"]
