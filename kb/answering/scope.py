@@ -4,9 +4,10 @@ Two readings of the question's words, before any verdict:
 
 - **Scope**: a question about another jurisdiction's own rules (the EU dual-use regulation, the US
   EAR and its licences, Japan's or Korea's export licensing, another country's export ban, foreign
-  sanctions) or about something outside export control (export tax rebates, cargo insurance, the
-  weather) is out of scope. A question about China's rules for exports *to* such a country is in
-  scope: it names China, MOFCOM or a Chinese licence, or simply asks about exporting a product.
+  sanctions, the duties or certification another country imposes on imports) or about something
+  outside export control (export tax rebates, cargo insurance, freight, the weather) is out of
+  scope. A question about China's rules for exports *to* such a country is in scope: it names
+  China, MOFCOM or a Chinese licence, or simply asks about exporting a product.
 - **Premises**: a question may assert a status ("now that the dysprosium controls are suspended",
   "since gallium was freed", "as the antimony ban still applies"); :func:`premises_in` reads the
   status it asserts, so the answer can say first when the timeline contradicts it.
@@ -59,7 +60,8 @@ _UNRELATED = re.compile(
     # what another country charges or certifies on imports, and freight: not China's export control
     r"进口关税|反倾销|反补贴|征收.{0,8}(关税|税)|\banti-?dumping\b|\bcountervailing\b|"
     r"\bimport (duty|duties|tariffs?)\b|"
-    r"认证要求|强制性.{0,6}认证|\bLCL\b|\bFCL\b|\bcheapest\b|最便宜|小包|\bdangerous[- ]goods\b|\bIATA\b|"
+    r"认证要求|强制性.{0,6}认证|\bLCL\b|\bFCL\b|\bcheapest\b|最便宜|(?:电商|邮政)小包|小包(?:渠道|专线)|"
+    r"\bdangerous[- ]goods\b|\bIATA\b|"
     r"packing instruction|危险品包装|"
     r"\binsurance\b|保险|weather|\brain\b|天气|下雨|income tax|"
     r"个人所得税|"

@@ -66,6 +66,10 @@ def test_import_duties_certification_and_freight_are_not_export_control(question
     assert unrelated(question)
 
 
+def test_a_small_package_of_samples_is_no_freight_question() -> None:
+    assert not unrelated("小包装的氧化镓样品寄到美国要办证吗？")
+
+
 def test_a_foreign_import_duty_beside_a_licence_question_stays_in_scope() -> None:
     assert not unrelated("Besides the US import duty, do we need a Chinese export licence for graphite?")
 
