@@ -169,9 +169,7 @@ def compose_answer(
         matched = [m for m in matched if any(p.document in named for p in m.topic.provisions)]
     if analysis.intent == "verdict":
         # A verdict question gets the procedure it also asks about (that topic first), or none.
-        asked = _asks_procedure(matched, lang)
-        if asked is None and analysis.asks_how:
-            asked = next((m for m in matched if m.topic.kind == "procedure"), None)
+        asked = _asks_procedure(matched, lang, analysis.asks_how)
         matched = [asked, *[m for m in matched if m is not asked]] if asked else []
     buyers = buyers or Buyers()
     known = bool(classification.lines) or general is not None or bool(matched) or bool(buyers.listed)
@@ -364,15 +362,18 @@ def _state_topics(
         stated.headline = f"{' '.join(summary.split())} [{first}]"
 
 
-def _asks_procedure(matched: list[TopicMatch], lang: Lang) -> TopicMatch | None:
+def _asks_procedure(matched: list[TopicMatch], lang: Lang, asks_how: bool = False) -> TopicMatch | None:
     """The procedure a verdict question also asks about ("what documents for the graphite
     licence?"): the best of its topics that is a procedure, named in the topic's own words and close
-    in wording, or so close in wording that the wording alone tells; ``None`` when none is."""
+    in wording, or so close in wording that the wording alone tells; for a message that asks how
+    (:attr:`Analysis.asks_how`), its best procedure whatever the closeness; ``None`` when none is."""
     for match in matched:
         if match.topic.kind != "procedure":
             continue
-        if (match.keywords >= 1 and match.closeness >= PROCEDURE_CLOSENESS[lang]) or (
-            match.closeness >= PROCEDURE_CLOSE_ALONE[lang]
+        if (
+            asks_how
+            or (match.keywords >= 1 and match.closeness >= PROCEDURE_CLOSENESS[lang])
+            or (match.closeness >= PROCEDURE_CLOSE_ALONE[lang])
         ):
             return match
     return None

@@ -108,7 +108,7 @@ class TopicMatcher:
         if lang == "zh":
             weight = RETRIEVAL_WEIGHT_ZH
         else:
-            weight = RETRIEVAL_WEIGHT if self._embed is not None else RETRIEVAL_WEIGHT_WORDS
+            weight = RETRIEVAL_WEIGHT_WORDS if self._words_only else RETRIEVAL_WEIGHT
         # However much retrieval supports it, a topic the question's own wording is not close to is no
         # candidate: retrieval finds something for every question, even one on baking.
         scores = [
@@ -144,9 +144,15 @@ class TopicMatcher:
             return whole
         return [max(a, b) for a, b in zip(whole, read(asking), strict=True)]
 
+    @property
+    def _words_only(self) -> bool:
+        """English is matched on shared words: no model to embed with (a stand-in searcher)."""
+        return self._embed is None or self._embed_query is None
+
     def _closeness_en(self, question: str) -> list[float]:
-        if self._embed is None or self._embed_query is None:
+        if self._words_only:
             return [_word_overlap(question, topic.paraphrases) for topic in self.topics]
+        assert self._embed_query is not None
         import numpy as np
 
         matrix, owners = self._paraphrase_matrix()

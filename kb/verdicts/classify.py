@@ -213,7 +213,7 @@ _COMPARED = re.compile(
     r"(?:\blike|\bunlike|\bas with|similar to|only for|compared (?:to|with)|像|如同|类似于?|"
     # a product named in the premise, before the one asked about ("Since gallium wafers need a licence,
     # do silicon carbide wafers ...")
-    r"\b(?:since|given that|now that)|既然)\s+(?:the\s+)?"
+    r"\b(?:since|given that|now that))\s+(?:the\s+)?"
     r"(?:\w+\s+(?:and|or)\s+)?$",
     re.IGNORECASE,
 )
