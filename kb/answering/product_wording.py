@@ -10,6 +10,7 @@ from kb.answering.wording import VERDICT_LABELS, item_label, locator_text
 from kb.corpus.schema import Condition, ThresholdGroup
 from kb.verdicts.catalogue import CatalogueItem
 from kb.verdicts.classify import Line
+from kb.verdicts.lexicon import default_lexicon
 from kb.verdicts.thresholds import Assessment, Check
 
 __all__ = [
@@ -83,19 +84,21 @@ def _value(value: object, unit: str | None) -> str:
 def condition_text(condition: Condition, lang: Lang, element_zh: dict[str, str] | None = None) -> str:
     """'purity above 99.9%', 'frequency of 915 or 2450 MHz', 'contains terbium' (Chinese: '纯度大于99.9%')."""
     zh = lang == "zh"
+    if element_zh is None:
+        element_zh = default_lexicon().element_zh
     if condition.op == "contains":
         names = [
             v for v in (condition.value if isinstance(condition.value, list) else []) if isinstance(v, str)
         ]
         if zh:
-            return "含" + "或".join((element_zh or {}).get(n, n) for n in names)
+            return "含" + "或".join(element_zh.get(n, n) for n in names)
         return "contains " + " or ".join(names)
     en_name, zh_name = _QUANTITIES.get(
         condition.quantity, (condition.quantity.replace("_", " "), condition.quantity)
     )
     if condition.quantity == "content" and condition.of:
         en_name = f"{condition.of} content"
-        zh_name = f"{(element_zh or {}).get(condition.of, condition.of)}含量"
+        zh_name = f"{element_zh.get(condition.of, condition.of)}含量"
     if condition.op == "in":
         values = condition.value if isinstance(condition.value, list) else [condition.value]
         options = (" 或 " if zh else " or ").join(_number(v) for v in values)
@@ -193,6 +196,14 @@ def line_headline(line: Line, lang: Lang) -> str:
             else ""
         )
         return f"HS code {name} is not listed in any control list or announcement held{near}."
+    if line.kind == "unlisted_element" and line.related:
+        related = related_text(line.related, lang)
+        if zh:
+            return f"{name}未列入管制：清单所列稀土物项均属其他元素，例如{related}。"
+        return (
+            f"{name} is not listed: the rare-earth items the lists hold are of other elements, "
+            f"such as {related}."
+        )
     if line.kind == "unlisted_element":
         if zh:
             return f"{name}未列入本知识库收录的任何管制清单或公告。"
@@ -259,7 +270,7 @@ def line_explanation(line: Line, lang: Lang, element_zh: dict[str, str] | None =
             f"{item_label(item, lang)} ({item.ref}) is caught only with {conditions}; the question does not "
             "give the specifications that decide it. A product below these thresholds is not that item."
         )
-    if line.kind == "unlisted_form" and line.related:
+    if line.kind in ("unlisted_form", "unlisted_element") and line.related:
         if zh:
             return "如产品实际属于上述物项之一，则须申请许可。"
         return "If the product is in fact one of them, a licence is required."

@@ -24,7 +24,14 @@ from kb.language.codes import hs_codes_in
 from kb.language.phrases import normalise, original_words
 from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.lexicon import METAL_SHAPES, Lexicon, ProductMention, default_lexicon
-from kb.verdicts.quantities import Composition, Stated, composition_in, quantities_in
+from kb.verdicts.quantities import (
+    Composition,
+    Stated,
+    alloy_notations,
+    composition_in,
+    notation_contents,
+    quantities_in,
+)
 from kb.verdicts.thresholds import Assessment, assess
 from kb.verdicts.timeline import STRICTNESS, Timeline, Verdict, VerdictValue, strictest
 
@@ -248,16 +255,43 @@ _BUYER_AFTER = re.compile(
 )
 
 
+#: Words before a product that make it what another product is used to make ("MPCVD systems for
+#: growing single-crystal diamond plates", "用于生产钕铁硼的设备").
+_MADE_WITH_BEFORE = re.compile(
+    r"(?:\bfor (?:growing|making|producing|manufacturing|depositing|the production of)|"
+    r"\bused (?:to (?:make|grow|produce)|for (?:making|growing|producing))|\bto (?:grow|make|produce)|"
+    r"用于(?:生产|制造|制备|生长)|用来(?:生产|做|制造|长))\s*(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+#: Words before a product named by no element that make it the use of the first product or the
+#: class the question asks it to be put in ("Nd2O3 for magnet alloy", "算不算管制的中重稀土").
+_USE_OR_CLASS_BEFORE = re.compile(
+    r"(?:\bfor|\binto|\bcounts? as|\bclassed as|\bqualif(?:y|ies) as|\bfalls? under|\bconsidered(?: as)?|"
+    r"\b(?:is|are) (?:it|they|this|these) (?:an?|one of the)?|"
+    r"用于|用来做|用作|做|算不算|算是|是不是|属于|属不属于)"
+    r"\s*(?:(?:a|an|the)\s+)?(?:(?:controlled|listed|管制的?|受管制的?)\s*)?$",
+    re.IGNORECASE,
+)
+
+
 def _without_purposes(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
     """Drop products named only as the buyer's business or the use of another product ("needle coke
-    for a graphite electrode plant", "负极材料用立式造粒釜"), when another product is what is sold."""
+    for a graphite electrode plant", "负极材料用立式造粒釜", "MPCVD systems for growing diamond
+    plates"), when another product is what is sold."""
     if len(queries) < 2:
         return queries
     normal = normalise(text)
     kept = []
-    for q in queries:
+    for k, q in enumerate(queries):
         end = q.start + len(normalise(q.text))
         if q.start >= 0 and _BUYER_AFTER.search(normal[end : end + 30]):
+            continue
+        before = normal[max(0, q.start - 30) : q.start]
+        if k > 0 and q.start > 0 and _MADE_WITH_BEFORE.search(before):
+            continue
+        if k > 0 and q.start > 0 and not q.elements and _USE_OR_CLASS_BEFORE.search(before):
             continue
         kept.append(q)
     return kept or queries
@@ -299,6 +333,8 @@ def _same_product(first: ProductQuery, second: ProductQuery) -> bool:
     product of its own or only a shape of the metal ("tungsten plates ... the solid tungsten rule")."""
     if first.product is not None and first.product == second.product:
         return True
+    if second.form is not None and second.form == first.form and not (second.elements or second.named):
+        return True  # "rare-earth magnets ... the magnets it sells": the same product again
     first_items = {(m.item.governed_by, m.item.ref) for m in first.named} | {m.item.name for m in first.named}
     second_items = {(m.item.governed_by, m.item.ref) for m in second.named} | {
         m.item.name for m in second.named
@@ -362,7 +398,7 @@ def classify_text(
     """Classify every product ``text`` names (its specifications and composition read from it too)."""
     lexicon = lexicon or default_lexicon()
     queries = products_in(text, catalogue, lexicon)
-    stated = tuple(quantities_in(text))
+    stated = (*quantities_in(text), *notation_contents(text, lexicon.symbols))
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
     return classify(
         queries, catalogue, timeline, as_of, destination, military, stated, composition, kinds, text
@@ -434,6 +470,9 @@ def _line(
     if query.form is not None:
         # "tungsten powder" names a catalogue's summary entry only through its element's name.
         candidates = [i for i in candidates if not _SUMMARY_ENTRY.search(i.name)]
+    if query.form in _CELL_FORMS:
+        # "LFP cells" name a cathode chemistry: a cell is compared with the cell entries, not the material.
+        candidates = [i for i in candidates if _item_forms(i) & _CELL_FORMS]
     candidates = _kind_filtered(_without_restated(candidates), asked)
     if query.asks and not any(i.kind == query.asks for i in candidates):
         candidates = _by_description(query, catalogue, as_of, timeline, asked)
@@ -451,7 +490,9 @@ def _line(
     family = not query.named and query.form is None
     caught: list[Line] = []
     missed: list[Line] = []
-    product_composition = composition.with_constituents(query.elements) if query.elements else composition
+    product_composition = (
+        composition.with_constituents(query.elements) if _by_constituents(query) else composition
+    )
     for item in candidates:
         assessment = assess(item.thresholds, query.form, stated, product_composition)
         outcome = assessment.outcome if assessment else "met"
@@ -493,6 +534,17 @@ def _line(
     )
 
 
+def _by_constituents(query: ProductQuery) -> bool:
+    """True when the product's words say what it is made of: a named product ("NdFeB", "W-Ni-Fe",
+    "cemented carbide") or a shape of one element ("tungsten bar"). An alloy named by one element
+    ("tungsten alloy") or a list's name alone says nothing of its other constituents."""
+    if not query.elements or (query.form == "alloy" and len(query.elements) == 1):
+        return False
+    if query.form == "alloy" and alloy_notations(query.text):
+        return True  # "W80Cu20": the notation names every constituent
+    return query.product is not None or query.form in METAL_SHAPES | {"metal"}
+
+
 def _precedence(line: Line) -> tuple[int, bool, bool, dt.date]:
     """Which caught item leads: the strictest verdict, a certain one before a conditional one, the
     defining announcement before a list's entry, and the control that starts first."""
@@ -515,7 +567,22 @@ def _unlisted(query: ProductQuery, catalogue: Catalogue, kinds: Sequence[str]) -
     if not related and not query.elements:
         return None  # a bare form word ("equipment") with nothing to compare it with
     kind: LineKind = "unlisted_form" if related else "unlisted_element"
+    if not related and any(e in RARE_EARTHS for e in query.elements):
+        related = _listed_rare_earths(query, catalogue)  # still an element no list holds
     return Line(query.text, kind, "not_listed", None, None, None, tuple(related[:8]), query)
+
+
+def _listed_rare_earths(query: ProductQuery, catalogue: Catalogue) -> list[CatalogueItem]:
+    """For a rare earth that no list names (lanthanum, cerium, neodymium): the listed items of the
+    rare earths that are, of the product's form where one is of it (an oxide: their oxides)."""
+    items = [
+        i
+        for i in catalogue.items
+        if i.kind == "item" and i.element in RARE_EARTHS and i.element not in query.elements
+    ]
+    items = _distinct(_without_restated(list(dict.fromkeys(items))))
+    same_form = [i for i in items if query.form is not None and query.form in _item_forms(i)]
+    return same_form or items
 
 
 def _items_of(element: str, catalogue: Catalogue, words: str = "") -> list[CatalogueItem]:
@@ -548,7 +615,7 @@ def _covering(
     forms = {query.form, *_COVERS.get(query.form or "", ())} - {None}
     pool = [i for e in query.elements for i in _items_of(e, catalogue, query.text)]
     if not query.elements or query.form in _PRODUCT_FORMS:
-        pool += list(catalogue.items)
+        pool += [i for i in catalogue.items if _may_be_made_of(i, query)]
     found = [i for i in pool if forms & _item_forms(i) and _in_catalogue_on(i, as_of, timeline)]
     if query.form in METAL_SHAPES:
         # "tungsten powder" is the metal's powder: an item of a chemical's powder (APT) is not it.
@@ -559,6 +626,20 @@ def _covering(
     # many items at once: it restates them and says nothing of a form none of them has.
     found = [i for i in found if not _SUMMARY_ENTRY.search(i.name)]
     return _kind_filtered(_without_restated(found), kinds)
+
+
+_CELL_FORMS = frozenset({"battery_cell", "battery_pack"})
+#: Product forms whose listed items are all of one kind of material (rare-earth magnets, lithium cells).
+_MATERIAL_FORMS = frozenset({"magnet", "battery_cell", "battery_pack"})
+
+
+def _may_be_made_of(item: CatalogueItem, query: ProductQuery) -> bool:
+    """A product known by its form is compared with every listed item of that form, unless the
+    product's named material rules out the item's family: a ferrite magnet (iron) is no rare-earth
+    magnet, a sodium-ion cell no lithium battery."""
+    if query.product is None or not query.elements or query.form not in _MATERIAL_FORMS:
+        return True
+    return item.family in {f for e in query.elements for f in _families_of(e)}
 
 
 def _class_items(

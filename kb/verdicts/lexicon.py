@@ -65,6 +65,9 @@ _SHAPES = METAL_SHAPES | frozenset(
 )
 #: Forms of a named chemical that a shape word does not change ("二硫化钼润滑粉" is still MoS2).
 _CHEMICALS = frozenset({"compound", "oxide", "salt"})
+#: Cells and packs named by their electrode chemistry ("NCM pouch cells", "LFP packs").
+_CELLS = frozenset({"battery_cell", "battery_pack"})
+_CELL_CHEMISTRIES = frozenset({"cathode_material", "anode_material", "compound", "oxide"})
 #: "battery grade", "电池级": a grade of a chemical, not a battery.
 _GRADE_WORDS = re.compile(r"battery[- ]grade|电池级|電池級", re.IGNORECASE)
 #: A purity grade next to a symbol: "6N Ge", "5N5 Ga", "Bi 4N", "Te 99.999".
@@ -231,19 +234,18 @@ class Lexicon:
                     )
                 )
                 pending = [len(products) - 1]
-        products = [_window_shape(p, normal) for p in products if not _bare_ambiguous(p)]
+        products = [_crystal(_window_shape(p, normal), normal) for p in products if not _bare_ambiguous(p)]
         return _merge_formulas(self._with_alloy_notation(text, normal, products))
 
     def _with_alloy_notation(
         self, text: str, normal: str, products: list[ProductMention]
     ) -> list[ProductMention]:
-        """An alloy written as its composition ("93W-4.9Ni-2.1Fe bars") is an alloy of its
+        """An alloy written as its composition ("93W-4.9Ni-2.1Fe bars", "W80Cu20") is an alloy of its
         constituents, the largest first."""
-        from kb.verdicts.quantities import ALLOY_NOTATION
+        from kb.verdicts.quantities import alloy_notations
 
         found = list(products)
-        for match in ALLOY_NOTATION.finditer(text):
-            parts = re.findall(r"(\d+(?:\.\d+)?)\s?([A-Z][a-z]?)", match.group(0))
+        for match, parts in alloy_notations(text):
             named = [(float(v), self.symbols.get(sym)) for v, sym in parts]
             elements = tuple(e for _, e in sorted(named, key=lambda x: -x[0]) if e)
             if len(elements) < 2 or len(elements) != len(parts):
@@ -334,6 +336,8 @@ def _with_form(product: ProductMention, form: Mention, normal: str) -> ProductMe
         form.form not in _SHAPES or (current in _CHEMICALS and form.form in METAL_SHAPES)
     ):
         chosen = current  # "lithium carbonate, battery grade", "MoS2 powder" stay compounds
+    if form.form in _CELLS and current in _CELL_CHEMISTRIES:
+        chosen = form.form  # "NCM pouch cells", "磷酸铁锂电芯": cells of that chemistry
     end = max(product.end, form.end)
     start = min(product.start, form.start)
     return ProductMention(normal[start:end], start, end, product.elements, chosen, product.product)
@@ -357,6 +361,35 @@ def _window_shape(product: ProductMention, normal: str) -> ProductMention:
         form = "window_curved"
     elif re.search(r"\bflat|planar|平面|平板", near):
         form = "window_flat"
+    return ProductMention(product.text, product.start, product.end, product.elements, form, product.product)
+
+
+_SINGLE_CRYSTAL = re.compile(r"single\s?crystal|mono\s?crystal|单晶")
+_POLYCRYSTAL = re.compile(r"poly\s?crystal|multi\s?crystal|多晶")
+_NOT_BEFORE = re.compile(r"(?:\bnot|\bnon|\bno|非|不是|不属于)\s*$")
+#: Forms of a named compound that may be single crystals or polycrystals.
+_CRYSTAL_BEARING = frozenset(
+    {None, "compound", "wafer", "ingot", "rod", "target", "sheet", "granules", "powder"}
+)
+
+
+def _crystal(product: ProductMention, normal: str) -> ProductMention:
+    """A named compound is a single crystal or a polycrystal as the words around it say
+    ("polycrystalline InSb ingot, not single crystal", "锑化铟多晶锭")."""
+    if product.product is None or product.form not in _CRYSTAL_BEARING:
+        return product
+    start = max(0, product.start - 40)
+    near = normal[start : product.end + 40]
+
+    def said(pattern: re.Pattern[str]) -> bool:
+        return any(
+            not _NOT_BEFORE.search(near[max(0, m.start() - 8) : m.start()]) for m in pattern.finditer(near)
+        )
+
+    single, poly = said(_SINGLE_CRYSTAL), said(_POLYCRYSTAL)
+    if single == poly:
+        return product
+    form = "single_crystal" if single else "polycrystal"
     return ProductMention(product.text, product.start, product.end, product.elements, form, product.product)
 
 

@@ -14,7 +14,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["DOPANTS", "Composition", "Stated", "composition_in", "quantities_in"]
+__all__ = [
+    "DOPANTS",
+    "Composition",
+    "Stated",
+    "alloy_notations",
+    "composition_in",
+    "notation_contents",
+    "quantities_in",
+]
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,8 @@ class Stated:
     text: str
     #: The quantities this unit can measure, when ``quantity`` is not known.
     candidates: tuple[str, ...] = ()
+    #: For a ``content`` read from an alloy's notation ("W75Cu25"): of which element.
+    of: str | None = None
 
     def could_be(self, quantity: str) -> bool:
         return self.quantity == quantity or (self.quantity is None and quantity in self.candidates)
@@ -67,8 +77,8 @@ _UNITS: list[tuple[str, str, float, tuple[str, ...]]] = [
     (r"mpa|兆帕", "MPa", 1.0, ("flexural_strength", "tensile_strength", "elastic_limit", "pressure")),
     (r"ghz|吉赫", "MHz", 1000.0, ("frequency",)),
     (r"mhz|兆赫", "MHz", 1.0, ("frequency",)),
-    (r"mw|兆瓦", "kW", 1000.0, ("power",)),
-    (r"kw|千瓦", "kW", 1.0, ("power",)),
+    (r"mw(?!h)|兆瓦(?!时)", "kW", 1000.0, ("power",)),
+    (r"kw(?!h)|千瓦(?!时)", "kW", 1.0, ("power",)),
     (r"(?<![a-z])w(?![a-z/])|瓦(?!时)", "kW", 0.001, ("power",)),
     (r"nm|纳米", "um", 0.001, ("particle_size",)),
     (r"µm|μm|um|microns?|micrometres?|micrometers?|微米", "um", 1.0, ("particle_size",)),
@@ -84,18 +94,21 @@ _UNITS: list[tuple[str, str, float, tuple[str, ...]]] = [
             "wall_thickness",
             "width",
             "height",
+            "thickness",
             "particle_size",
         ),
     ),
-    (r"cm|厘米", "mm", 10.0, ("diameter", "length", "width", "height")),
+    (r"cm|厘米", "mm", 10.0, ("diameter", "length", "width", "height", "thickness")),
     (r"inch(?:es)?|in\.|\"|″|英寸|寸", "mm", 25.4, ("diameter",)),
     (r"cycles?|次循环|次", "cycles", 1.0, ("cycle_life",)),
     (r"%|percent|per\s+cent|％", "%", 1.0, ("purity", "content", "transmittance", "elongation")),
 ]
 _UNIT_RE = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, *_rest) in enumerate(_UNITS))
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
+#: A figure: "1,350" and "12,000" are thousands (a comma before three digits), "1,5" is 1.5.
+_THOUSANDS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"
+_FIGURE = rf"(?:{_THOUSANDS}|\d+(?:[.,]\d+)?)"
 _VALUE = re.compile(
-    rf"(?P<low>\d+(?:[.,]\d+)?)(?:\s*(?:-|–|~|to|至|到)\s*(?P<high>\d+(?:[.,]\d+)?))?[\s-]*(?:{_UNIT_RE})",
+    rf"(?P<low>{_FIGURE})(?:\s*(?:-|–|~|to|至|到)\s*(?P<high>{_FIGURE}))?[\s-]*(?:{_UNIT_RE})",
     re.IGNORECASE,
 )
 #: Purity grades: 4N = 99.99 %, 4N5 = 99.995 %, "5 nines".
@@ -122,10 +135,11 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("bore", r"\bbore|cylinder|缸径"),
     ("inner_diameter", r"inner|inside|内径"),
     ("wall_thickness", r"wall|壁厚"),
+    ("thickness", r"(?<!wall )thick(?:ness)?|(?<!壁)厚(?:度)?"),
     ("diameter", r"diameter|dia\b|ø|直径|wafer|window"),
-    ("length", r"length|long\b|长度"),
+    ("length", r"length|long\b|长度|长\s*[:：]?\s*$"),
     ("width", r"width|wide\b|宽"),
-    ("height", r"height|high\b|tall|高度"),
+    ("height", r"height|high\b|tall|高度|高\s*[:：]?\s*$"),
     ("purity", r"pur(?:e|ity)|grade|assay|nines|纯度|纯|品位"),
     ("content", r"content|含量|含"),
     ("cycle_life", r"cycle|循环"),
@@ -175,17 +189,48 @@ def _dimensions(text: str) -> tuple[list[Stated], list[tuple[int, int]]]:
     return found, spans
 
 
-#: An alloy written as its composition: "93W-4.9Ni-2.1Fe", "W90Cu10" is not read (no separator).
+#: An alloy written as its composition: "93W-4.9Ni-2.1Fe", or run together with the figures after
+#: the symbols, "W75Cu25" (read only when its figures add up to about 100, so "Nd2O3" is no alloy).
 ALLOY_NOTATION = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)?\s?[A-Z][a-z]?(?:\s?[-–/]\s?\d+(?:\.\d+)?\s?[A-Z][a-z]?)+(?![\w])"
 )
+_COMPACT_ALLOY = re.compile(r"(?<![A-Za-z\d.])(?:[A-Z][a-z]?\d+(?:\.\d+)?){2,4}(?![A-Za-z\d.])")
+_NOTATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s?([A-Z][a-z]?)|([A-Z][a-z]?)(\d+(?:\.\d+)?)")
+
+
+def alloy_notations(text: str) -> list[tuple[re.Match[str], list[tuple[float, str]]]]:
+    """Every alloy written as its composition, with its (percentage, symbol) parts."""
+    found = []
+    for pattern in (ALLOY_NOTATION, _COMPACT_ALLOY):
+        for match in pattern.finditer(text):
+            parts = [(float(a or d), b or c) for a, b, c, d in _NOTATION_PART.findall(match.group(0))]
+            if pattern is _COMPACT_ALLOY and not 95 <= sum(v for v, _ in parts) <= 100.5:
+                continue
+            found.append((match, parts))
+    return found
+
+
+def notation_contents(text: str, symbols: dict[str, str]) -> list[Stated]:
+    """The content of each element an alloy's notation gives ("W75Cu25": 75 % tungsten, 25 %
+    copper), when the text writes one alloy that way."""
+    notations = alloy_notations(text)
+    if len(notations) != 1:
+        return []
+    match, parts = notations[0]
+    found = []
+    for value, symbol in parts:
+        element = symbols.get(symbol)
+        if element is None:
+            return []
+        found.append(Stated("content", value, value, "%", match.group(0), of=element))
+    return found
 
 
 def quantities_in(text: str) -> list[Stated]:
     """Every figure with a unit, and every purity grade, that ``text`` states (an alloy's
     composition, "93W-4.9Ni-2.1Fe", is not a power of 93 W)."""
     found, taken = _dimensions(text)
-    taken += [m.span() for m in ALLOY_NOTATION.finditer(text)]
+    taken += [m.span() for m, _ in alloy_notations(text)]
     sizes = list(taken)
     for match in _VALUE.finditer(text):
         if any(a <= match.start() < b for a, b in sizes):
@@ -223,16 +268,69 @@ def quantities_in(text: str) -> list[Stated]:
         nines = _WORD_NUMBERS.get(word) or int(word)
         value = float("99." + "9" * (nines - 2)) if nines > 2 else 99.0
         found.append(Stated("purity", value, value, "%", match.group(0)))
+    if not any(v.quantity == "energy_density" for v in found):
+        found += _energy_density(text)
     return found
 
 
+# A cell's datasheet figures, from which its gravimetric energy density follows.
+_VOLTS = re.compile(r"(?<![\dA-Za-z.])(\d+(?:\.\d+)?)\s*(?:V|伏)(?![A-Za-z/])")
+_CAPACITY = re.compile(rf"({_FIGURE})\s*(mAh|Ah|毫安时|安时)(?!\s*/)", re.IGNORECASE)
+_ENERGY = re.compile(r"(?<![\dA-Za-z.])(\d+(?:\.\d+)?)\s*(kWh|Wh|千瓦时|瓦时)(?!\s*/)", re.IGNORECASE)
+_MASS = re.compile(rf"(?<![\dA-Za-z.])({_FIGURE})\s*(kg|g|千克|公斤|克)(?![A-Za-z/])", re.IGNORECASE)
+
+
+def _energy_density(text: str) -> list[Stated]:
+    """The energy density a datasheet implies when it gives the energy (or the voltage and the
+    capacity) and the mass of one cell ("3.6 V, 5,000 mAh, 70 g" is 257 Wh/kg); nothing unless each
+    figure is given once."""
+    masses = _MASS.findall(text)
+    energies = _ENERGY.findall(text)
+    if len(masses) != 1:
+        return []
+    mass, mass_unit = masses[0]
+    kilograms = _number(mass) * (1.0 if mass_unit.lower() in ("kg", "千克", "公斤") else 0.001)
+    if kilograms <= 0:
+        return []
+    if len(energies) == 1:
+        value, unit = energies[0]
+        watt_hours = _number(value) * (1000.0 if unit.lower() in ("kwh", "千瓦时") else 1.0)
+        words = f"{value} {unit} / {mass} {mass_unit}"
+    else:
+        volts, capacities = _VOLTS.findall(text), _CAPACITY.findall(text)
+        if energies or len(volts) != 1 or len(capacities) != 1:
+            return []
+        capacity, unit = capacities[0]
+        amp_hours = _number(capacity) * (0.001 if unit.lower() in ("mah", "毫安时") else 1.0)
+        watt_hours = float(volts[0]) * amp_hours
+        words = f"{volts[0]} V x {capacity} {unit} / {mass} {mass_unit}"
+    density = round(watt_hours / kilograms, 1)
+    return [Stated("energy_density", density, density, "Wh/kg", f"{words} = {density:g} Wh/kg")]
+
+
 def _number(text: str) -> float:
+    if re.fullmatch(_THOUSANDS, text):
+        return float(text.replace(",", ""))
     return float(text.replace(",", "."))
+
+
+#: Sizes whose word may follow the figure ("40 mm thick").
+_SIZE_AFTER = (
+    ("thickness", r"\s*thick\b"),
+    ("length", r"\s*long\b"),
+    ("width", r"\s*wide\b"),
+    ("height", r"\s*(?:high|tall)\b"),
+)
 
 
 def _quantity(before: str, after: str, candidates: tuple[str, ...], unit: str) -> str | None:
     """The quantity the nearest keyword before the figure (or right after it) names, among those the
     unit can measure; ``None`` when no keyword says, unless the unit measures one thing only."""
+    tail = after.casefold()
+    for quantity, pattern in _SIZE_AFTER:
+        # "40 mm thick", "200 mm long": a size word right after the figure names it
+        if quantity in candidates and re.match(pattern, tail):
+            return quantity
     near = before[-30:].casefold()
     best: tuple[int, str] | None = None
     for quantity, pattern in _KEYWORDS:
@@ -243,7 +341,6 @@ def _quantity(before: str, after: str, candidates: tuple[str, ...], unit: str) -
                 best = (match.end(), quantity)
     if best is not None:
         return best[1]
-    tail = after.casefold()
     for quantity, pattern in _KEYWORDS:
         if quantity in candidates and re.match(rf"\s*(?:{pattern})", tail):
             return quantity
@@ -254,7 +351,8 @@ def _quantity(before: str, after: str, candidates: tuple[str, ...], unit: str) -
 
 _FREE = re.compile(
     r"(?:without|free of|free from|no|not containing|containing no|does not contain|excluding|non-?)\s+"
-    r"(?P<list>[A-Za-z][\w/,\- ]{0,40}?)(?=$|[.,;?!)]|\s+(?:and|or|for|to|in|at|magnets?|alloys?)\b)"
+    r"(?P<list>[A-Za-z][\w/,\- ]{0,40}?)"
+    r"(?=$|[.,;?!)]|\s+(?:and|or|for|to|in|at|magnets?|alloys?|added|present|used)\b)"
     r"|(?P<list2>[A-Za-z][\w/\- ]{0,30}?)[- ]free\b"
     r"|(?:不含|无|不添加|未添加|不包含)(?P<zh>[\u4e00-\u9fff、/和及]{1,12})",
     re.IGNORECASE,

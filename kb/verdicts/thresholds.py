@@ -66,10 +66,26 @@ def assess(
     """The product against an item's thresholds; ``None`` when the item has none (every form it
     names is caught) or none applies to the product's form."""
     applicable = [g for g in thresholds if g.form is None or g.form == form]
+    if (
+        not applicable
+        and form not in _CRYSTALS
+        and thresholds
+        and all(g.form in _CRYSTALS for g in thresholds)
+    ):
+        # An item defined by crystal structure ("single crystals under 50 dislocations per cm², and
+        # polycrystals above 99.99999%"), for a product whose structure is not said (an InSb wafer):
+        # below every group is not the item; anything else depends on which crystal it is.
+        groups = tuple(_group(g, stated, composition) for g in thresholds)
+        missed = all(g.outcome == "not_met" for g in groups)
+        return Assessment("not_met" if missed else "unknown", groups)
     if not applicable:
         return None
     groups = tuple(_group(g, stated, composition) for g in applicable)
     return Assessment(combine([g.outcome for g in groups], "alternatively"), groups)
+
+
+#: Product forms that are a crystal structure, which any shape (ingot, wafer, powder) may have.
+_CRYSTALS = frozenset({"single_crystal", "polycrystal"})
 
 
 def combine(outcomes: Sequence[Outcome], apply: str) -> Outcome:
@@ -101,6 +117,21 @@ def _group(group: ThresholdGroup, stated: Sequence[Stated], composition: Composi
 _SIZES = frozenset({"diameter", "length", "width", "height", "inner_diameter", "wall_thickness"})
 
 
+def _thickness_for(condition: Condition, group: ThresholdGroup, stated: Sequence[Stated]) -> Stated | None:
+    """A stated thickness is the length of a disc or a cylinder (with a diameter) and the height of a
+    plate or a block (with a length and a width), when the question gives no length or height."""
+    if condition.quantity not in ("length", "height"):
+        return None
+    given = {v.quantity for v in stated}
+    if condition.quantity in given:
+        return None
+    sizes = {c.quantity for c in group.conditions}
+    shaped = "diameter" in sizes if condition.quantity == "length" else "width" in sizes
+    if not shaped:
+        return None
+    return next((v for v in stated if v.quantity == "thickness" and v.unit == condition.unit), None)
+
+
 def _fits(group: ThresholdGroup, stated: Sequence[Stated]) -> bool:
     """False only when the product's stated sizes show that no piece of the group's shape can be cut
     from it: the shape's bounding box, largest side first, against the product's."""
@@ -112,8 +143,11 @@ def _fits(group: ThresholdGroup, stated: Sequence[Stated]) -> bool:
     have = {
         v.quantity: v.low
         for v in stated
-        if v.quantity in _SIZES and v.unit == "mm" and v.low is not None and v.low == v.high
+        if v.quantity in _SIZES | {"thickness"} and v.unit == "mm" and v.low is not None and v.low == v.high
     }
+    if "thickness" in have:
+        side = "length" if "diameter" in have else "height"
+        have.setdefault(side, have["thickness"])
     if not need or not have:
         return True
     if "diameter" in need:
@@ -161,8 +195,15 @@ def _stated_for(condition: Condition, group: ThresholdGroup, stated: Sequence[St
     unit whose quantity the question leaves open when the group has only one condition in that unit.
     A stated purity also speaks to a content condition (Mo 99.5 % is 99.5 % molybdenum)."""
     for value in stated:
-        if value.unit == condition.unit and value.quantity == condition.quantity:
+        if (
+            value.unit == condition.unit
+            and value.quantity == condition.quantity
+            and (value.of is None or condition.of is None or value.of == condition.of)
+        ):
             return value
+    thickness = _thickness_for(condition, group, stated)
+    if thickness is not None:
+        return thickness
     if condition.quantity == "content":
         for value in stated:
             if value.unit == "%" and value.quantity == "purity":

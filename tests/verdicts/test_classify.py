@@ -155,3 +155,81 @@ def test_a_product_named_in_the_premise_is_not_what_is_asked(base: KnowledgeBase
         "silicon carbide wafers fall under the same rules?"
     )
     assert [line.value for line in _classify(base, text).lines] == ["not_listed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        # a magnet or cell whose material rules out the listed family
+        ("铁氧体磁钢（锶铁氧体，Y30BH）", "not_listed", "unlisted_element"),
+        ("ferrite magnets Y30BH", "not_listed", "unlisted_element"),
+        ("sodium-ion battery cells", "not_listed", "unlisted_element"),
+        ("NdFeB magnets", "licence_required", "conditional"),
+        # a cell named by its cathode chemistry is compared with the cell entry
+        ("磷酸铁锂电芯 165Wh/kg", "not_listed", "below_threshold"),
+        ("21700 cells: nominal 3.6 V, 5,000 mAh, 70 g per cell", "not_listed", "below_threshold"),
+        # crystal structure said or not
+        ("Polycrystalline InSb ingot, 6N (99.9999%), not single crystal", "not_listed", "below_threshold"),
+        ("InSb wafers", "licence_required", "conditional"),
+        # a pure metal is no alloy of other metals; a one-element "alloy" says nothing of the rest
+        ("纯钨条99.95%，规格18×18×400mm，HS 8101.9400.01", "not_listed", "below_threshold"),
+        ("钨钢刀片（硬质合金数控车刀片，YG8牌号）", "not_listed", "below_threshold"),
+        ("高比重钨合金配重块", "licence_required", "conditional"),
+        ("tungsten alloy rods, density 18.5 g/cm3", "licence_required", "conditional"),
+        ("W-Ni-Fe: 18.5 g/cc, UTS 1,350 MPa, yield 1,050 MPa, elongation 14%", "licence_required", "listed"),
+        ("银钨触头（AgW），钨含量和尺寸未定", "licence_required", "conditional"),
+    ],
+)  # fmt: skip
+def test_what_a_product_is_made_of_decides_what_it_is_compared_with(
+    base: KnowledgeBase, text: str, value: str, kind: str
+) -> None:
+    lines = _classify(base, text).lines
+    assert [(line.value, line.kind) for line in lines] == [(value, kind)], lines
+
+
+def test_what_a_product_is_used_to_make_is_not_a_second_product(base: KnowledgeBase) -> None:
+    text = "MPCVD systems: 6 kW, 2.45 GHz, for growing single-crystal diamond plates"
+    lines = _classify(base, text, kinds=("equipment",)).lines
+    assert [(line.value, line.kind) for line in lines] == [("not_listed", "below_threshold")]
+
+
+def test_a_form_named_again_is_the_same_product(base: KnowledgeBase) -> None:
+    text = "Do foreign-made rare-earth magnets fall under the 0.1% rule? We sell the magnets to Thailand."
+    assert len(_classify(base, text).lines) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        # an alloy's notation gives its contents; a disc's thickness is its length
+        ("钨铜W75Cu25电极棒，直径150mm长200mm", "not_listed", "below_threshold"),
+        ("钨铜W80Cu20圆饼，直径130mm厚60mm", "licence_required", "listed"),
+        ("W80Cu20 disc, diameter 130 mm, 40 mm thick", "not_listed", "below_threshold"),
+        # the magnet named by its main constituents, its dopants denied one by one
+        ("sintered NdFeB magnets, Nd-Pr-Fe-B only. No Dy and no Tb added", "not_listed", "below_threshold"),
+    ],
+)  # fmt: skip
+def test_what_the_words_say_of_contents_and_sizes(
+    base: KnowledgeBase, text: str, value: str, kind: str
+) -> None:
+    lines = _classify(base, text).lines
+    assert [(line.value, line.kind) for line in lines] == [(value, kind)], lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "neodymium oxide (Nd2O3 99.5%) for magnet alloy",
+        "氧化镧La2O3 99.99%，算不算管制的中重稀土？",
+    ],
+)
+def test_a_use_or_a_class_asked_about_is_not_a_second_product(base: KnowledgeBase, text: str) -> None:
+    lines = _classify(base, text).lines
+    assert [line.value for line in lines] == ["not_listed"], lines
+
+
+def test_an_unlisted_rare_earth_is_shown_the_rare_earths_that_are_listed(base: KnowledgeBase) -> None:
+    (line,) = _classify(base, "cerium oxide, CeO2 99%").lines
+    assert line.kind == "unlisted_element"
+    assert line.related and "cerium" not in {item.element for item in line.related}
+    assert line.related and all("oxide" in item.name.lower() for item in line.related)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.verdicts.lexicon import default_lexicon
-from kb.verdicts.quantities import composition_in, quantities_in
+from kb.verdicts.quantities import composition_in, notation_contents, quantities_in
 
 
 def _stated(text: str) -> list[tuple[str | None, float | None, float | None, str]]:
@@ -33,6 +33,11 @@ def _stated(text: str) -> list[tuple[str | None, float | None, float | None, str
         ("功率6千瓦", [("power", 6.0, 6.0, "kW")]),
         ("纯度99.99%", [("purity", 99.99, 99.99, "%")]),
         ("cubic press 6 GPa", [("pressure", 6.0, 6.0, "GPa")]),
+        # a comma before three digits groups thousands; before one or two it is a decimal point
+        ("UTS 1,350 MPa", [("tensile_strength", 1350.0, 1350.0, "MPa")]),
+        ("1,5 kW", [("power", 1.5, 1.5, "kW")]),
+        # energy is no power
+        ("a 1.2 kWh pack", []),
     ],
 )
 def test_quantities(text: str, expected: list[tuple[str | None, float | None, float | None, str]]) -> None:
@@ -84,3 +89,58 @@ def test_volumes_in_cubic_metres_and_litres() -> None:
     ]
     assert [(s.quantity, s.low) for s in quantities_in("混合室容积8立方米")] == [("volume", 8.0)]
     assert [(s.quantity, s.low) for s in quantities_in("a 500 litre tank")] == [("volume", 0.5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "density"),
+    [
+        ("21700 cell: nominal 3.6 V, 5,000 mAh, 70 g", 257.1),
+        ("电芯 3.2V 280Ah，重5.4kg", 165.9),
+        ("pack of 1.2 kWh weighing 6 kg", 200.0),
+    ],
+)
+def test_energy_density_follows_from_a_datasheet(text: str, density: float) -> None:
+    (stated,) = [s for s in quantities_in(text) if s.quantity == "energy_density"]
+    assert (stated.low, stated.unit) == (density, "Wh/kg")
+    assert "Wh/kg" in stated.text
+
+
+def test_no_energy_density_when_a_figure_is_missing_or_repeated() -> None:
+    assert not [s for s in quantities_in("cells of 3.6 V and 5,000 mAh") if s.quantity == "energy_density"]
+    two_masses = "3.6 V, 5,000 mAh, 70 g per cell, 20 kg per carton"
+    assert not [s for s in quantities_in(two_masses) if s.quantity == "energy_density"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("直径150mm长200mm", [("diameter", 150.0, 150.0, "mm"), ("length", 200.0, 200.0, "mm")]),
+        ("直径130mm厚60mm", [("diameter", 130.0, 130.0, "mm"), ("thickness", 60.0, 60.0, "mm")]),
+        ("1 mm thick", [("thickness", 1.0, 1.0, "mm")]),
+        ("wall thickness 30 mm", [("wall_thickness", 30.0, 30.0, "mm")]),
+        ("宽120mm高50mm", [("width", 120.0, 120.0, "mm"), ("height", 50.0, 50.0, "mm")]),
+    ],
+)
+def test_sizes_by_their_short_names(text: str, expected: list[tuple[str, float, float, str]]) -> None:
+    assert _stated(text) == expected
+
+
+def test_an_alloys_notation_gives_its_contents() -> None:
+    symbols = default_lexicon().symbols
+    found = [(s.of, s.low) for s in notation_contents("钨铜W75Cu25电极棒", symbols)]
+    assert found == [("tungsten", 75.0), ("copper", 25.0)]
+    assert [(s.of, s.low) for s in notation_contents("93W-4.9Ni-2.1Fe bars", symbols)] == [
+        ("tungsten", 93.0),
+        ("nickel", 4.9),
+        ("iron", 2.1),
+    ]
+    # a formula is no alloy: its figures are atoms, not percentages
+    assert notation_contents("Nd2O3 99.5%", symbols) == []
+    assert _stated("W80Cu20 disc") == []
+
+
+def test_dopants_denied_one_by_one() -> None:
+    lexicon = default_lexicon()
+    found = composition_in("No Dy and no Tb added (checked by ICP).", lexicon.symbols, lexicon.names_zh)
+    assert found.free_of == {"dysprosium", "terbium"}
+    assert not found.contains
