@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kb.answering.scope import premises_in
 from kb.errors import QueryError
 from kb.language.codes import hs_codes_in
 from kb.language.countries import check_country, find_destination
@@ -21,7 +22,7 @@ from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, Match
 from kb.verdicts.classify import ProductQuery, products_in
 from kb.verdicts.lexicon import default_lexicon
-from kb.verdicts.quantities import Composition, Stated, composition_in, quantities_in
+from kb.verdicts.quantities import Composition, Stated, composition_in, notation_contents, quantities_in
 
 __all__ = ["MAX_QUESTION_CHARS", "Analysis", "Intent", "analyse", "is_military", "kinds_in"]
 
@@ -75,6 +76,14 @@ _VERDICT_ASK = re.compile(
     r"|\b(licen[cs]e or not|any restrictions?|restricted|is that ok|ok to (ship|quote|sell|export))",
     re.IGNORECASE,
 )
+#: For a named product: whether an ordinary application will do ("can we apply for a licence, or is
+#: it a non-starter?", "按正常流程申请许可就行了？") asks for its verdict, not for the procedure.
+_APPLY_ASK = re.compile(
+    r"\bcan (we|i) (still |even )?apply for (a|an|the) (\w+ )?licen[cs]e|\b(normal|usual|routine|ordinary) "
+    r"(\w+ )?(licen[cs]e|application)|non-starter"
+    r"|(能|可以|能不能|可不可以)(正常)?申请.{0,6}(许可|证)|申请许可.{0,3}就行|(正常|按正常流程)(申请|办理|走)",
+    re.IGNORECASE,
+)
 _INFORMATION_START = re.compile(
     r"^\s*(how|what|which|when|who|why|where|list|describe|explain|summari[sz]e)\b"
     r"|多少|多久|多长|几年|几天|哪些|什么|怎么|如何|怎样|为什么|期限|流程|程序",
@@ -94,7 +103,8 @@ _ASKED_HOW = re.compile(
 _TECHNOLOGY = re.compile(
     r"\btechnolog|\bknow[- ]how|\bprocess (package|technology|know|data|design|documentation)|technical data|"
     r"design data|production process|manufacturing process|licen[cs]e (our|the|a) (process|technology)|"
-    r"flow ?sheet|process route|process recipe|\brecipe|blueprints?|drawings and|"
+    r"flow ?sheet|process route|process recipe|\brecipe|blueprints?|drawings and|process parameters|"
+    r"licen[cs]e (its|their|our) [\w -]{0,30}\bprocess\b|"
     r"\b(diffusion|coating|sintering|smelting|separation|extraction|refining|synthesis|preparation|"
     r"purification|doping|growth) (process|method|route)\b|heat[- ]treatment (profiles?|parameters)|"
     r"技术|工艺|工艺包|技术资料|专有技术|技术转让|生产线设计|工艺流程|图纸",
@@ -165,11 +175,21 @@ def is_military(text: str) -> bool:
     return False
 
 
+#: A Chinese sentence that asks how, what to do or what follows ("有没有简化一点的办法", "这样操作有什么
+#: 风险", "发现了要怎么办", "主动报告能从轻吗").
+_ASKED_HOW_ZH = re.compile(
+    r"有没有[^，。？！]{0,10}(办法|渠道|途径|便利|简化)|怎么(办|操作|处理|罚|处罚|申请|做)|如何(处理|操作|办理|申请)|"
+    r"(要|应该|需要)?注意(什么|哪些)|(有|会有)什么(风险|后果|处罚)|能(否|不能)?从轻|多久|后果"
+)
+
+
 def _asks_how(text: str) -> bool:
-    """An English question whose asking sentence, after any context, opens with a question word and
-    does not itself ask for a licence verdict ("what licence do we need" does)."""
+    """A question whose asking sentence, after any context, asks how or what follows and does not
+    itself ask for a licence verdict ("what licence do we need" does): in English one that opens with
+    a question word, in Chinese one that asks for a way, a risk or what to do."""
     if has_chinese(text):
-        return False
+        sentences = re.split(r"(?<=[？?！!。])", text)
+        return any(_ASKED_HOW_ZH.search(s) and not _VERDICT_ASK.search(s) for s in sentences)
     return any(not _VERDICT_ASK.search(m.group(0)) for m in _ASKED_HOW.finditer(text))
 
 
@@ -230,12 +250,24 @@ def analyse(
         or (has_chinese(text) and bool(_PROCEDURE_ZH.search(text)))
         or bool(_NATURE_OF_CONTROLS.search(text))
     )
-    asks_verdict = bool(_VERDICT_ASK.search(text)) or (names_product and not procedural)
+    # A Chinese question on the procedure for shipping a product to a place ("现在往美国出天然鳞片石墨
+    # 要走什么流程") asks how, after the verdict in brief, as an English one does.
+    applies = bool(_APPLY_ASK.search(text))
+    how_to_ship = has_chinese(text) and names_product and procedural and country is not None and not applies
+    # A question that takes a product's status for granted ("LFP has been controlled for a year: how
+    # long does a licence take?") gets that product's verdict, so that a wrong premise is corrected.
+    asserts = names_product and bool(premises_in(text))
+    asks_verdict = (
+        bool(_VERDICT_ASK.search(text))
+        or (names_product and (not procedural or applies))
+        or how_to_ship
+        or asserts
+    )
     return Analysis(
         question=text,
         lang=("zh" if has_chinese(text) else "en") if lang is None else lang,  # type: ignore[arg-type]
         intent="verdict" if asks_verdict else "information",
-        asks_how=_asks_how(text),
+        asks_how=_asks_how(text) or how_to_ship,
         as_of=day,
         date_from_text=as_of is None and found_date is not None,
         destination=country,
@@ -246,6 +278,6 @@ def analyse(
         hs_codes=tuple(hs_codes_in(text)),
         documents=catalogue.documents_named(text),
         products=tuple(products),
-        stated=tuple(quantities_in(read)),
+        stated=(*quantities_in(read), *notation_contents(read, lexicon.symbols)),
         composition=composition_in(read, lexicon.symbols, lexicon.names_zh),
     )

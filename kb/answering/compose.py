@@ -46,6 +46,7 @@ from kb.answering.wording import (
     headline,
     locator_text,
     low_confidence,
+    military_ban_scope,
     past_knowledge_limit,
     premise_correction,
     quoted_fact,
@@ -332,9 +333,31 @@ def state_verdict(
         f"{line.product}: {condition}" for line in lines if line.kind == "conditional"
         for condition in conditions_of(line.assessment, lang)
     )  # fmt: skip
-    if all(line.value == "not_listed" for line in lines):
+    unlisted = all(line.value == "not_listed" for line in lines)
+    if unlisted:
         _state_catch_all(stated, corpus, citations, lang)
+    if analysis.destination and not analysis.military and stated.value in ("not_listed", "licence_required"):
+        ban = _military_ban(analysis.destination, analysis.as_of, timeline, citations, unlisted, lang)
+        if ban:
+            stated.linked.append(ban[0])
+            stated.facts.append(ban[1])
     return stated
+
+
+def _military_ban(
+    destination: str, on: dt.date, timeline: Timeline, citations: CitationList, unlisted: bool, lang: Lang
+) -> tuple[tuple[str, str], str] | None:
+    """For a civil question: the destination's ban on military end users, if one is in force, and
+    what it reaches (where it is, and the cited sentence)."""
+    ban = timeline.destination_verdict(destination, on, military=True)
+    if ban is None or ban.value != "prohibited" or not ban.reasons:
+        return None
+    reason = ban.reasons[0]
+    corpus = timeline.corpus
+    n = citations.cite(reason.document_id, reason.locator, reason_text(reason, corpus, lang=lang))
+    name = document_name(corpus, reason.document_id, lang)
+    sentence = military_ban_scope(name, destination, not unlisted, lang)
+    return (reason.document_id, reason.locator), f"{sentence} [{n}]"
 
 
 def _state_topics(

@@ -37,8 +37,17 @@ _FOREIGN = re.compile(
     r"|(美国|日本|韩国|荷兰|欧盟|英国|德国|台湾)(政府)?对(向)?(中国|华|我国)(的)?出口"
     r"|美国商务部|美国.{0,4}实体清单|出口管理条例|欧盟(的|对俄|两用).{0,12}(条例|法规|制裁|许可)|对俄.{0,6}制裁"
     r"|英国(的|政府).{0,12}(许可|制裁)|日本经济产业省|经产省|韩国(的|企业|政府).{0,12}(战略物资|许可)"
-    r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)的.{0,12}(禁令|禁止出口|出口禁|出口税|配额)",
+    r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)的.{0,12}(禁令|禁止出口|出口禁|出口税|配额)"
+    # another country banning its own exports: "is Indonesia still banning exports of nickel ore"
+    r"|\b(Indonesia|India|Philippines|Vietnam|Malaysia|Myanmar|Congo|DRC|Chile|Zimbabwe|Guinea|Russia)\s+"
+    r"(is\s+)?(still\s+|now\s+)?(bans?|banning|banned|restricts?|restricting|prohibits?|prohibiting)\s+"
+    r"(the\s+)?exports?\b",
     re.IGNORECASE,
+)
+_ELSEWHERE_ZH_NAMES = (
+    r"美国|日本|韩国|欧盟|欧洲|英国|德国|法国|荷兰|印度尼西亚|印尼|印度|越南|加拿大|澳大利亚|澳洲|俄罗斯|台湾|"
+    r"马来西亚|菲律宾|智利|刚果|巴西|墨西哥|新加坡|泰国|意大利|西班牙|瑞士|土耳其|以色列|乌克兰|哈萨克斯坦|"
+    r"缅甸|津巴布韦|几内亚|摩洛哥|阿根廷|玻利维亚|秘鲁|匈牙利|波兰|瑞典|挪威|芬兰|比利时|奥地利"
 )
 #: Words that make a question about China's own rules (China as the regulator or the origin).
 _CHINA = re.compile(
@@ -51,7 +60,12 @@ _CHINA = re.compile(
     r"|\b(China|Beijing)\s+(itself|themselves)\b|\bthe Chinese side\b|\bon the Chinese side\b"
     r"|中国(的)?(出口商|出口企业|供应商|卖家)|中国(这边|那边|方面)"
     # whether we may let a foreign authority check or question us is a question of China's rules
-    r"|\b(we|our)\b.{0,60}\b(host|accept|allow|cooperate with|submit to|answer)\b.{0,30}\b(BIS|foreign)\b",
+    r"|\b(we|our)\b.{0,60}\b(host|accept|allow|cooperate with|submit to|answer)\b.{0,30}\b(BIS|foreign)\b"
+    r"|(我们|我司|公司)(能|可以|能不能|可不可以|是否可以)(直接)?(答应|配合|接受|同意|安排|接待)"
+    # what China will do, or China's rules for exports to that country: "中国会不会因此改变规则",
+    # "现在往美国出天然鳞片石墨要走什么流程"
+    r"|中国(会|将|是否|会不会|有没有)[^，。？！]{0,20}(出口|管制|许可|规则)"
+    rf"|(往|向|发往|出口到|出到|卖到|卖给)(?:{_ELSEWHERE_ZH_NAMES})[^，。？！]{{0,3}}(出口|出|发|卖)",
     re.IGNORECASE,
 )
 #: Topics that are not export control.
@@ -61,7 +75,7 @@ _UNRELATED = re.compile(
     r"进口关税|反倾销|反补贴|征收.{0,8}(关税|税)|\banti-?dumping\b|\bcountervailing\b|"
     r"\bimport (duty|duties|tariffs?)\b|"
     r"认证要求|强制性.{0,6}认证|\bLCL\b|\bFCL\b|\bcheapest\b|最便宜|(?:电商|邮政)小包|小包(?:渠道|专线)|"
-    r"\bdangerous[- ]goods\b|\bIATA\b|"
+    r"\bdangerous[- ]goods\b|\bIATA\b|\bMSDS\b|\bUN ?38\.3\b|危险品(申报|包装|运输)|"
     r"packing instruction|危险品包装|"
     r"\binsurance\b|保险|weather|\brain\b|天气|下雨|income tax|"
     r"个人所得税|"
@@ -88,11 +102,7 @@ _ELSEWHERE_EN = (
     r"Guinea|Morocco|Moroccan|Argentina|Argentine|Bolivia|Bolivian|Peru|Peruvian|Hungary|Hungarian|"
     r"Poland|Polish|Sweden|Swedish|Norway|Norwegian|Finland|Finnish|Belgium|Belgian|Austria|Austrian"
 )
-_ELSEWHERE_ZH = (
-    r"美国|日本|韩国|欧盟|欧洲|英国|德国|法国|荷兰|印度尼西亚|印尼|印度|越南|加拿大|澳大利亚|澳洲|俄罗斯|台湾|"
-    r"马来西亚|菲律宾|智利|刚果|巴西|墨西哥|新加坡|泰国|意大利|西班牙|瑞士|土耳其|以色列|乌克兰|哈萨克斯坦|"
-    r"缅甸|津巴布韦|几内亚|摩洛哥|阿根廷|玻利维亚|秘鲁|匈牙利|波兰|瑞典|挪威|芬兰|比利时|奥地利"
-)
+_ELSEWHERE_ZH = _ELSEWHERE_ZH_NAMES
 #: Another jurisdiction's own instrument: "Canada's Export and Import Permits Act", "the EU's new
 #: reporting regulation", "Indonesia's nickel export quota", "日本出口管制的白名单",
 #: "越南对稀土精矿出口有没有配额".
@@ -115,7 +125,8 @@ _NAMED_INSTRUMENT = re.compile(
     r"Export Control Reform Act|Inflation Reduction Act|Export and Import Permits Act|"
     r"Strategic Trade Authori[sz]ation|"
     r"Foreign Exchange and Foreign Trade Act|conflict minerals rule|Dodd-Frank)\b"
-    r"|外国直接产品规则|碳边境调节机制|关键原材料法案|通胀削减法案|国防授权法|国防(部)?采购(规则|条例)",
+    r"|外国直接产品规则|碳边境调节机制|关键原材料法案|通胀削减法案|国防授权法|国防(部)?采购(规则|条例)"
+    r"|外汇及外国贸易法|外汇与外国贸易法|经济产业省",
     re.IGNORECASE,
 )
 
@@ -125,9 +136,23 @@ def foreign_regime(question: str) -> str | None:
     match = (
         _FOREIGN.search(question) or _NAMED_INSTRUMENT.search(question) or _OWN_INSTRUMENT.search(question)
     )
-    if match is None or _CHINA.search(question):
+    if match is None or _CHINA.search(question) or _chinas_own_ban(match.group(0), question):
         return None
     return match.group(0)
+
+
+#: "the US ban", "the Japan dual-use ban": China's bans on exports to those countries, unless the
+#: question speaks of that country's restrictions on China ("the US ban on chip exports to China").
+_TARGET_BAN = re.compile(
+    r"^(US|U\.S\.|American|Japan(ese)?)('s)?\s+(dual[- ]use )?(export )?bans?$", re.IGNORECASE
+)
+_ON_CHINA = re.compile(
+    r"\b(to|on|against|into) China\b|\bChinese (firms|companies|entities)\b", re.IGNORECASE
+)
+
+
+def _chinas_own_ban(words: str, question: str) -> bool:
+    return bool(_TARGET_BAN.match(words)) and not _ON_CHINA.search(question)
 
 
 def unrelated(question: str) -> bool:
@@ -164,7 +189,8 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
     ("banned", r"\b(banned|prohibited|forbidden|embargoed|ban (is )?still)\b|(一律|全面)?禁止(出口)?了|被禁"),
     (
         "in_force",
-        r"\bstill (in force|applies|apply|valid|in effect)\b|仍(然)?(有效|在实施|适用)|继续(有效|实施)",
+        r"\bstill (in force|applies|apply|valid|in effect)\b|仍(然)?(有效|在实施|适用)|继续(有效|实施)|"
+        r"实施(了)?(一年多|很久|多年|这么久)|一直(在)?(实施|管制)",
     ),
 ]
 #: Words that introduce what the asker takes for granted.

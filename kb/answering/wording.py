@@ -90,6 +90,27 @@ def document_name(corpus: Corpus, doc_id: str, lang: Lang) -> str:
     return en
 
 
+def military_ban_scope(document: str, country: str, listed: bool, lang: Lang) -> str:
+    """For a civil question to a destination with a ban on military end users: what the ban reaches.
+    ``listed``: the product needs a licence anyway; otherwise it is on no list."""
+    place = country_name(country, lang)
+    if lang == "zh":
+        ban = f"{document}禁止向{place}军事用户或军事用途出口两用物项"
+        if listed:
+            return f"{ban}；买方为民用企业、用途为民用的，不在该禁令范围内，但仍须按上述规定申请许可。"
+        return (
+            f"{ban}；未列入清单的产品只有在上述全面管控条款适用时才受其约束，"
+            "民用买方、民用用途不因该禁令而须申请许可。"
+        )
+    ban = f"{document} bans exports of dual-use items to military end users and military end uses in {place}"
+    if listed:
+        return f"{ban}; a civil buyer with a civil use is outside that ban but still needs the licence above."
+    return (
+        f"{ban}; a product on no list falls under it only through the catch-all rule above, so for a civil "
+        "buyer and a civil use that ban is not a reason for a licence."
+    )
+
+
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _NUMERALS = "零一二三四五六七八九十"
 _LOCATOR_WORDS = {

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from kb.answering.analysis import analyse
+from kb.answering.analysis import analyse, kinds_in
 from kb.corpus.loading import load_corpus
 from kb.language.references import document_numbers
 from kb.verdicts.catalogue import Catalogue
@@ -71,6 +71,29 @@ def test_a_message_that_sets_the_scene_and_asks_how(
     assert analysis.intent == "verdict" and analysis.asks_how is asks_how
 
 
+@pytest.mark.parametrize(
+    ("question", "asks_how"),
+    [
+        # whether an ordinary application will do is a verdict question
+        ("韩国一家民营弹药厂要锑锭，纯度99.65%。按正常流程申请许可就行了？", False),
+        ("A defence contractor in Nagoya wants W-Ni-Fe rods. Can we apply for a licence, or is it a "
+         "non-starter?", False),
+        # the procedure for shipping a product to a place: the verdict in brief, then the procedure
+        ("现在往美国出天然鳞片石墨要走什么流程？", True),
+    ],
+)  # fmt: skip
+def test_a_product_with_an_application_question_gets_its_verdict(
+    catalogue: Catalogue, question: str, asks_how: bool
+) -> None:
+    analysis = analyse(question, catalogue, today=dt.date(2026, 11, 22))
+    assert analysis.intent == "verdict" and analysis.asks_how is asks_how
+
+
+def test_an_application_question_without_a_product_stays_a_procedure(catalogue: Catalogue) -> None:
+    question = "公司两年前因为两用物项出口违规被海关罚过款，现在还能申请通用许可吗？"
+    assert analyse(question, catalogue, today=dt.date(2026, 11, 22)).intent == "information"
+
+
 def test_destination_date_and_language(catalogue: Catalogue) -> None:
     analysis = analyse("Can antimony ingots go to the United States in June 2025?", catalogue)
     assert (analysis.destination, analysis.as_of, analysis.lang) == ("US", dt.date(2025, 6, 15), "en")
@@ -107,3 +130,31 @@ def test_documents_named_by_number(catalogue: Catalogue, question: str, document
     analysis = analyse(question, catalogue, today=dt.date(2026, 11, 22))
     assert analysis.documents == documents
     assert analysis.names_something == bool(documents)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "韩国客户要我们寄几片锗衬底过去做测试。这种送测的也要办许可证吗？有没有简化一点的办法？",
+        "有同行说六面顶压机拆成零部件分几票走就不用办证了。这样操作有什么风险？",
+        "我们把锑锭卖给越南一家贸易商，对方可能转手。我们这边要注意什么、发现了要怎么办？",
+    ],
+)
+def test_a_chinese_question_that_also_asks_what_to_do(catalogue: Catalogue, question: str) -> None:
+    analysis = analyse(question, catalogue, today=dt.date(2026, 11, 22))
+    assert analysis.intent == "verdict" and analysis.asks_how
+
+
+def test_a_chinese_verdict_question_alone_does_not_ask_how(catalogue: Catalogue) -> None:
+    assert not analyse("锗衬底出口韩国要办证吗？", catalogue, today=dt.date(2026, 11, 22)).asks_how
+
+
+def test_a_products_status_taken_for_granted_gets_its_verdict(catalogue: Catalogue) -> None:
+    question = "磷酸铁锂正极材料早就纳入出口管制了，到现在都实施一年多了。许可证一般多久能批下来？"
+    analysis = analyse(question, catalogue, today=dt.date(2026, 12, 1))
+    assert analysis.intent == "verdict"
+
+
+def test_licensing_out_a_process_is_a_technology() -> None:
+    question = "We want to license its sintered NdFeB process (drawings, process parameters) to a JV."
+    assert "technology" in kinds_in(question)

@@ -122,3 +122,17 @@ def test_a_procedural_answer_quotes_the_best_ranked_documents_only(base: Knowled
     answer = base.answer("What is the penalty for exporting without a licence?", as_of="2026-11-22")
     assert answer.verdict is None and answer.citations
     assert len({c.document_id for c in answer.citations}) <= 2
+
+
+def test_a_civil_buyer_in_a_country_with_a_military_ban_is_told_what_the_ban_reaches(
+    base: KnowledgeBase,
+) -> None:
+    listed = base.answer("出口金属镓给日本一家做LED的民用企业，要办证吗？", as_of="2026-12-01")
+    assert listed.verdict == "licence_required"
+    assert "mofcom-2026-1" in {c.document_id for c in listed.citations}
+    assert "民用" in listed.text and "军事" in listed.text
+    unlisted = base.answer("Silicon metal 553 to a car-wheel foundry in Japan: licence?", as_of="2026-12-01")
+    assert unlisted.verdict == "not_listed"
+    assert "military end users" in unlisted.text and "not a reason for a licence" in unlisted.text
+    assert_well_formed(listed)
+    assert_well_formed(unlisted)

@@ -22,6 +22,9 @@ from kb.answering.scope import foreign_regime, unrelated
         "美国国防部采购规则（DFARS）禁止美国军工承包商使用中国产钕铁硼磁体，这条规定是从哪一年开始执行的？",
         "What permit does Canada require for exporting uranium concentrate?",
         "Do we need a SECO permit to re-export dual-use goods from our warehouse in Zurich to Turkey?",
+        "Is Indonesia still banning exports of unprocessed bauxite and nickel ore?",
+        "Does the US export ban on AI chips to China cover our gallium nitride modules?",
+        "日本厂商按《外汇及外国贸易法》向中国出口高纯度氟化氢，需要向经济产业省申请哪一种许可？",
     ],
 )
 def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None:
@@ -41,6 +44,13 @@ def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None
         "Our US parent's counsel says the EAR does not reach bismuth shipped from our plant to Mexico. "
         "Does China itself require anything for that shipment?",
         "按欧盟两用物项条例，进口氧化镝我们这边不需要许可。那中国的出口商那边还需要办许可证吗？",
+        # a foreign measure as the occasion; China's rules are what is asked
+        "美国又加关税了，中国会不会因此改变石墨的出口许可规则？现在往美国出天然鳞片石墨要走什么流程？",
+        "我们苏州工厂进口了一批美国芯片，美国商务部BIS说要派人来做最终用途现场核查。我们能直接答应吗？",
+        "美国商务部的人发邮件说要来工厂做最终用途核查，我们可以直接安排接待吗？",
+        # China's own bans on exports to the US and Japan, named by their target
+        "Since China lifted its US ban on gallium, can we sell gallium to an American defence firm again?",
+        "I read the Japan dual-use ban of January 2026 was suspended. Can we supply Japanese defence firms?",
     ],
 )
 def test_chinas_rules_for_exports_to_a_country_are_in_scope(question: str) -> None:
@@ -60,6 +70,7 @@ def test_tax_questions_are_not_export_control() -> None:
         "印度对从中国进口的钕铁硼磁体有没有强制性的认证要求？",
         "which freight forwarder in Ningbo has the cheapest LCL rates to Hamburg?",
         "Which IATA dangerous-goods packing instruction applies to lithium-ion cells shipped on their own?",
+        "锂电池样品走海运，船公司要MSDS和UN38.3测试报告，危险品申报应该怎么做？",
     ],
 )
 def test_import_duties_certification_and_freight_are_not_export_control(question: str) -> None:
