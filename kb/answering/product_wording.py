@@ -199,10 +199,9 @@ def line_headline(line: Line, lang: Lang) -> str:
     if line.kind == "unlisted_element" and line.related:
         related = related_text(line.related, lang)
         if zh:
-            return f"{name}未列入管制：清单所列稀土物项均属其他元素，例如{related}。"
+            return f"{name}未列入管制；清单所列相关物项是其他产品，例如{related}。"
         return (
-            f"{name} is not listed: the rare-earth items the lists hold are of other elements, "
-            f"such as {related}."
+            f"{name} is not listed: the related items the lists hold are other products, such as {related}."
         )
     if line.kind == "unlisted_element":
         if zh:

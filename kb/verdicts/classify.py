@@ -14,6 +14,7 @@ turned into one verdict line per product, deterministically.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ from kb.verdicts.quantities import (
     notation_contents,
     quantities_in,
 )
-from kb.verdicts.thresholds import Assessment, assess
+from kb.verdicts.thresholds import Assessment, assess, below_as_said
 from kb.verdicts.timeline import STRICTNESS, Timeline, Verdict, VerdictValue, strictest
 
 __all__ = [
@@ -70,6 +71,8 @@ _COVERS: dict[str, tuple[str, ...]] = {shape: ("metal", "solid") for shape in ME
 _COVERS["powder"] = ("metal",)  # a "solid" item excludes particles and powder
 _COVERS["target"] = ("metal", "solid")  # a metal's sputtering target is a piece of the metal
 _COVERS.update({"oxide": ("compound",), "salt": ("compound",), "chemical": ("compound",)})
+# an element's single crystal or polycrystal is one of the crystals an item of "every form" names
+_COVERS.update({"single_crystal": ("crystal",), "polycrystal": ("crystal",)})
 #: A parenthesis or clause of an item's forms text that excludes forms.
 _EXCLUDED_FORMS = re.compile(
     r"\([^()]*\b(?:do not count|does not count|not covered|not included|excluded)\b[^()]*\)|\(not [^()]*\)"
@@ -111,6 +114,9 @@ class ProductQuery:
     code: str | None = None
     #: ``technology`` when the question asks about the product's technology, not the product.
     asks: str | None = None
+    #: Listed items the question names as controlled already, to measure this product against
+    #: ("gallium selenide is controlled, so is selenium caught too?").
+    references: tuple[Match, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,8 +159,14 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     """
     lexicon = lexicon or default_lexicon()
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
-    queries = _folded(_raw_products(text, catalogue, lexicon), composition)
-    return _described(_asked(_without_purposes(_without_comparisons(queries, text), text), text), text)
+    raw = _raw_products(text, catalogue, lexicon)
+    asked = _without_references(raw, text)
+    references = tuple(m for q in raw if q not in asked for m in q.named)
+    queries = _folded(asked, composition)
+    queries = _described(_asked(_without_purposes(_without_comparisons(queries, text), text), text), text)
+    if references:
+        queries = [q if q.named else dataclasses.replace(q, references=references) for q in queries]
+    return queries
 
 
 def _raw_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[ProductQuery]:
@@ -233,6 +245,34 @@ _TECHNOLOGY_AFTER = re.compile(
 )
 
 
+#: Words right after a product that say it is controlled already, so that it is the reference the
+#: question compares another product with ("gallium selenide is controlled, so is selenium caught
+#: too?", "碲化镉不是已经管了吗", "听说中重稀土都管了，那金属钕……").
+_CONTROLLED_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:is|are|was|were|has been|have been|got|gets)\s+(?:already\s+|now\s+)?"
+    r"(?:controlled|restricted|listed|caught|covered|on the list)\b"
+    r"|^[^，,。？！?]{0,4}?(?:不是)?(?:已经|都|早就|也)(?:被)?(?:管制|管|纳入管制|列入管制|列管)(?:了|的)?",
+    re.IGNORECASE,
+)
+
+
+def _without_references(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    """Drop the products the question says are controlled already when it asks about another one
+    ("gallium selenide is controlled, so is selenium caught too?"): before they are folded into it."""
+    if len(queries) < 2:
+        return queries
+    normal = normalise(text)
+
+    def reference(q: ProductQuery) -> bool:
+        if q.start < 0:
+            return False
+        end = q.start + len(normalise(q.text))
+        return bool(_CONTROLLED_AFTER.search(normal[end : end + 40]))
+
+    kept = [q for q in queries if not reference(q)]
+    return kept or queries
+
+
 def _without_comparisons(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
     """Drop products named only as a point of comparison ("... like Dy and Tb metal?")."""
     if len(queries) < 2:
@@ -288,6 +328,12 @@ def _without_purposes(queries: list[ProductQuery], text: str) -> list[ProductQue
         end = q.start + len(normalise(q.text))
         if q.start >= 0 and _BUYER_AFTER.search(normal[end : end + 30]):
             continue
+        if (
+            q.start > 0
+            and normal[max(0, q.start - 3) : q.start].endswith("做")
+            and normal[end : end + 1] == "的"
+        ):
+            continue  # "客户是做磁材的": the buyer's business
         before = normal[max(0, q.start - 30) : q.start]
         if k > 0 and q.start > 0 and _MADE_WITH_BEFORE.search(before):
             continue
@@ -493,8 +539,14 @@ def _line(
     product_composition = (
         composition.with_constituents(query.elements) if _by_constituents(query) else composition
     )
+    said = _SAID_BELOW.search(query.description or query.text)
     for item in candidates:
         assessment = assess(item.thresholds, query.form, stated, product_composition)
+        if assessment is not None and assessment.outcome == "unknown" and said is not None:
+            near = said.string[max(0, said.start() - 6) : said.end()]  # "纯度低于管制门槛"
+            named = next((q for q, words in _SAID_QUANTITY if re.search(words, near, re.I)), None)
+            words = re.sub(r"^(?:is|are|falls?|sits?|comes?)\s+", "", said.group(0).strip(), flags=re.I)
+            assessment = below_as_said(assessment, words, named)
         outcome = assessment.outcome if assessment else "met"
         if outcome == "not_met":
             missed.append(
@@ -534,6 +586,24 @@ def _line(
     )
 
 
+#: A question that itself says the product falls short of the listed thresholds.
+_SAID_BELOW = re.compile(
+    r"\b(?:is|are|falls?|fall|sits?|comes?)\s+(?:well\s+|just\s+|slightly\s+)?(?:below|under|short of)\s+"
+    r"(?:the\s+)?(?:listed\s+|control(?:led)?\s+|catalogue\s+)?(?:\w+\s+){0,2}(?:thresholds?|limits?|specs?)\b|"
+    r"\b(?:does not|doesn't|do not|don't)\s+(?:meet|reach)\s+(?:the\s+)?(?:listed\s+|control\s+)?"
+    r"(?:\w+\s+){0,2}(?:thresholds?|limits?|specs?)\b|"
+    r"(?:低于|达不到|未达到|没达到|没有达到|不满足|不到)(?:清单|管制|目录)?(?:的|所列)?[\u4e00-\u9fff]{0,4}?(?:门槛|标准|指标|阈值)",
+    re.IGNORECASE,
+)
+_SAID_QUANTITY = (
+    ("purity", r"purity|纯度"),
+    ("density", r"density|密度"),
+    ("particle_size", r"particle|粒度|粒径"),
+    ("power", r"power|功率"),
+    ("energy_density", r"energy density|能量密度"),
+)
+
+
 def _by_constituents(query: ProductQuery) -> bool:
     """True when the product's words say what it is made of: a named product ("NdFeB", "W-Ni-Fe",
     "cemented carbide") or a shape of one element ("tungsten bar"). An alloy named by one element
@@ -569,6 +639,8 @@ def _unlisted(query: ProductQuery, catalogue: Catalogue, kinds: Sequence[str]) -
     kind: LineKind = "unlisted_form" if related else "unlisted_element"
     if not related and any(e in RARE_EARTHS for e in query.elements):
         related = _listed_rare_earths(query, catalogue)  # still an element no list holds
+    if not related and query.references:
+        related = _distinct([m.item for m in query.references])  # the listed products it was measured by
     return Line(query.text, kind, "not_listed", None, None, None, tuple(related[:8]), query)
 
 

@@ -84,6 +84,30 @@ def assess(
     return Assessment(combine([g.outcome for g in groups], "alternatively"), groups)
 
 
+def below_as_said(assessment: Assessment, words: str, quantity: str | None = None) -> Assessment:
+    """The assessment of a product the question itself says falls short of the thresholds ("our
+    synthetic graphite is below the listed purity threshold"): the limits it left open (of
+    ``quantity`` only, when the words name one) are missed, with those words as what was stated."""
+    groups = []
+    for group in assessment.groups:
+        checks = tuple(
+            Check(
+                c.condition,
+                Stated(c.condition.quantity, None, None, c.condition.unit or "", words),
+                "not_met",
+            )
+            if c.outcome == "unknown"
+            and c.condition.op != "contains"
+            and (quantity is None or c.condition.quantity == quantity)
+            else c
+            for c in group.checks
+        )
+        groups.append(
+            GroupCheck(group.group, checks, combine([c.outcome for c in checks], group.group.apply))
+        )
+    return Assessment(combine([g.outcome for g in groups], "alternatively"), tuple(groups))
+
+
 #: Product forms that are a crystal structure, which any shape (ingot, wafer, powder) may have.
 _CRYSTALS = frozenset({"single_crystal", "polycrystal"})
 

@@ -233,3 +233,46 @@ def test_an_unlisted_rare_earth_is_shown_the_rare_earths_that_are_listed(base: K
     assert line.kind == "unlisted_element"
     assert line.related and "cerium" not in {item.element for item in line.related}
     assert line.related and all("oxide" in item.name.lower() for item in line.related)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Our synthetic graphite is below the listed purity threshold, so it's off the list.",
+            "below_threshold",
+        ),
+        ("我们的人造石墨纯度低于管制门槛，是不是就可以随便出口了？", "below_threshold"),
+        ("synthetic graphite, licence?", "conditional"),
+    ],
+)
+def test_a_product_the_question_says_falls_short_is_below_the_threshold(
+    base: KnowledgeBase, text: str, kind: str
+) -> None:
+    (line,) = _classify(base, text).lines
+    assert line.kind == kind, line
+    if kind == "below_threshold":
+        assert line.assessment is not None
+        assert [c.condition.quantity for c in line.assessment.missed] == ["purity"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Selenium powder 99.99% - gallium selenide is controlled, so is plain selenium caught too?",
+        "金属镉锭（Cd 99.995%）出口，需要两用物项许可证吗？碲化镉不是已经管了吗？",
+        "二硫化钼润滑粉，MoS2≥98.5%，出口要不要许可？有人说钼粉已经管制了，会不会被算进去。",
+        "客户是做磁材的，要采购金属钕（块状），听说中重稀土都管了，那金属钕出口要不要办证？",
+    ],
+)
+def test_a_product_said_to_be_controlled_already_is_the_reference_not_the_question(
+    base: KnowledgeBase, text: str
+) -> None:
+    assert [line.value for line in _classify(base, text).lines] == ["not_listed"]
+
+
+@pytest.mark.parametrize("text", ["germanium single crystal", "锗单晶", "polycrystalline germanium"])
+def test_an_elements_crystal_is_caught_by_an_item_of_every_form(base: KnowledgeBase, text: str) -> None:
+    (line,) = _classify(base, text).lines
+    assert (line.value, line.kind) == ("licence_required", "listed"), line
+    assert line.item is not None and line.item.control_code == "3C002.a"

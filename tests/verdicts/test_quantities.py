@@ -144,3 +144,20 @@ def test_dopants_denied_one_by_one() -> None:
     found = composition_in("No Dy and no Tb added (checked by ICP).", lexicon.symbols, lexicon.names_zh)
     assert found.free_of == {"dysprosium", "terbium"}
     assert not found.contains
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ram bore 0.46 m", [("bore", 460.0, 460.0, "mm")]),
+        ("长2米", [("length", 2000.0, 2000.0, "mm")]),
+        ("20 m3 chamber", [("volume", 20.0, 20.0, "m3")]),
+        ("10 mt of oxide", []),
+        # a density named by two words is the longer name's
+        ("压实密度2.45g/cc", [("compaction_density", 2.45, 2.45, "g/cm3")]),
+        ("compaction density 2.6 g/cm3", [("compaction_density", 2.6, 2.6, "g/cm3")]),
+        ("tap density 1.3 g/cc", [("tap_density", 1.3, 1.3, "g/cm3")]),
+    ],
+)
+def test_metres_and_named_densities(text: str, expected: list[tuple[str, float, float, str]]) -> None:
+    assert _stated(text) == expected
