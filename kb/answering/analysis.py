@@ -40,7 +40,7 @@ _MILITARY = re.compile(
     r"fighter (jets?|aircraft)|"
     r"ministry of defen[cs]e|department of defen[cs]e|pentagon|self[- ]defen[cs]e forces?|jsdf|\bsdf\b|"
     r"arms (maker|manufacturer|producer|company)|ammunition|ordnance|combat)"
-    r"|军工|军事|军方|军队|军用|陆军|海军|空军|部队|国防|武器|导弹|弹药|军舰|战斗机|自卫队|防卫省|国防部|五角大楼|军火|防务|防卫装备|"
+    r"|美军|军工|军事|军方|军队|军用|陆军|海军|空军|部队|国防|武器|导弹|弹药|军舰|战斗机|自卫队|防卫省|国防部|五角大楼|军火|防务|防卫装备|"
     r"防卫产业|防卫厂商|军品",
     re.IGNORECASE,
 )
@@ -105,6 +105,7 @@ _TECHNOLOGY = re.compile(
     r"design data|production process|manufacturing process|licen[cs]e (our|the|a) (process|technology)|"
     r"flow ?sheet|process route|process recipe|\brecipe|blueprints?|drawings and|process parameters|"
     r"licen[cs]e (its|their|our) [\w -]{0,30}\bprocess\b|"
+    r"\b(extraction|separation|refining|smelting|production|preparation|technology) package\b|"
     r"\b(diffusion|coating|sintering|smelting|separation|extraction|refining|synthesis|preparation|"
     r"purification|doping|growth) (process|method|route)\b|heat[- ]treatment (profiles?|parameters)|"
     r"技术|工艺|工艺包|技术资料|专有技术|技术转让|生产线设计|工艺流程|图纸",
@@ -152,6 +153,9 @@ class Analysis:
     #: Specifications the question states, and what it says the product contains or lacks.
     stated: tuple[Stated, ...] = ()
     composition: Composition = field(default_factory=Composition)
+    #: The country whose armed forces are the military end user, when the question names them ("parts
+    #: they deliver to the US Army", "给自卫队做"): its ban applies wherever the goods are shipped first.
+    military_country: str | None = None
     #: A message that sets the scene and then asks how ("... so we can ship our germanium under it.
     #: What would the legal exposure be?"): a verdict question that asks mainly for the procedure.
     asks_how: bool = False
@@ -161,6 +165,40 @@ class Analysis:
         """True when the question names an item, family, customs code or one of the corpus's
         documents: it is about export control."""
         return bool(self.items or self.families or self.hs_codes or self.documents or self.products)
+
+
+#: A country's armed forces or defence ministry, named as the end user.
+_FORCES_OF = (
+    (
+        "US",
+        re.compile(
+            r"\b(?:US|U\.S\.|American|United States)\s+(?:Army|Navy|Air Force|Marines?|Space Force|military|"
+            r"armed forces|Department of (?:Defen[cs]e|War)|DoD|defen[cs]e (?:department|forces))\b|"
+            r"\bPentagon\b|"
+            r"美军|美国(?:军方|军队|国防部|陆军|海军|空军|军工|军事)|五角大楼",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "JP",
+        re.compile(
+            r"\bJapan(?:ese)?\s+(?:Self[- ]Defen[cs]e Forces?|military|Ministry of Defen[cs]e|"
+            r"defen[cs]e forces)\b|"
+            r"\bJSDF\b|自卫队|日本(?:防卫省|军方|军队|军工)",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def military_country_in(text: str) -> str | None:
+    """The country whose armed forces the text names as the end user, if one."""
+    for country, pattern in _FORCES_OF:
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 30) : match.start()]
+            if not _NOT_BEFORE.search(before):
+                return country
+    return None
 
 
 def is_military(text: str) -> bool:
@@ -179,7 +217,22 @@ def is_military(text: str) -> bool:
 #: 风险", "发现了要怎么办", "主动报告能从轻吗").
 _ASKED_HOW_ZH = re.compile(
     r"有没有[^，。？！]{0,10}(办法|渠道|途径|便利|简化)|怎么(办|操作|处理|罚|处罚|申请|做)|如何(处理|操作|办理|申请)|"
-    r"(要|应该|需要)?注意(什么|哪些)|(有|会有)什么(风险|后果|处罚)|能(否|不能)?从轻|多久|后果"
+    r"(要|应该|需要)?注意(什么|哪些)|(有|会有)什么(法律)?(风险|后果|处罚)|能(否|不能)?从轻|多久|后果|"
+    r"罚多少|怎么处理|法律风险|挨罚|会不会.{0,6}(罚|处罚|追责)"
+)
+#: A message that already says how the product stands with its licence ("we hold a single licence
+#: for GaAs wafers", "shipped without a licence", "没办证就出了一票", "手上有一张许可证"): the asker
+#: knows it is controlled and asks what follows.
+_LICENCE_SETTLED = re.compile(
+    r"\bwithout (?:a |any |the )?(?:dual[- ]use )?(?:export )?licen[cs]e|"
+    r"\b(?:we|i|they)\s+(?:hold|have|got|obtained|were granted)\s+(?:a|an|the|our)\s+"
+    r"(?:\w+\s+){0,3}licen[cs]e\b|"
+    r"\b(?:under|on) (?:the|our|their|its) (?:exporter'?s |same |existing |current )?licen[cs]e\b|"
+    r"\blicen[cs]e (?:was|has been|had been|is) (?:granted|approved|issued)\b|"
+    r"没(?:有)?办(?:证|许可)|没(?:有)?证|无证|未(?:办|取得|申请|领取)(?:许可|证)|"
+    r"许可证(?:已经?)?(?:批(?:下来|了)|拿到|下来)|(?:手上|手里)有.{0,12}许可证|"
+    r"借(?:用)?(?:一下)?.{0,4}证|借证",
+    re.IGNORECASE,
 )
 
 
@@ -267,11 +320,12 @@ def analyse(
         question=text,
         lang=("zh" if has_chinese(text) else "en") if lang is None else lang,  # type: ignore[arg-type]
         intent="verdict" if asks_verdict else "information",
-        asks_how=_asks_how(text) or how_to_ship,
+        asks_how=_asks_how(text) or how_to_ship or (names_product and bool(_LICENCE_SETTLED.search(text))),
         as_of=day,
         date_from_text=as_of is None and found_date is not None,
         destination=country,
         military=is_military(text),
+        military_country=military_country_in(text) if is_military(text) else None,
         items=tuple(items),
         families=tuple(families),
         kinds=kinds,

@@ -54,9 +54,11 @@ from kb.answering.wording import (
     say,
 )
 from kb.corpus.documents import Corpus
+from kb.corpus.schema import FrontMatter
 from kb.corpus.topics import Provision, provision_of
 from kb.errors import GeneratorError
 from kb.language.glossary import english_terms
+from kb.language.references import article_numbers, locator_articles
 from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, CatalogueItem
 from kb.verdicts.classify import Classification, Line, classify, lead_line
@@ -193,6 +195,7 @@ def compose_answer(
     correction = _premise_correction(analysis, classification, stated)
     if correction:
         stated.headline = f"{correction} {stated.headline}".strip()
+    _state_named_articles(stated, analysis.question, focus, corpus, citations, lang)
     if matched:
         _state_fine(stated, matched, analysis.question, corpus, citations, lang)
     if matched and stated.value is None:
@@ -279,13 +282,19 @@ def classify_question(analysis: Analysis, catalogue: Catalogue, timeline: Timeli
         catalogue,
         timeline,
         analysis.as_of,
-        analysis.destination,
+        _end_user_country(analysis),
         analysis.military,
         analysis.stated,
         analysis.composition,
         analysis.kinds,
         analysis.question,
     )
+
+
+def _end_user_country(analysis: Analysis) -> str | None:
+    """Where the rules of destination are read from: the country whose armed forces are the end user
+    (parts for the US Army shipped to Germany first meet the US military ban), else the destination."""
+    return analysis.military_country or analysis.destination
 
 
 def destination_verdict(
@@ -370,7 +379,10 @@ def _state_topics(
 ) -> None:
     """A procedural answer: the direct answer first (the topic's own sentence when it is clearly the
     topic), then the provisions of the topic, and of close neighbours, quoted with their figures."""
-    provisions = [p for match in matched for p in match.topic.provisions]
+    quoted_already = set(stated.linked)
+    provisions = [
+        p for match in matched for p in match.topic.provisions if (p.document, p.ref) not in quoted_already
+    ]
     first: int | None = None
     for provision in list(dict.fromkeys(provisions))[:TOPIC_PROVISIONS]:
         quoted = _quote_provision(provision, focus, corpus, citations, lang)
@@ -383,6 +395,41 @@ def _state_topics(
     if best.confident and first is not None:
         summary = best.topic.summary_zh if lang == "zh" else best.topic.summary
         stated.headline = f"{' '.join(summary.split())} [{first}]"
+
+
+#: At most this many articles a question names by number are quoted first.
+NAMED_ARTICLES = 2
+
+
+def _state_named_articles(
+    stated: StatedVerdict, question: str, focus: str, corpus: Corpus, citations: CitationList, lang: Lang
+) -> None:
+    """The articles a question names by number in a document it names by title ("条例第四十九条",
+    "Art. 34 of the Export Control Law"), quoted first."""
+    numbers = article_numbers(question)
+    if not numbers:
+        return
+    folded = question.casefold()
+    quoted = 0
+    for doc in corpus.documents.values():
+        if not any(name.casefold() in folded for name in _titles(doc.meta)):
+            continue
+        for section in doc.sections:
+            if quoted >= NAMED_ARTICLES or not locator_articles(section.locator) & set(numbers):
+                continue
+            found = _quote_provision(
+                Provision(document=doc.id, ref=section.locator), focus, corpus, citations, lang
+            )
+            if found is not None:
+                stated.linked.append((doc.id, section.locator))
+                stated.facts.append(found[1])
+                quoted += 1
+
+
+def _titles(meta: FrontMatter) -> list[str]:
+    """The names a question may give a document by: its short and full titles, English and Chinese."""
+    names = [meta.short_title, meta.short_title_zh, meta.title, meta.title_zh]
+    return [n.strip("《》 ") for n in names if n and len(n.strip("《》 ")) >= 4]
 
 
 def _asks_procedure(matched: list[TopicMatch], lang: Lang, asks_how: bool = False) -> TopicMatch | None:

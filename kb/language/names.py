@@ -260,7 +260,11 @@ _PLACES = frozenset(
     .replace(" |", "|")
     .split("|")
 )
-_NOT_A_NAME_ZH = ("这家", "该", "我", "本", "贵", "一家")
+#: Words that open a description of a party, not its name ("朋友公司", "同行的公司", "客户公司", "对方公司").
+_NOT_A_NAME_ZH = (
+    "这家", "该", "我", "本", "贵", "一家", "朋友", "同行", "客户", "对方", "他们", "你们", "自己", "别人",
+    "别的", "其他", "另一", "那家", "这个", "那个", "母公司", "子公司", "分公司", "关联公司",
+)  # fmt: skip
 
 
 def organisations_in(text: str, not_names: frozenset[str] = frozenset()) -> list[str]:

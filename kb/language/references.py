@@ -1,10 +1,11 @@
-"""Document numbers written in text: "No. 46 of 2024", "2024年第46号", "Decree No. 792"."""
+"""Document numbers written in text: "No. 46 of 2024", "2024年第46号", "Decree No. 792"; and
+article numbers: "Art. 49", "Article 34", "第四十九条", "第34条"."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["document_numbers"]
+__all__ = ["article_numbers", "document_numbers", "locator_articles"]
 
 _NUMBER_OF_YEAR = re.compile(
     r"\bNo\.?\s*(\d{1,4})\s*(?:of|/)\s*((?:19|20)\d{2})\b"  # No. 46 of 2024
@@ -32,3 +33,67 @@ def document_numbers(text: str) -> set[tuple[int | None, int]]:
     for match in _NUMBER_ONLY.finditer(text):
         found.add((None, int(match.group(1) or match.group(2))))
     return found
+
+
+_ARTICLE = re.compile(
+    r"\bArt(?:icle)?s?\.?\s*(\d{1,3})\b|第\s*([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,6})\s*条",
+    re.IGNORECASE,
+)
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def chinese_numeral(text: str) -> int | None:
+    """'四十九' -> 49, '十二' -> 12, '一百零五' -> 105; ``None`` when it is no numeral."""
+    total, digit = 0, 0
+    for char in text:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        elif char == "十":
+            total += (digit or 1) * 10
+            digit = 0
+        elif char == "百":
+            total += (digit or 1) * 100
+            digit = 0
+        else:
+            return None
+    return total + digit or None
+
+
+def article_numbers(text: str) -> tuple[int, ...]:
+    """The article numbers written in ``text``, in order, each once."""
+    found: list[int] = []
+    for match in _ARTICLE.finditer(text):
+        raw = match.group(1) or match.group(2)
+        number = int(raw) if raw.isdigit() else chinese_numeral(raw)
+        if number is not None and number not in found:
+            found.append(number)
+    return tuple(found)
+
+
+def locator_articles(locator: str) -> frozenset[int]:
+    """The articles a section's locator covers: 'Art. 49' -> {49}, 'Arts. 45-46' -> {45, 46},
+    'Arts. 21, 22(1)' -> {21, 22}; empty for a locator that is no article."""
+    match = re.match(r"Arts?\.\s*(.+)$", locator)
+    if match is None:
+        return frozenset()
+    numbers: set[int] = set()
+    for part in re.split(r",\s*", match.group(1)):
+        span = re.match(r"(\d+)(?:\([^)]*\))?(?:\s*-\s*(\d+))?", part)
+        if span:
+            low = int(span.group(1))
+            high = int(span.group(2)) if span.group(2) else low
+            numbers.update(range(low, high + 1))
+    return frozenset(numbers)

@@ -138,6 +138,8 @@ def test_documents_named_by_number(catalogue: Catalogue, question: str, document
         "韩国客户要我们寄几片锗衬底过去做测试。这种送测的也要办许可证吗？有没有简化一点的办法？",
         "有同行说六面顶压机拆成零部件分几票走就不用办证了。这样操作有什么风险？",
         "我们把锑锭卖给越南一家贸易商，对方可能转手。我们这边要注意什么、发现了要怎么办？",
+        "朋友公司没办证就出了一票锑精矿，货值也就30来万，现在被查了。这种一般罚多少钱？",
+        "我们手上有一张铟产品的两用物项出口许可证，同行想借用一下走他们的货，可以吗？",
     ],
 )
 def test_a_chinese_question_that_also_asks_what_to_do(catalogue: Catalogue, question: str) -> None:
@@ -158,3 +160,37 @@ def test_a_products_status_taken_for_granted_gets_its_verdict(catalogue: Catalog
 def test_licensing_out_a_process_is_a_technology() -> None:
     question = "We want to license its sintered NdFeB process (drawings, process parameters) to a JV."
     assert "technology" in kinds_in(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We hold a single licence for GaAs wafers to Korea. Can we keep shipping on the same licence?",
+        "Two bismuth metal shipments went out without a licence. Should we tell MOFCOM ourselves?",
+    ],
+)
+def test_a_message_that_says_how_the_product_stands_with_its_licence_asks_what_follows(
+    catalogue: Catalogue, question: str
+) -> None:
+    analysis = analyse(question, catalogue, today=dt.date(2026, 11, 22))
+    assert analysis.intent == "verdict" and analysis.asks_how
+
+
+def test_an_extraction_package_is_a_technology() -> None:
+    assert "technology" in kinds_in("Brine lithium extraction package (adsorption) for a project in Chile")
+
+
+@pytest.mark.parametrize(
+    ("question", "country"),
+    [
+        ("A German integrator puts the powder into armour parts it delivers to the US Army.", "US"),
+        ("德国客户做完加工以后卖给美军。", "US"),
+        ("Parts for a supplier of the Japan Self-Defense Forces, shipped via Singapore.", "JP"),
+        ("经韩国转给自卫队做装备。", "JP"),
+        ("A civil LED maker in Osaka.", None),
+    ],
+)
+def test_the_armed_forces_named_as_end_user_give_the_rules_country(
+    catalogue: Catalogue, question: str, country: str | None
+) -> None:
+    assert analyse(question, catalogue, today=dt.date(2026, 12, 1)).military_country == country

@@ -136,3 +136,24 @@ def test_a_civil_buyer_in_a_country_with_a_military_ban_is_told_what_the_ban_rea
     assert "military end users" in unlisted.text and "not a reason for a licence" in unlisted.text
     assert_well_formed(listed)
     assert_well_formed(unlisted)
+
+
+def test_an_article_named_by_number_is_quoted_first(base: KnowledgeBase) -> None:
+    answer = base.answer("两用物项出口管制条例第四十九条是怎么规定的？", as_of="2026-12-01")
+    (first, *_rest) = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert "第49条" in first
+    assert ("state-council-2024-792", "Art. 49") in {(c.document_id, c.locator) for c in answer.citations}
+    english = base.answer("What does Art. 34 of the Export Control Law say about fines?", as_of="2026-12-01")
+    assert "Art. 34" in next(line for line in english.text.splitlines() if line.startswith("- "))
+    assert_well_formed(answer)
+    assert_well_formed(english)
+
+
+def test_a_military_end_user_abroad_brings_its_countrys_ban_whatever_the_first_destination(
+    base: KnowledgeBase,
+) -> None:
+    question = "Tungsten carbide powder to a German integrator for armour parts it delivers to the US Army?"
+    answer = base.answer(question, as_of="2026-12-01", destination="DE")
+    assert answer.verdict == "prohibited"
+    assert "mofcom-2024-46" in {c.document_id for c in answer.citations}
+    assert_well_formed(answer)

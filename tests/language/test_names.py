@@ -89,6 +89,8 @@ def test_helpers() -> None:
         ("Can we ship antimony to Japan?", []),
         ("We must apply to MOFCOM first.", []),
         ("向德国某材料公司出口锑锭需要许可证吗", []),
+        ("朋友公司没办证就出了一票锑精矿，这种一般罚多少钱？", []),
+        ("客户公司说要改发给他们在捷克的另一家工厂", []),
         ("Do I need a licence to export gallium nitride wafers?", []),
     ],
 )
