@@ -251,7 +251,8 @@ _TECHNOLOGY_AFTER = re.compile(
 _CONTROLLED_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,2}?(?:is|are|was|were|has been|have been|got|gets)\s+(?:already\s+|now\s+)?"
     r"(?:controlled|restricted|listed|caught|covered|on the list)\b"
-    r"|^[^，,。？！?]{0,4}?(?:不是)?(?:已经|都|早就|也)(?:被)?(?:管制|管|纳入管制|列入管制|列管)(?:了|的)?",
+    # a statement, not the question itself ("钨粉也管吗" asks about the powder)
+    r"|^[^，,。？！?]{0,4}?(?:不是)?(?:已经|都|早就|也)(?:被)?(?:纳入管制|列入管制|列管|管制|管)(?!吗|么|不|没|嘛)",
     re.IGNORECASE,
 )
 

@@ -276,3 +276,8 @@ def test_an_elements_crystal_is_caught_by_an_item_of_every_form(base: KnowledgeB
     (line,) = _classify(base, text).lines
     assert (line.value, line.kind) == ("licence_required", "listed"), line
     assert line.item is not None and line.item.control_code == "3C002.a"
+
+
+def test_a_product_asked_whether_it_is_controlled_too_is_the_question(base: KnowledgeBase) -> None:
+    lines = _classify(base, "钨粉也管吗？钨条呢？").lines
+    assert "钨粉" in {line.product for line in lines}
