@@ -596,12 +596,13 @@ _SAID_BELOW = re.compile(
     r"(?:低于|达不到|未达到|没达到|没有达到|不满足|不到)(?:清单|管制|目录)?(?:的|所列)?[\u4e00-\u9fff]{0,4}?(?:门槛|标准|指标|阈值)",
     re.IGNORECASE,
 )
+#: The limit such words name, the longer names first ("energy density" is no density).
 _SAID_QUANTITY = (
     ("purity", r"purity|纯度"),
+    ("energy_density", r"energy density|能量密度"),
     ("density", r"density|密度"),
     ("particle_size", r"particle|粒度|粒径"),
     ("power", r"power|功率"),
-    ("energy_density", r"energy density|能量密度"),
 )
 
 

@@ -281,3 +281,10 @@ def test_an_elements_crystal_is_caught_by_an_item_of_every_form(base: KnowledgeB
 def test_a_product_asked_whether_it_is_controlled_too_is_the_question(base: KnowledgeBase) -> None:
     lines = _classify(base, "钨粉也管吗？钨条呢？").lines
     assert "钨粉" in {line.product for line in lines}
+
+
+def test_a_cell_said_to_fall_short_on_energy_density(base: KnowledgeBase) -> None:
+    (line,) = _classify(base, "Our LFP cells are below the listed energy density threshold.").lines
+    assert line.kind == "below_threshold", line
+    assert line.assessment is not None
+    assert [c.condition.quantity for c in line.assessment.missed] == ["energy_density"]
