@@ -22,7 +22,7 @@ from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, Match
 from kb.verdicts.classify import ProductQuery, products_in
 from kb.verdicts.lexicon import default_lexicon
-from kb.verdicts.quantities import Composition, Stated, composition_in, notation_contents, quantities_in
+from kb.verdicts.quantities import Composition, Stated, composition_in, stated_in
 
 __all__ = ["MAX_QUESTION_CHARS", "Analysis", "Intent", "analyse", "is_military", "kinds_in"]
 
@@ -217,8 +217,8 @@ def is_military(text: str) -> bool:
 #: 风险", "发现了要怎么办", "主动报告能从轻吗").
 _ASKED_HOW_ZH = re.compile(
     r"有没有[^，。？！]{0,10}(办法|渠道|途径|便利|简化)|怎么(办|操作|处理|罚|处罚|申请|做)|如何(处理|操作|办理|申请)|"
-    r"(要|应该|需要)?注意(什么|哪些)|(有|会有)什么(法律)?(风险|后果|处罚)|能(否|不能)?从轻|多久|后果|"
-    r"罚多少|怎么处理|法律风险|挨罚|会不会.{0,6}(罚|处罚|追责)"
+    r"(要|应该|需要)?注意(什么|哪些)|什么(法律)?(风险|处罚)|能(否|不能)?从轻|多久|后果|"
+    r"罚多少|法律风险|挨罚|会不会.{0,6}(罚|处罚|追责)"
 )
 #: A message that already says how the product stands with its licence ("we hold a single licence
 #: for GaAs wafers", "shipped without a licence", "没办证就出了一票", "手上有一张许可证"): the asker
@@ -306,6 +306,7 @@ def analyse(
     # A Chinese question on the procedure for shipping a product to a place ("现在往美国出天然鳞片石墨
     # 要走什么流程") asks how, after the verdict in brief, as an English one does.
     applies = bool(_APPLY_ASK.search(text))
+    military = is_military(text)
     how_to_ship = has_chinese(text) and names_product and procedural and country is not None and not applies
     # A question that takes a product's status for granted ("LFP has been controlled for a year: how
     # long does a licence take?") gets that product's verdict, so that a wrong premise is corrected.
@@ -324,14 +325,14 @@ def analyse(
         as_of=day,
         date_from_text=as_of is None and found_date is not None,
         destination=country,
-        military=is_military(text),
-        military_country=military_country_in(text) if is_military(text) else None,
+        military=military,
+        military_country=military_country_in(text) if military else None,
         items=tuple(items),
         families=tuple(families),
         kinds=kinds,
         hs_codes=tuple(hs_codes_in(text)),
         documents=catalogue.documents_named(text),
         products=tuple(products),
-        stated=(*quantities_in(read), *notation_contents(read, lexicon.symbols)),
+        stated=stated_in(read, lexicon.symbols),
         composition=composition_in(read, lexicon.symbols, lexicon.names_zh),
     )

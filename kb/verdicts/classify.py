@@ -30,8 +30,7 @@ from kb.verdicts.quantities import (
     Stated,
     alloy_notations,
     composition_in,
-    notation_contents,
-    quantities_in,
+    stated_in,
 )
 from kb.verdicts.thresholds import Assessment, assess, below_as_said
 from kb.verdicts.timeline import STRICTNESS, Timeline, Verdict, VerdictValue, strictest
@@ -445,7 +444,7 @@ def classify_text(
     """Classify every product ``text`` names (its specifications and composition read from it too)."""
     lexicon = lexicon or default_lexicon()
     queries = products_in(text, catalogue, lexicon)
-    stated = (*quantities_in(text), *notation_contents(text, lexicon.symbols))
+    stated = stated_in(text, lexicon.symbols)
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
     return classify(
         queries, catalogue, timeline, as_of, destination, military, stated, composition, kinds, text
@@ -540,14 +539,11 @@ def _line(
     product_composition = (
         composition.with_constituents(query.elements) if _by_constituents(query) else composition
     )
-    said = _SAID_BELOW.search(query.description or query.text)
+    said = _said_below(query.description or query.text)
     for item in candidates:
         assessment = assess(item.thresholds, query.form, stated, product_composition)
         if assessment is not None and assessment.outcome == "unknown" and said is not None:
-            near = said.string[max(0, said.start() - 6) : said.end()]  # "纯度低于管制门槛"
-            named = next((q for q, words in _SAID_QUANTITY if re.search(words, near, re.I)), None)
-            words = re.sub(r"^(?:is|are|falls?|sits?|comes?)\s+", "", said.group(0).strip(), flags=re.I)
-            assessment = below_as_said(assessment, words, named)
+            assessment = below_as_said(assessment, *said)
         outcome = assessment.outcome if assessment else "met"
         if outcome == "not_met":
             missed.append(
@@ -604,6 +600,16 @@ _SAID_QUANTITY = (
     ("particle_size", r"particle|粒度|粒径"),
     ("power", r"power|功率"),
 )
+
+
+def _said_below(text: str) -> tuple[str, str | None] | None:
+    """The words with which ``text`` says its product falls short, and the limit they name."""
+    said = _SAID_BELOW.search(text)
+    if said is None:
+        return None
+    near = text[max(0, said.start() - 6) : said.end()]  # "纯度低于管制门槛"
+    named = next((q for q, words in _SAID_QUANTITY if re.search(words, near, re.I)), None)
+    return re.sub(r"^(?:is|are|falls?|sits?|comes?)\s+", "", said.group(0).strip(), flags=re.I), named
 
 
 def _by_constituents(query: ProductQuery) -> bool:

@@ -22,6 +22,7 @@ __all__ = [
     "composition_in",
     "notation_contents",
     "quantities_in",
+    "stated_in",
 ]
 
 
@@ -230,6 +231,12 @@ def notation_contents(text: str, symbols: dict[str, str]) -> list[Stated]:
             return []
         found.append(Stated("content", value, value, "%", match.group(0), of=element))
     return found
+
+
+def stated_in(text: str, symbols: dict[str, str]) -> tuple[Stated, ...]:
+    """Every specification ``text`` states: its figures and grades, and the contents an alloy's
+    notation gives (``symbols`` maps element symbols to names)."""
+    return (*quantities_in(text), *notation_contents(text, symbols))
 
 
 def quantities_in(text: str) -> list[Stated]:
