@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from kb.answering.analysis import analyse
+from kb.answering.analysis import MAX_QUESTION_CHARS, analyse
 from kb.answering.buyers import buyers_in
 from kb.answering.compose import compose_answer
 from kb.answering.generate import Generator, OpenAICompatibleGenerator
@@ -24,10 +24,12 @@ from kb.config import Settings
 from kb.corpus.documents import Corpus
 from kb.corpus.loading import load_corpus
 from kb.corpus.topics import Topics, load_topics
-from kb.errors import QueryError
+from kb.errors import IndexNotBuilt, QueryError
 from kb.language.codes import classify_query
 from kb.language.countries import check_country
 from kb.language.dates import parse_date
+from kb.language.script import has_chinese
+from kb.language.sentences import asking_part
 from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.classify import products_in
 from kb.verdicts.lexicon import default_lexicon
@@ -142,6 +144,21 @@ class KnowledgeBase:
             self._retriever = Retriever(self.settings)
         return self._retriever
 
+    def _prefetch(self, question: str) -> None:
+        """Start embedding what the topic matcher embeds (an English question, and the asking
+        sentences of a long message) on another core while the question is analysed."""
+        if self._searcher is not None and self._retriever is None:  # a stand-in searcher: no model
+            return
+        text = question.strip()
+        if not text or len(text) > MAX_QUESTION_CHARS or has_chinese(text):
+            return
+        asking = asking_part(text)
+        try:
+            retriever = self.retriever
+        except IndexNotBuilt:  # the answer itself says so
+            return
+        retriever.prefetch([text, asking] if asking else [text])
+
     def _names_a_product(self, name: str) -> bool:
         return bool(products_in(name, self.catalogue, default_lexicon()))
 
@@ -192,6 +209,7 @@ class KnowledgeBase:
     ) -> Answer:
         """Answer ``question`` as of a date (default today) with a verdict and numbered citations."""
         started = time.perf_counter()
+        self._prefetch(question)
         day = parse_date(as_of) if as_of is not None else None
         analysis = analyse(question, self.catalogue, as_of=day, destination=destination, lang=lang)
         buyers = buyers_in(self.parties, analysis.question, analysis.as_of, self._names_a_product)

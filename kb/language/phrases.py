@@ -11,6 +11,7 @@ from kb.language.script import has_chinese
 __all__ = ["PhraseIndex", "normalise", "original_words", "singular"]
 
 
+_WORD_CHAR = re.compile(r"\w")
 _SCRIPT_CHANGE = re.compile(r"(?<=[a-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[a-z0-9])")
 
 
@@ -32,7 +33,7 @@ def original_words(text: str, start: int, end: int) -> str:
     previous = ""
     for i, char in enumerate(folded):
         for piece in char.casefold():
-            if re.match(r"\w", piece):
+            if _WORD_CHAR.match(piece):
                 if previous and _SCRIPT_CHANGE.match(previous + piece, 1):
                     pending_space = True
                 if pending_space and sources:
@@ -60,11 +61,12 @@ class PhraseIndex:
 
     def __init__(self, phrases: Iterable[str]) -> None:
         self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        self._cjk: list[str] = []
+        #: Chinese phrases by their first character, with their place in ``phrases`` (the order found).
+        self._cjk: dict[str, list[tuple[int, str]]] = {}
         self._long: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
-        for phrase in phrases:
+        for order, phrase in enumerate(phrases):
             if has_chinese(phrase):
-                self._cjk.append(phrase)
+                self._cjk.setdefault(phrase[0], []).append((order, phrase))
                 continue
             words = tuple(phrase.split())
             self._by_first.setdefault(words[0], []).append((phrase, words))
@@ -83,11 +85,15 @@ class PhraseIndex:
                     continue
                 if words[last] in (wanted[-1], wanted[-1] + "s", wanted[-1] + "es"):
                     spans.append((tokens[i][1], tokens[last][2], phrase))
-        for phrase in self._cjk:
-            start = text.find(phrase)
-            while start != -1:
-                spans.append((start, start + len(phrase), phrase))
-                start = text.find(phrase, start + 1)
+        if self._cjk and has_chinese(text):
+            found = [
+                (order, start, phrase)
+                for start, char in enumerate(text)
+                for order, phrase in self._cjk.get(char, ())
+                if text.startswith(phrase, start)
+            ]
+            # In the order of the phrases, then of the text (as one scan per phrase would find them).
+            spans += [(start, start + len(phrase), phrase) for _, start, phrase in sorted(found)]
         return spans
 
     def gapped(self, text: str, skip: set[str], gap: int = 2) -> list[tuple[int, int, str]]:

@@ -21,7 +21,8 @@ import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -50,6 +51,9 @@ CODE_DENSE_WEIGHT = 0.1
 #: Fusion weight of the dense ranking (keyword = 1) for a Chinese query, which the model reads
 #: only through the English terms added to it.
 CHINESE_DENSE_WEIGHT = 0.5
+#: Threads that embed prefetched texts, and how many unclaimed prefetches are kept at most.
+PREFETCH_WORKERS = 2
+MAX_PREFETCHED = 32
 
 #: Document kinds a ``kind`` filter may name.
 KINDS = ("law", "regulation", "list", "announcement", "catalogue", "guidance", "press", "notice", "user")
@@ -161,6 +165,9 @@ class Retriever:
         #: The last text embedded and its vector (even with no cache: an answer embeds its question
         #: once, however many of its steps ask for it).
         self._last_vector: tuple[str, list[float]] | None = None
+        #: Texts being embedded on other threads (``prefetch``), claimed by the first ask for them.
+        self._prefetched: dict[str, Future[list[float]]] = {}
+        self._prefetcher: ThreadPoolExecutor | None = None
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -292,20 +299,50 @@ class Retriever:
         """The embedding of a query (remembered: a search just made for it costs nothing more)."""
         return self._query_vector(text)
 
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Start embedding ``texts`` on other threads; the next ask for one of their vectors waits
+        for it instead of embedding again. An answer's question is embedded while it is analysed (the
+        model's run releases the interpreter), on the machine's other core."""
+        with self._lock:
+            if self._prefetcher is None:
+                self._prefetcher = ThreadPoolExecutor(PREFETCH_WORKERS, thread_name_prefix="kb-embed")
+            for text in dict.fromkeys(texts):
+                if not text.strip() or text in self._prefetched or text in self._query_vectors:
+                    continue
+                while len(self._prefetched) >= MAX_PREFETCHED:  # never claimed: forgotten, oldest first
+                    self._prefetched.pop(next(iter(self._prefetched)))
+                self._prefetched[text] = self._prefetcher.submit(self.embedder.embed_query, text)
+
+    def _claim(self, text: str) -> list[float] | None:
+        """The vector a prefetch made (or is making) for ``text``; ``None`` without one, or when it
+        failed (the text is then embedded again, and that error, if any, is the one raised)."""
+        with self._lock:
+            future = self._prefetched.pop(text, None)
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except Exception:  # embedded again by the caller, which then reports its own error
+            log.debug("prefetching the vector of %r failed", text, exc_info=True)
+            return None
+
     def _query_vector(self, text: str) -> list[float]:
         vector = self._query_vectors.get(text)
+        if vector is not None:
+            return vector
         last = self._last_vector
-        if vector is None and last is not None and last[0] == text:
-            vector = last[1]  # one answer asks for its question's vector more than once
+        if last is not None and last[0] == text:
+            return last[1]  # one answer asks for its question's vector more than once
+        vector = self._claim(text) if self._prefetched else None
         if vector is None:
             vector = self.embedder.embed_query(text)
-            self._last_vector = (text, vector)
-            if self.query_cache > 0:
-                # Several requests may come here at once: never fail on a key another one dropped.
-                with contextlib.suppress(StopIteration, RuntimeError):
-                    while len(self._query_vectors) >= self.query_cache:
-                        self._query_vectors.pop(next(iter(self._query_vectors)), None)
-                self._query_vectors[text] = vector
+        self._last_vector = (text, vector)
+        if self.query_cache > 0:
+            # Several requests may come here at once: never fail on a key another one dropped.
+            with contextlib.suppress(StopIteration, RuntimeError):
+                while len(self._query_vectors) >= self.query_cache:
+                    self._query_vectors.pop(next(iter(self._query_vectors)), None)
+            self._query_vectors[text] = vector
         return vector
 
     # --- loading ---

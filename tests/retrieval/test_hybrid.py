@@ -241,3 +241,54 @@ def test_cli_search(built_index: BuiltIndex) -> None:
     assert result.exit_code == 0 and result.output.startswith("1. ") and "\n2. " in result.output
     result = CliRunner().invoke(main, ["search", "export licence", "--family", "copper"], env=env)
     assert result.exit_code == 1 and "unknown family" in result.output
+
+
+class _Recording:
+    """Passes to the real embedder, recording each text embedded and the thread that embedded it."""
+
+    def __init__(self, inner: CachingEmbedder, fail_on: str | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.fail_on = fail_on
+        self.calls: list[tuple[str, str]] = []
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        import threading
+
+        self.calls.append((text, threading.current_thread().name))
+        if text == self.fail_on and len(self.calls) == 1:
+            raise RuntimeError("the runtime failed (simulated)")
+        return self.inner.embed_query(text)
+
+
+def test_a_prefetched_vector_is_embedded_once_on_another_thread(built_index: BuiltIndex) -> None:
+    embedder = _Recording(built_index.embedder)
+    retriever = Retriever(built_index.settings, embedder=embedder, query_cache=0)
+    question = "What documents does a licence application need?"
+    retriever.prefetch([question, question])
+    hits = retriever.search(question)
+    assert retriever.query_vector(question) == built_index.embedder.embed_query(question)
+    assert [text for text, _ in embedder.calls] == [question]
+    assert embedder.calls[0][1].startswith("kb-embed")
+    assert [h.chunk.id for h in hits] == [h.chunk.id for h in built_index.retriever.search(question)]
+
+
+def test_a_failed_prefetch_is_embedded_again(built_index: BuiltIndex) -> None:
+    question = "How long is a dual-use export licence valid?"
+    embedder = _Recording(built_index.embedder, fail_on=question)
+    retriever = Retriever(built_index.settings, embedder=embedder, query_cache=0)
+    retriever.prefetch([question])
+    assert retriever.query_vector(question) == built_index.embedder.embed_query(question)
+    assert [text for text, _ in embedder.calls] == [question, question]
+
+
+def test_unclaimed_prefetches_are_bounded(built_index: BuiltIndex) -> None:
+    from kb.retrieval import hybrid
+
+    retriever = Retriever(built_index.settings, embedder=built_index.embedder, query_cache=0)
+    retriever.prefetch([f"question number {n}" for n in range(hybrid.MAX_PREFETCHED + 10)])
+    assert len(retriever._prefetched) == hybrid.MAX_PREFETCHED
+    assert "question number 0" not in retriever._prefetched
