@@ -28,8 +28,6 @@ from kb.errors import IndexNotBuilt, QueryError
 from kb.language.codes import classify_query
 from kb.language.countries import check_country
 from kb.language.dates import parse_date
-from kb.language.script import has_chinese
-from kb.language.sentences import asking_part
 from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.classify import products_in
 from kb.verdicts.lexicon import default_lexicon
@@ -145,19 +143,17 @@ class KnowledgeBase:
         return self._retriever
 
     def _prefetch(self, question: str) -> None:
-        """Start embedding what the topic matcher embeds (an English question, and the asking
-        sentences of a long message) on another core while the question is analysed."""
-        if self._searcher is not None and self._retriever is None:  # a stand-in searcher: no model
-            return
+        """Start embedding what the topic matcher will embed for the question on another core while
+        the question is analysed; search takes the same vector when it searches the question itself."""
         text = question.strip()
-        if not text or len(text) > MAX_QUESTION_CHARS or has_chinese(text):
+        if not text or len(text) > MAX_QUESTION_CHARS:
             return
-        asking = asking_part(text)
         try:
-            retriever = self.retriever
+            texts = self.topic_matcher.embedded_texts(text)
+            if texts:
+                self.retriever.prefetch(texts)
         except IndexNotBuilt:  # the answer itself says so
             return
-        retriever.prefetch([text, asking] if asking else [text])
 
     def _names_a_product(self, name: str) -> bool:
         return bool(products_in(name, self.catalogue, default_lexicon()))

@@ -59,6 +59,12 @@ CONFIDENT_LEAD = 0.03
 NEIGHBOURS = 0.06
 
 
+def _readings(question: str) -> list[str]:
+    """The question whole, and its asking sentences when it sets the scene before it asks."""
+    asking = asking_part(question)
+    return [question] if asking is None else [question, asking]
+
+
 @dataclass(frozen=True)
 class TopicMatch:
     """A topic the question is about, how close it came, and whether it is clearly the one."""
@@ -138,11 +144,15 @@ class TopicMatcher:
         asks is read twice, whole and as its asking sentences, and each topic keeps the closer: the
         context may name the field, the asking sentence what is wanted; either may be the closer."""
         read = self._closeness_zh if lang == "zh" else self._closeness_en
-        whole = read(question)
-        asking = asking_part(question)
-        if asking is None:
-            return whole
-        return [max(a, b) for a, b in zip(whole, read(asking), strict=True)]
+        closeness = [read(text) for text in _readings(question)]
+        return [max(column) for column in zip(*closeness, strict=True)]
+
+    def embedded_texts(self, question: str) -> list[str]:
+        """The texts :meth:`match` will embed for this question, so that they can be embedded ahead:
+        an English question's readings; nothing for Chinese (matched on words) or without a model."""
+        if self._words_only or has_chinese(question):
+            return []
+        return _readings(question)
 
     @property
     def _words_only(self) -> bool:

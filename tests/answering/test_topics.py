@@ -74,6 +74,29 @@ def test_a_message_that_sets_the_scene_is_read_by_its_asking_sentence_too(topics
     assert _ids(matcher, "We filed for a germanium licence six weeks ago. Nothing has come back.") == []
 
 
+def test_the_texts_to_embed_ahead_are_the_ones_match_embeds(topics) -> None:  # type: ignore[no-untyped-def]
+    embedded: list[str] = []
+
+    def embed_query(text: str) -> list[float]:
+        embedded.append(text)
+        return [1.0, 0.0]
+
+    matcher = TopicMatcher(topics, lambda texts: [[1.0, 0.0] for _ in texts], embed_query)
+    for question in (
+        "How long may the ministry take?",
+        "We filed for a germanium licence six weeks ago. Nothing came back. How long may the ministry take?",
+        "许可申请交上去以后，商务部多少个工作日内要给答复？",
+    ):
+        embedded.clear()
+        matcher.match(question)
+        assert matcher.embedded_texts(question) == embedded
+    assert (
+        len(matcher.embedded_texts("We filed six weeks ago. Nothing has come back. How long may it take?"))
+        == 2
+    )
+    assert TopicMatcher(topics).embedded_texts("How long may the ministry take?") == []  # words only
+
+
 def test_a_read_only_home_only_costs_the_cache(topics, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cache = tmp_path / "missing-folder" / "sub" / "topic-vectors.json"
     (tmp_path / "missing-folder").write_text("a file where a folder should be", encoding="utf-8")
