@@ -8,6 +8,8 @@
 | KB_LLM_URL      | optional OpenAI-compatible endpoint for phrasing answers   | unset (extractive)     |
 | KB_LLM_MODEL    | model name to ask that endpoint for                        | ``default``            |
 | KB_AUTH         | ``user:password`` pairs, comma separated, for the app      | unset (no login)       |
+| KB_INGEST_BF16  | ``0``: a large ingest embeds in fp32 even where bfloat16   | ``1``                  |
+|                 | matrix units would embed it twice as fast                  |                        |
 
 The index lives in a *generation* folder, ``KB_HOME/generations/<name>/`` (``chroma/``,
 ``keyword.json`` and the keyword folder it names, ``manifest.json``), named by the pointer file
@@ -75,6 +77,8 @@ class Settings:
     max_unpacked_mb: int = 100
     max_chunks_per_file: int = 2000
     max_history_kb: int = 1000
+    #: A large ingest may embed under bfloat16 autocast on a CPU made for it (``KB_INGEST_BF16``).
+    ingest_bf16: bool = True
     #: The index generation to use; ``None`` follows ``KB_HOME/index.json`` (see the module help),
     #: ``""`` is an index built before generations, directly under ``KB_HOME``.
     generation: str | None = None
@@ -96,6 +100,8 @@ class Settings:
             settings = replace(settings, llm_model=env["KB_LLM_MODEL"])
         if env.get("KB_AUTH"):
             settings = replace(settings, auth=_parse_auth(env["KB_AUTH"]))
+        if env.get("KB_INGEST_BF16"):
+            settings = replace(settings, ingest_bf16=_switch("KB_INGEST_BF16", env["KB_INGEST_BF16"]))
         limits: dict[str, Any] = {
             field_name: _whole_number(name, env[name])
             for name, field_name in _LIMITS.items()
@@ -196,6 +202,15 @@ def _whole_number(name: str, value: str) -> int:
     if number < 1:
         raise KbError(f"{name}={value!r} is not a whole number of at least 1; use e.g. {name}=100")
     return number
+
+
+def _switch(name: str, value: str) -> bool:
+    word = value.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise KbError(f"{name}={value!r} is neither on nor off; use {name}=0 or {name}=1")
 
 
 def _checked_url(name: str, value: str) -> str:

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import io
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -70,15 +71,20 @@ class IndexBench:
     chunks_per_s: float
     reingest_s: float
     peak_rss_mb: float
+    #: How the build embedded (``IngestReport.runtime``), and whether loading that model is in it.
+    runtime: str = ""
+    loads_model: bool = False
 
     def lines(self) -> list[str]:
+        load = "loading its model included" if self.loads_model else "model load excluded"
         return [
             f"files                 {self.files}",
             f"chunks                {self.chunks}",
-            f"model load            {self.model_load_s:.1f} s",
-            f"full build            {self.build_s:.1f} s  (target <= 60 s; model load excluded)",
+            f"query model load      {self.model_load_s:.1f} s  (the ONNX export)",
+            f"full build            {self.build_s:.1f} s  (target <= 20 s; {load})",
+            f"embedded with         {self.runtime or '-'}",
             f"embedding throughput  {self.chunks_per_s:.1f} chunks/s",
-            f"unchanged re-ingest   {self.reingest_s:.2f} s  (target <= 5 s)",
+            f"unchanged re-ingest   {self.reingest_s:.2f} s  (target <= 1 s)",
             f"peak RSS              {self.peak_rss_mb:.0f} MB  (target <= 1536 MB)",
         ]
 
@@ -111,17 +117,20 @@ def peak_rss_mb() -> float:
 
 
 def bench_index(settings: Settings, embedder: Embedder | None = None, progress: bool = False) -> IndexBench:
-    """Build ``settings.sources`` into a temporary embedded store, then re-ingest it unchanged."""
+    """Build ``settings.sources`` into a temporary embedded store, then re-ingest it unchanged.
+    Without ``embedder`` the build picks its embedder as ``kb ingest`` does, and loading it counts."""
     from kb.indexing.ingest import ingest
 
     started = time.perf_counter()
-    embedder = embedder or indexing_embedder(settings)  # the ONNX export when there is one
-    embedder.embed_query("warm up")  # load the model outside the build figure
+    serving = indexing_embedder(settings)  # makes the ONNX export once when it is missing
+    serving.embed_query("warm up")
     model_load = time.perf_counter() - started
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         scratch = dataclasses.replace(settings, home=Path(tmp) / "kb", chroma_url=None)
+        if embedder is None and settings.model_path.is_dir():
+            shutil.copytree(settings.model_path, scratch.model_path)  # the export, not made again
         first = ingest(scratch, embedder=embedder, progress=progress)
-        second = ingest(scratch, embedder=embedder, progress=progress)
+        second = ingest(scratch, embedder=embedder or serving, progress=progress)
     chunks = first.added + first.updated + first.unchanged
     return IndexBench(
         files=first.files,
@@ -131,6 +140,8 @@ def bench_index(settings: Settings, embedder: Embedder | None = None, progress: 
         chunks_per_s=round(first.embedded / first.seconds, 1) if first.seconds else 0.0,
         reingest_s=second.seconds,
         peak_rss_mb=round(peak_rss_mb(), 1),
+        runtime=first.runtime,
+        loads_model=embedder is None,
     )
 
 

