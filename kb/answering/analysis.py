@@ -55,7 +55,10 @@ _NOT_BEFORE = re.compile(
 _NOT_AFTER = re.compile(r"^[^，。,.;；]{0,4}(没有关系|没关系|无关|无涉|不相关)")
 #: Chinese questions about a procedure rather than an item (审查期限, 有效期, 罚款, 申请材料 ...).
 _PROCEDURE_ZH = re.compile(
-    r"多少天|多久|多长时间|几年|几天|期限|有效期|流程|程序|哪些材料|什么材料|哪些文件|怎么申请|如何申请|罚款|处罚"
+    r"多少天|多久|多长时间|几年|几天|期限|有效期|流程|程序|哪些材料|什么材料|哪些文件|怎么申请|如何申请|罚款|处罚|"
+    # what to file and where: "材料大概要准备哪些", "是直接找商务部还是先走省商务厅"
+    r"(?:申请|申报|提交|准备)[^，。？！]{0,6}材料|材料[^，。？！]{0,6}(?:准备|提交|哪些|什么)|"
+    r"找谁|向谁|哪个部门|去哪(?:里|儿)?(?:申请|办|报)|在哪(?:里|儿)?(?:申请|办|报)|(?:找|问)商务部还是"
 )
 #: Questions about what the controls are ("are the graphite controls an export ban?").
 _NATURE_OF_CONTROLS = re.compile(
@@ -92,7 +95,8 @@ _INFORMATION_START = re.compile(
 #: The question a long English message ends on ("... It's not on any list. What exactly are we
 #: obliged to do now?"): a sentence or clause that opens with a question word, after the context.
 _ASKED_HOW = re.compile(
-    r"(?:^|[.?!:;]\s+|,\s*(?:but|and|so|then)\s+)"
+    # a sentence's start, or its main clause after a condition ("If we go along with it, what is ...")
+    r"(?:^|[.?!:;]\s+|,\s*(?:but|and|so|then)\s+|\bif\b[^.?!,]{0,80},\s*)"
     r"(?:(?:so|and|but|then|also|now|ok(?:ay)?|quick question)[,:]?\s+)?"
     r"(how|what|which|when|who|why|where)\b(?![^.?!]*\b(licen[cs]es?|permits?|status|verdict|positions?|"
     r"apply|applies|need|needs|needed|require[sd]?|required|allowed|covered|controlled|restrictions?|"
@@ -218,7 +222,10 @@ def is_military(text: str) -> bool:
 _ASKED_HOW_ZH = re.compile(
     r"有没有[^，。？！]{0,10}(办法|渠道|途径|便利|简化)|怎么(办|操作|处理|罚|处罚|申请|做)|如何(处理|操作|办理|申请)|"
     r"(要|应该|需要)?注意(什么|哪些)|什么(法律)?(风险|处罚)|能(否|不能)?从轻|多久|后果|"
-    r"罚多少|法律风险|挨罚|会不会.{0,6}(罚|处罚|追责)"
+    r"罚多少|法律风险|挨罚|会不会.{0,6}(罚|处罚|追责)|"
+    # what the law makes of an act, what follows it, whom to ask: "这样做法律上是什么性质", "被查到会怎么样",
+    # "可以直接问商务部吗"
+    r"什么性质|会怎么样|会怎样|(承担|负)什么(法律)?责任|(问|咨询|请示)(一下)?商务部|向商务部(咨询|确认|提问)"
 )
 #: A message that already says how the product stands with its licence ("we hold a single licence
 #: for GaAs wafers", "shipped without a licence", "没办证就出了一票", "手上有一张许可证"): the asker

@@ -52,7 +52,7 @@ _ELSEWHERE_ZH_NAMES = (
 #: Words that make a question about China's own rules (China as the regulator or the origin).
 _CHINA = re.compile(
     r"\bChina'?s\s+(own\s+)?(export|rules|controls?|dual|licen|law|regulation|measures)|\bChinese\s+(export|licen|"
-    r"rules|controls?|law|regulation|authorit|customs|dual)|\b(MOFCOM|PRC)\b|from China|out of China|"
+    r"rules?|controls?|law|regulation|authorit|customs|dual)|\b(MOFCOM|PRC)\b|from China|out of China|"
     r"中国(的)?(出口管制|规定|法律|管制|许可|海关|商务部)|我国|(?<!美国)商务部|海关总署|中方|"
     r"从中国(出口|发)|国内出口"
     # China set against a foreign rule the asker has already settled: "does China itself require ...",
@@ -190,14 +190,17 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
     (
         "in_force",
         r"\bstill (in force|applies|apply|valid|in effect)\b|仍(然)?(有效|在实施|适用)|继续(有效|实施)|"
-        r"实施(了)?(一年多|很久|多年|这么久)|一直(在)?(实施|管制)",
+        r"实施(了)?(一年多|很久|多年|这么久)|一直(在)?(实施|管制)|"
+        # a licence said to be needed from a date on: "从2025年11月8日起就要出口许可了"
+        r"(起|以来)(就)?(要|需要|须)(办)?(出口)?(许可|证)|"
+        r"\b(has|have) (required|needed) (an? )?(export )?licen[cs]es? since\b",
     ),
 ]
 #: Words that introduce what the asker takes for granted.
 _ASSUMING = re.compile(
     r"\b(now that|since|as|given that|after|because|i heard|we heard|i read|we were told|apparently|"
     r"my understanding is|isn'?t it|aren'?t they|right\?|(said|says|claims?|reported) (that )?)|"
-    r"既然|听说|据说|由于|因为|已经|现在.{0,4}(已|都)",
+    r"既然|听说|据说|由于|因为|已经|现在.{0,4}(已|都)|(起|以来)(就)?(要|需要|须)",
     re.IGNORECASE,
 )
 

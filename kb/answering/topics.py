@@ -215,12 +215,28 @@ class TopicMatcher:
         return grouped
 
 
+#: Words of how a Chinese question asks, not of what it asks about: in a topic's few paraphrases
+#: one of them can look rare and decide the topic ("出口管制是不是等于禁止出口" made every
+#: "是不是……" question one about whether the controls are a ban).
+_ASKING_WORDS_ZH = frozenset(
+    "是不是 不是 是否 需要 需不需要 可以 可不可以 能不能 能否 什么 哪些 怎么 怎样 如何 多少 我们 我司 你们 "
+    "这个 这种 这样 那个 一下 有没有 情况 问题 现在 已经 直接 真的 到底 一个 还是 或者 还有 就是 应该 "
+    "请问 想问 知道 一般 相关 具体".split()
+)
+
+
+def _topic_words_zh(text: str) -> list[str]:
+    return [w for w in chinese_words(text) if w not in _ASKING_WORDS_ZH]
+
+
 class _ChineseTopics:
     """Each topic's Chinese name, paraphrases and keywords as one bag of words, weighted tf-idf."""
 
     def __init__(self, topics: Topics) -> None:
         bags = [
-            Counter(w for text in [t.name_zh, *t.paraphrases_zh, *t.keywords_zh] for w in chinese_words(text))
+            Counter(
+                w for text in [t.name_zh, *t.paraphrases_zh, *t.keywords_zh] for w in _topic_words_zh(text)
+            )
             for t in topics
         ]
         used = Counter(word for bag in bags for word in bag)
@@ -230,7 +246,7 @@ class _ChineseTopics:
 
     def closeness(self, question: str) -> list[float]:
         # Words no topic uses say nothing about which topic it is: they are left out of the question.
-        asked = self._vector(Counter(w for w in chinese_words(question) if w in self._idf))
+        asked = self._vector(Counter(w for w in _topic_words_zh(question) if w in self._idf))
         return [
             sum(weight * topic.get(word, 0.0) for word, weight in asked.items()) for topic in self._vectors
         ]

@@ -38,22 +38,37 @@ def day_number(day: dt.date) -> int:
 
 
 def date_in_text(text: str, today: dt.date) -> dt.date | None:
-    """A date a question names: ISO, '1 August 2023', 'June 2023', '2023年6月', 'today'."""
-    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)
-    if iso:
-        return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    zh = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text)
-    if zh:
-        day = int(zh.group(3)) if zh.group(3) else 15
-        return _safe_date(int(zh.group(1)), int(zh.group(2)), day)
+    """A date a question names: ISO, '1 August 2023', 'June 2023', '2023年6月', 'today'. A date
+    that says when something began ("since Feb 2025", "自2025年2月起") is history, not the date asked
+    about."""
+    for iso in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        if not _since(text, iso):
+            return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    for zh in re.finditer(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text):
+        if not _since(text, zh):
+            day = int(zh.group(3)) if zh.group(3) else 15
+            return _safe_date(int(zh.group(1)), int(zh.group(2)), day)
     for words in re.finditer(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})\b", text):
         month = _MONTHS.get(words.group(2).lower())
-        if month:
+        if month and not _since(text, words):
             day_text = words.group(1) or words.group(3)
             return _safe_date(int(words.group(4)), month, int(day_text) if day_text else 15)
     if re.search(r"\b(today|now|currently|at present)\b|今天|目前|现在|当前", text, re.IGNORECASE):
         return today
     return None
+
+
+_SINCE_BEFORE = re.compile(
+    r"(?:\bsince|\bstarting(?: from)?|\bbeginning|自|从)\s*(?:early |late |mid-?)?$", re.IGNORECASE
+)
+_SINCE_AFTER = re.compile(r"^\s*(?:起|以来|开始)")
+
+
+def _since(text: str, match: re.Match[str]) -> bool:
+    return bool(
+        _SINCE_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        or _SINCE_AFTER.match(text[match.end() : match.end() + 4])
+    )
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

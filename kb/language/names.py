@@ -276,7 +276,7 @@ def organisations_in(text: str, not_names: frozenset[str] = frozenset()) -> list
     found: list[str] = []
     for pattern in (_ORG_EN, _ORG_WITH_FORM):
         for match in pattern.finditer(text):
-            name = match.group(1).strip(" ,.")
+            name = _first_sentence(match.group(1)).strip(" ,.")
             words = name.split()
             if not words or name.casefold() in not_names or all(w.casefold() in not_names for w in words):
                 continue
@@ -293,6 +293,21 @@ def organisations_in(text: str, not_names: frozenset[str] = frozenset()) -> list
         if not any(name in other and name != other for other in found) and name not in unique:
             unique.append(name)
     return unique
+
+
+#: Abbreviations after which a full stop does not end the sentence ("Acme Co. Ltd", "St. Louis").
+_ABBREVIATIONS = frozenset({"co", "inc", "corp", "ltd", "st", "s.a", "s.p.a", "no", "dr", "mr", "ms"})
+
+
+def _first_sentence(name: str) -> str:
+    """A run of capitalised words up to a sentence's end: "China. We export" is "China"."""
+    for stop in re.finditer(r"\.\s+", name):
+        head = name[: stop.start()]
+        last = head.split()[-1] if head.split() else ""
+        if last.casefold() in _ABBREVIATIONS or len(last) <= 1:
+            continue
+        return head
+    return name
 
 
 def _looks_like_company(word: str) -> bool:

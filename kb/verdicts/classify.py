@@ -21,8 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kb.errors import QueryError
 from kb.language.codes import hs_codes_in
+from kb.language.countries import check_country, find_destination
 from kb.language.phrases import normalise, original_words
+from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.lexicon import METAL_SHAPES, Lexicon, ProductMention, default_lexicon
 from kb.verdicts.quantities import (
@@ -63,7 +66,10 @@ _CARBON_WORDS = {
 _PRODUCT_FORMS = frozenset({"magnet", "battery_cell", "battery_pack", "cathode_material", "anode_material"})
 #: Product forms whose listed items are found by what the product is, not by its name.
 _COVERABLE = (
-    METAL_SHAPES | frozenset({"metal", "wafer", "single_crystal", "polycrystal", "target"}) | _PRODUCT_FORMS
+    METAL_SHAPES
+    | frozenset({"metal", "wafer", "single_crystal", "polycrystal", "target"})
+    | frozenset({"window_flat", "window_curved"})
+    | _PRODUCT_FORMS
 )
 #: Item forms that a product form may be: a product "ingot" is a shape of the metal an item lists.
 _COVERS: dict[str, tuple[str, ...]] = {shape: ("metal", "solid") for shape in METAL_SHAPES}
@@ -159,7 +165,7 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     lexicon = lexicon or default_lexicon()
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
     raw = _raw_products(text, catalogue, lexicon)
-    asked = _without_references(raw, text)
+    asked = _without_references(_without_how_made(raw, text), text)
     references = tuple(m for q in raw if q not in asked for m in q.named)
     queries = _folded(asked, composition)
     queries = _described(_asked(_without_purposes(_without_comparisons(queries, text), text), text), text)
@@ -229,6 +235,9 @@ def _bare(query: ProductQuery) -> bool:
 #: Words before a product that make it a point of comparison, not what is asked about.
 _COMPARED = re.compile(
     r"(?:\blike|\bunlike|\bas with|similar to|only for|compared (?:to|with)|像|如同|类似于?|"
+    # the alternative set against the product asked about ("does FeW also need it, or is it only APT")
+    r"\bor (?:is it |is that |are they |does it |do they )?(?:only|just)(?: for| about)?|\brather than|"
+    r"\binstead of|\bother than|还是只(?:有|管|是)?|还是仅(?:限于?)?|"
     # a product named in the premise, before the one asked about ("Since gallium wafers need a licence,
     # do silicon carbide wafers ...")
     r"\b(?:since|given that|now that))\s+(?:the\s+)?"
@@ -251,9 +260,45 @@ _CONTROLLED_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,2}?(?:is|are|was|were|has been|have been|got|gets)\s+(?:already\s+|now\s+)?"
     r"(?:controlled|restricted|listed|caught|covered|on the list)\b"
     # a statement, not the question itself ("钨粉也管吗" asks about the powder)
-    r"|^[^，,。？！?]{0,4}?(?:不是)?(?:已经|都|早就|也)(?:被)?(?:纳入管制|列入管制|列管|管制|管)(?!吗|么|不|没|嘛)",
+    r"|^[^，,。？！?]{0,4}?(?:不是)?(?:已经|都|早就|也)(?:被)?(?:纳入管制|列入管制|列管|管制|管)(?!吗|么|不|没|嘛)"
+    # the product names the control, not what is sold ("China's lithium-battery material export control")
+    r"|^\W{0,2}(?:(?:materials?|items?|products?|minerals?)\s+)?(?:export\s+)?"
+    r"(?:controls?|control regime|control rules|restrictions|measures)\b(?!\s+(?:on|of|for)\b)",
     re.IGNORECASE,
 )
+
+
+#: Words that make a question about passing on a technology itself, not about goods made with it.
+_PASSES_ON_TECHNOLOGY = re.compile(
+    r"transfer|licen[cs]e (?:out|its|our|the|a|this)\b|licensing|know[- ]how|drawings?|blueprints?|"
+    r"technical (?:data|documentation|package|assistance|services?)|process package|"
+    r"\btechnolog(?:y|ies)\b|export (?:of )?(?:the |our |a )?(?:process|technolog)|teach|train|consult|"
+    r"\b(?:documents?|documentation|data|recipes?|parameters|specifications|manuals?)\b|"
+    r"技术|转让|授权|许可使用|图纸|工艺包|资料|文件|文档|配方|曲线|规程|参数|数据|手册|培训|指导|输出|合作开发",
+    re.IGNORECASE,
+)
+
+
+def _without_how_made(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    """Drop a process named right after the goods as how they are made ("烧结钕铁硼48SH，晶界扩散镝
+    工艺") when the question speaks of no passing on of technology: the goods are what is sold."""
+    if len(queries) < 2 or _PASSES_ON_TECHNOLOGY.search(text):
+        return queries
+    normal = normalise(text)
+    kept: list[ProductQuery] = []
+    for q in queries:
+        goods = [
+            p
+            for p in kept
+            if p.form not in (None, "technology", "equipment") and p.start >= 0 and p.start < q.start
+        ]
+        if q.form == "technology" and goods and q.start > 0:
+            end = goods[-1].start + len(normalise(goods[-1].text))
+            gap = normal[end : q.start]
+            if len(gap) <= 30 and not re.search(r"[。？！?!;；]", gap):
+                continue
+        kept.append(q)
+    return kept or queries
 
 
 def _without_references(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
@@ -467,20 +512,106 @@ def classify(
     about a technology or equipment that names no product is matched by its ``description``."""
     composition = composition or Composition()
     queries = list(queries)
-    if "technology" in kinds and description and not any(q.asks for q in queries):
+    if (
+        "technology" in kinds
+        and description
+        and not any(q.asks for q in queries)
+        and not _goods_made_by_a_process(queries, description)
+    ):
         # A question about a technology ("sell our gallium recovery technology"): matched by its
         # description; the materials it names are its subject, unless no technology fits.
         elements = tuple(dict.fromkeys(e for q in queries for e in q.elements))
         about = ProductQuery(description, elements, start=0, description=description, asks="technology")
         if _by_description(about, catalogue, as_of, timeline, ("technology",)):
             queries = [about]
+    abroad = bool(description) and made_abroad(description)
     lines: list[Line] = []
     for query in queries:
-        line = _line(query, catalogue, timeline, as_of, destination, military, stated, composition, kinds)
+        line = None
+        if abroad:  # goods made outside China are caught only by the rules on foreign-made goods
+            line = _foreign_made_line(query, catalogue, timeline, as_of, destination, military)
+        if line is None:
+            line = _line(query, catalogue, timeline, as_of, destination, military, stated, composition, kinds)
         if line is not None and not any(_same(line, kept) for kept in lines):
             lines.append(line)
     lines = [ln for k, ln in enumerate(lines) if not any(_covered(ln, other) for other in lines[:k])]
     return Classification(tuple(lines), tuple(stated), composition)
+
+
+#: Words that say the goods are made outside China ("our rotor magnets are made in Korea", "our plant
+#: in Japan", "foreign-made", "在越南工厂生产"): China's rules reach them only through the rules on
+#: foreign-made goods with Chinese content.
+_MADE_IN_PLACE = re.compile(
+    r"\b(?:made|produced|manufactured|sintered|assembled)\s+(?:in|at)\s+(?:our\s+)?(?:(?:plant|factory)\s+in\s+)?"
+    r"(?P<en>(?:the\s+)?(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
+    r"\b(?:our|a|the)\s+(?:plant|factory|fab|works)\s+in\s+(?P<en2>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
+    r"在(?P<zh>[\u4e00-\u9fff]{2,6}?)(?:的)?(?:工厂|厂)?(?:生产|制造|烧结|组装)"
+)
+_MADE_ABROAD = re.compile(
+    r"\bforeign[- ](?:made|produced|manufactured)\b|\boverseas[- ](?:made|produced|plant|factory)\b|"
+    r"\b(?:made|produced|manufactured)\s+outside\s+(?:of\s+)?China\b|境外(?:生产|制造|工厂)|海外(?:工厂|生产|制造)",
+    re.IGNORECASE,
+)
+#: An item of the rules on foreign-made goods (MOFCOM No. 61 of 2025, Annex 1 Part 2).
+_FOREIGN_MADE_ITEM = re.compile(r"\bforeign[- ]made\b", re.IGNORECASE)
+
+
+def made_abroad(text: str) -> bool:
+    """Whether ``text`` says the goods are made outside China: "foreign-made", "境外生产", or made in
+    a country other than China ("made in Korea", "our plant in Japan", "在越南工厂生产"); a Chinese
+    city ("made in Ningbo") is no country and says nothing."""
+    if _MADE_ABROAD.search(text):
+        return True
+    for match in _MADE_IN_PLACE.finditer(text):
+        place = match.group("en") or match.group("en2") or match.group("zh") or ""
+        if _country_of(place) not in (None, "CN"):
+            return True
+    return False
+
+
+def _country_of(place: str) -> str | None:
+    """The country a place name is, if it is one ("Malaysia", "South Korea", "越南"); ``None`` for a
+    city or anything else."""
+    if len(place) < 3 and not has_chinese(place):  # "In", "Us": words, not countries
+        return None
+    try:
+        return check_country(place, destination=False)
+    except QueryError:
+        return find_destination(place)
+
+
+def _foreign_made_line(
+    query: ProductQuery,
+    catalogue: Catalogue,
+    timeline: Timeline,
+    as_of: dt.date,
+    destination: str | None,
+    military: bool,
+) -> Line | None:
+    """The verdict for goods made abroad of a form a foreign-made-goods item lists (rare-earth magnets
+    and targets with Chinese content), as that item stands on the date; ``None`` for other goods."""
+    items = [
+        i
+        for i in catalogue.items
+        if any(_FOREIGN_MADE_ITEM.search(text) for text in (i.name, *i.aliases))
+        and query.form in _item_forms(i)
+        and _in_catalogue_on(i, as_of, timeline)
+    ]
+    if not items:
+        return None
+    item = items[0]
+    verdict = timeline.verdict(item, as_of, destination, military)
+    return Line(query.text, "listed", verdict.value, item, verdict, None, query=query)
+
+
+def _goods_made_by_a_process(queries: Sequence[ProductQuery], text: str) -> bool:
+    """The question names goods and says how they are made ("晶界扩散镝工艺", "made by grain boundary
+    diffusion") without speaking of passing the technology on: the goods are what is asked about."""
+    return (
+        bool(queries)
+        and all(q.form not in (None, "technology", "equipment") for q in queries)
+        and not _PASSES_ON_TECHNOLOGY.search(text)
+    )
 
 
 def _same(line: Line, other: Line) -> bool:
@@ -690,8 +821,8 @@ def _covering(
         return _without_restated([i for i in wanted if _in_catalogue_on(i, as_of, timeline)])
     if query.form in _CLASS_NAMES and query.elements:
         return _class_items(query, catalogue, as_of, timeline, kinds)
-    if query.form not in _COVERABLE:
-        return []
+    if query.form not in _COVERABLE or (query.form in _WINDOW_FORMS and not query.elements):
+        return []  # a window of no named material ("the exit window of a laser") is no listed window
     forms = {query.form, *_COVERS.get(query.form or "", ())} - {None}
     pool = [i for e in query.elements for i in _items_of(e, catalogue, query.text)]
     if not query.elements or query.form in _PRODUCT_FORMS:
@@ -709,6 +840,7 @@ def _covering(
 
 
 _CELL_FORMS = frozenset({"battery_cell", "battery_pack"})
+_WINDOW_FORMS = frozenset({"window_flat", "window_curved"})
 #: Product forms whose listed items are all of one kind of material (rare-earth magnets, lithium cells).
 _MATERIAL_FORMS = frozenset({"magnet", "battery_cell", "battery_pack"})
 
@@ -822,6 +954,10 @@ def _item_forms(item: CatalogueItem) -> frozenset[str]:
     text = " ".join([_EXCLUDED_FORMS.sub(" ", item.name), *item.aliases, described])
     forms = {m.form for m in lexicon.mentions(normalise(text)) if m.form}
     forms |= {g.form for g in item.thresholds if g.form}
+    if forms & _WINDOW_FORMS:
+        # "flat windows of single-crystal or polycrystalline diamond": the crystal is the window's
+        # material; a diamond wafer or plate that is no window is not this item.
+        forms -= {"single_crystal", "polycrystal"}
     if item.kind in ("technology", "equipment"):
         forms.add(item.kind)
     return frozenset(f for f in forms if f)

@@ -338,6 +338,8 @@ def _with_form(product: ProductMention, form: Mention, normal: str) -> ProductMe
         chosen = current  # "lithium carbonate, battery grade", "MoS2 powder" stay compounds
     if form.form in _CELLS and current in _CELL_CHEMISTRIES:
         chosen = form.form  # "NCM pouch cells", "磷酸铁锂电芯": cells of that chemistry
+    if form.form in _WINDOWS and current in _CRYSTAL_BEARING | {"single_crystal", "polycrystal"}:
+        chosen = form.form  # "polycrystalline diamond optical window": a window of that diamond
     end = max(product.end, form.end)
     start = min(product.start, form.start)
     return ProductMention(normal[start:end], start, end, product.elements, chosen, product.product)
@@ -350,20 +352,18 @@ def _blank(match: re.Match[str]) -> str:
 
 def _window_shape(product: ProductMention, normal: str) -> ProductMention:
     """A window product is flat or curved as the words around it say ("flat CVD diamond windows")."""
-    if (
-        product.form not in ("window_flat", "window_curved")
-        and "window" not in (product.product or "").casefold()
-    ):
+    if product.form not in _WINDOWS and not re.search(r"window|窗", (product.product or "").casefold()):
         return product
     near = normal[max(0, product.start - 40) : product.end + 10]
     form = product.form
     if re.search(r"curved|domed?|dome|球面|曲面|弧形|半球", near):
         form = "window_curved"
-    elif re.search(r"\bflat|planar|平面|平板", near):
+    elif re.search(r"\bflat|planar|平面|平板|平片|平窗", near):
         form = "window_flat"
     return ProductMention(product.text, product.start, product.end, product.elements, form, product.product)
 
 
+_WINDOWS = frozenset({"window_flat", "window_curved"})
 _SINGLE_CRYSTAL = re.compile(r"single\s?crystal|mono\s?crystal|单晶")
 _POLYCRYSTAL = re.compile(r"poly\s?crystal|multi\s?crystal|多晶")
 _NOT_BEFORE = re.compile(r"(?:\bnot|\bnon|\bno|非|不是|不属于)\s*$")

@@ -108,7 +108,12 @@ _UNITS: list[tuple[str, str, float, tuple[str, ...]]] = [
     ),
     (r"inch(?:es)?|in\.|\"|″|英寸|寸", "mm", 25.4, ("diameter",)),
     (r"cycles?|次循环|次", "cycles", 1.0, ("cycle_life",)),
-    (r"%|percent|per\s+cent|％", "%", 1.0, ("purity", "content", "transmittance", "elongation")),
+    (
+        r"(?:wt|mass|weight|at)\.?\s?%|%|percent|per\s+cent|％",
+        "%",
+        1.0,
+        ("purity", "content", "transmittance", "elongation"),
+    ),
 ]
 _UNIT_RE = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, *_rest) in enumerate(_UNITS))
 #: A figure: "1,350" and "12,000" are thousands (a comma before three digits), "1,5" is 1.5.

@@ -194,3 +194,28 @@ def test_the_armed_forces_named_as_end_user_give_the_rules_country(
     catalogue: Catalogue, question: str, country: str | None
 ) -> None:
     assert analyse(question, catalogue, today=dt.date(2026, 12, 1)).military_country == country
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # what follows an act, and whom to ask, beside a product
+        "有人建议把锗锭拆成几票小批量申报，这样做在法律上是什么性质？被海关查到会怎么样？",
+        "我们的氧化镓纯度在临界值附近，能不能先咨询商务部？一般多久答复？",
+        "A customer wants us to declare our gallium ingots as zinc scrap. If we agree, what is our exposure?",
+        # what to file and where, beside a product
+        "第一次出口铋锭，是直接找商务部还是先走省商务厅？申请材料要准备哪些？",
+    ],
+)
+def test_a_product_question_that_asks_what_follows_or_where_to_file_asks_how(
+    catalogue: Catalogue, question: str
+) -> None:
+    analysis = analyse(question, catalogue, as_of=dt.date(2026, 12, 1))
+    assert analysis.products and (analysis.asks_how or analysis.intent == "information")
+
+
+def test_a_licence_said_to_be_needed_from_a_date_is_a_premise(catalogue: Catalogue) -> None:
+    analysis = analyse(
+        "碲化镉从2025年3月起就要出口许可了，我们申请材料该怎么准备？", catalogue, as_of=dt.date(2026, 12, 1)
+    )
+    assert analysis.intent == "verdict"

@@ -48,6 +48,7 @@ def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None
         "美国又加关税了，中国会不会因此改变石墨的出口许可规则？现在往美国出天然鳞片石墨要走什么流程？",
         "我们苏州工厂进口了一批美国芯片，美国商务部BIS说要派人来做最终用途现场核查。我们能直接答应吗？",
         "美国商务部的人发邮件说要来工厂做最终用途核查，我们可以直接安排接待吗？",
+        "BIS wants an end-use check at our Chinese subsidiary. Is there a Chinese rule on allowing it?",
         # China's own bans on exports to the US and Japan, named by their target
         "Since China lifted its US ban on gallium, can we sell gallium to an American defence firm again?",
         "I read the Japan dual-use ban of January 2026 was suspended. Can we supply Japanese defence firms?",

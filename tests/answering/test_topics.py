@@ -28,6 +28,12 @@ def test_chinese_questions_find_their_topic_by_shared_wording(topics) -> None:  
     assert _ids(matcher, "没有许可证就出口锑，罚款怎么算？")[0] == "penalties-and-liability"
 
 
+def test_words_of_asking_do_not_decide_a_chinese_topic(topics) -> None:  # type: ignore[no-untyped-def]
+    # "是不是" occurs in one topic's paraphrases only; it must not make a reporting question about it
+    ids = _ids(TopicMatcher(topics), "货发出去以后，是不是还要向商务部报告最终用户的使用情况？")
+    assert "control-not-a-ban" not in ids[:1]
+
+
 def test_an_unrelated_question_finds_no_topic(topics) -> None:  # type: ignore[no-untyped-def]
     matcher = TopicMatcher(topics)
     assert _ids(matcher, "How do I bake sourdough bread at home?") == []

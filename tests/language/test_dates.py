@@ -48,6 +48,10 @@ def test_parse_date_refuses_what_is_not_iso(value: str) -> None:
         ("目前是否管制", TODAY),
         ("Is gallium controlled?", None),
         ("on 2023-02-30", None),
+        # when a control began is history, not the date asked about
+        ("Since March 2025 bismuth is controlled. Do ingots need a licence?", None),
+        ("自2025年2月起钨就管了，钨条要许可证吗", None),
+        ("Controlled since 2024-09-15; what about a shipment on 2024-10-01?", dt.date(2024, 10, 1)),
     ],
 )
 def test_date_in_text(text: str, expected: dt.date | None) -> None:

@@ -96,3 +96,10 @@ def test_helpers() -> None:
 )
 def test_organisations_in_text(text: str, names: list[str]) -> None:
     assert organisations_in(text, frozenset(COUNTRY_NAMES)) == names
+
+
+def test_a_name_stops_at_the_end_of_its_sentence() -> None:
+    text = "Our bismuth comes from China. We sell the bars to Mexico. Does China's rule apply?"
+    assert organisations_in(text) == []
+    assert organisations_in("We ship to Nordwind Metals AG. They make magnets.") == ["Nordwind Metals AG"]
+    assert organisations_in("sold to Acme Co. Ltd in Korea") == ["Acme Co. Ltd"]

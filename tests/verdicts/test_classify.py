@@ -288,3 +288,72 @@ def test_a_cell_said_to_fall_short_on_energy_density(base: KnowledgeBase) -> Non
     assert line.kind == "below_threshold", line
     assert line.assessment is not None
     assert [c.condition.quantity for c in line.assessment.missed] == ["energy_density"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "missed"),
+    [
+        # a flat window is caught only from 3 inches across and 65% transmittance; a curved one always
+        ("平面CVD金刚石窗口片，直径1.5英寸，透过率80%", "not_listed", "diameter"),
+        (
+            "polycrystalline diamond optical window, flat, 50 mm diameter, transmittance 72%",
+            "not_listed",
+            "diameter",
+        ),
+        ("flat CVD diamond window, 4-inch, visible transmittance 70%", "licence_required", None),
+        ("CVD diamond dome for a seeker head", "licence_required", None),
+    ],
+)
+def test_diamond_windows_are_compared_by_shape_and_size(
+    base: KnowledgeBase, text: str, value: str, missed: str | None
+) -> None:
+    (line,) = _classify(base, text).lines
+    assert line.value == value, line
+    assert line.item is not None and "window" in line.item.name.casefold()
+    if missed:
+        assert line.assessment is not None and any(
+            c.condition.quantity == missed for c in line.assessment.missed
+        )
+
+
+def test_a_diamond_plate_that_is_no_window_is_not_the_window_item(base: KnowledgeBase) -> None:
+    (line,) = _classify(base, "polycrystalline CVD diamond heat-spreader wafers, 25 x 25 mm").lines
+    assert line.value == "not_listed" and line.kind != "below_threshold"
+    assert _classify(base, "the exit window of our CO2 laser, made of ZnSe").lines == () or all(
+        "window" not in (ln.item.name.casefold() if ln.item else "")
+        for ln in _classify(base, "the exit window of our CO2 laser, made of ZnSe").lines
+    )
+
+
+def test_goods_made_by_a_named_process_are_the_goods_not_the_technology(base: KnowledgeBase) -> None:
+    (line,) = _classify(base, "烧结钕铁硼N48H，晶界扩散工艺，出口意大利", kinds=("technology",)).lines
+    assert line.item is not None and line.item.kind == "item"
+    # passing the process on is the technology
+    (tech,) = _classify(base, "把钕铁硼晶界扩散的工艺文件发给意大利客户", kinds=("technology",)).lines
+    assert tech.item is not None and tech.item.kind == "technology" and tech.value == "prohibited"
+
+
+def test_the_alternative_and_the_named_control_are_not_second_products(base: KnowledgeBase) -> None:
+    (line,) = _classify(
+        base, "Does ferro-molybdenum need it as well, or is it only the molybdenum powder?"
+    ).lines
+    assert "molybdenum" in line.product.casefold() and "powder" not in line.product.casefold()
+    lines = _classify(
+        base, "Is NCM523 cathode material caught by the lithium-battery material export controls?"
+    ).lines
+    assert len(lines) == 1 and "cathode" in lines[0].product.casefold()
+
+
+@pytest.mark.parametrize(
+    ("day", "value"),
+    [(dt.date(2026, 3, 1), "suspended"), (dt.date(2026, 12, 1), "uncertain")],
+)
+def test_goods_made_abroad_are_classified_by_the_rules_on_foreign_made_goods(
+    base: KnowledgeBase, day: dt.date, value: str
+) -> None:
+    (line,) = _classify(base, "SmCo magnets made in Malaysia with Chinese samarium, sold to India", day).lines
+    assert line.item is not None and line.item.document_id == "mofcom-2025-61"
+    assert line.value == value
+    # the same magnets made in China are the dual-use list's item
+    (home,) = _classify(base, "SmCo magnets made in Ningbo, sold to India", day).lines
+    assert home.item is not None and home.item.document_id != "mofcom-2025-61"

@@ -16,6 +16,8 @@ def _stated(text: str) -> list[tuple[str | None, float | None, float | None, str
     ("text", "expected"),
     [
         ("99.8% carbon", [("purity", 99.8, 99.8, "%")]),
+        ("Dy content 0.8 wt%", [("content", 0.8, 0.8, "%")]),
+        ("镝含量约0.8wt%", [("content", 0.8, 0.8, "%")]),
         ("4N5 indium", [("purity", 99.995, 99.995, "%")]),
         ("5 nines indium", [("purity", 99.999, 99.999, "%")]),
         ("flexural strength 12 MPa", [("flexural_strength", 12.0, 12.0, "MPa")]),
