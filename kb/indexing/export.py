@@ -32,7 +32,7 @@ from kb.indexing.embedding import (
 )
 from kb.indexing.onnx_embedder import MODEL_FILE, REFERENCE_COSINE, REFERENCE_FILE, OnnxEmbedder, source_model
 
-__all__ = ["REFERENCE_TEXTS", "ExportReport", "export_model", "indexing_embedder"]
+__all__ = ["REFERENCE_TEXTS", "ExportReport", "export_model", "indexing_embedder", "prepare_export"]
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,17 @@ def indexing_embedder(settings: Settings, texts: int = 0) -> Embedder:
     texts on a CPU with bfloat16 matrix units (and unless ``KB_INGEST_BF16=0``), the reference
     model under bfloat16 autocast once it agrees with fp32 on ``REFERENCE_TEXTS``; otherwise as
     :func:`kb.indexing.embedding.serving_embedder`."""
+    prepare_export(settings)
+    if texts >= BFLOAT16_MIN_TEXTS and settings.ingest_bf16 and bfloat16_cpu():
+        bulk = _checked_bfloat16()
+        if bulk is not None:
+            return bulk
+    return serving_embedder(settings)
+
+
+def prepare_export(settings: Settings) -> None:
+    """Make the ONNX export when it is missing or stale (once; it needs torch and onnx); a failure is
+    logged, and the query path then falls back to sentence-transformers."""
     from kb.indexing.onnx_embedder import export_problem
 
     problem = export_problem(settings.model_path)
@@ -167,11 +178,6 @@ def indexing_embedder(settings: Settings, texts: int = 0) -> Embedder:
             export_model(settings)
         except ModelUnavailable as exc:
             log.warning("cannot make the ONNX export: %s", exc)
-    if texts >= BFLOAT16_MIN_TEXTS and settings.ingest_bf16 and bfloat16_cpu():
-        bulk = _checked_bfloat16()
-        if bulk is not None:
-            return bulk
-    return serving_embedder(settings)
 
 
 def _checked_bfloat16() -> BFloat16Embedder | None:
