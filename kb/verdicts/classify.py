@@ -27,7 +27,7 @@ from kb.language.countries import check_country, find_destination
 from kb.language.phrases import normalise, original_words
 from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
-from kb.verdicts.lexicon import METAL_SHAPES, Lexicon, ProductMention, default_lexicon
+from kb.verdicts.lexicon import METAL_SHAPES, WINDOW_FORMS, Lexicon, ProductMention, default_lexicon
 from kb.verdicts.quantities import (
     Composition,
     Stated,
@@ -68,7 +68,7 @@ _PRODUCT_FORMS = frozenset({"magnet", "battery_cell", "battery_pack", "cathode_m
 _COVERABLE = (
     METAL_SHAPES
     | frozenset({"metal", "wafer", "single_crystal", "polycrystal", "target"})
-    | frozenset({"window_flat", "window_curved"})
+    | WINDOW_FORMS
     | _PRODUCT_FORMS
 )
 #: Item forms that a product form may be: a product "ingot" is a shape of the metal an item lists.
@@ -272,7 +272,7 @@ _CONTROLLED_AFTER = re.compile(
 _PASSES_ON_TECHNOLOGY = re.compile(
     r"transfer|licen[cs]e (?:out|its|our|the|a|this)\b|licensing|know[- ]how|drawings?|blueprints?|"
     r"technical (?:data|documentation|package|assistance|services?)|process package|"
-    r"\btechnolog(?:y|ies)\b|export (?:of )?(?:the |our |a )?(?:process|technolog)|teach|train|consult|"
+    r"\btechnolog(?:y|ies)\b|export (?:of )?(?:the |our |a )?(?:process|technolog)|\b(?:teach|train|consult)|"
     r"\b(?:documents?|documentation|data|recipes?|parameters|specifications|manuals?)\b|"
     r"技术|转让|授权|许可使用|图纸|工艺包|资料|文件|文档|配方|曲线|规程|参数|数据|手册|培训|指导|输出|合作开发",
     re.IGNORECASE,
@@ -524,11 +524,11 @@ def classify(
         about = ProductQuery(description, elements, start=0, description=description, asks="technology")
         if _by_description(about, catalogue, as_of, timeline, ("technology",)):
             queries = [about]
-    abroad = bool(description) and made_abroad(description)
     lines: list[Line] = []
     for query in queries:
         line = None
-        if abroad:  # goods made outside China are caught only by the rules on foreign-made goods
+        if description and made_abroad(description, query):
+            # goods made outside China are caught only by the rules on foreign-made goods
             line = _foreign_made_line(query, catalogue, timeline, as_of, destination, military)
         if line is None:
             line = _line(query, catalogue, timeline, as_of, destination, military, stated, composition, kinds)
@@ -544,9 +544,12 @@ def classify(
 _MADE_IN_PLACE = re.compile(
     r"\b(?:made|produced|manufactured|sintered|assembled)\s+(?:in|at)\s+(?:our\s+)?(?:(?:plant|factory)\s+in\s+)?"
     r"(?P<en>(?:the\s+)?(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
-    r"\b(?:our|a|the)\s+(?:plant|factory|fab|works)\s+in\s+(?P<en2>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
+    r"\b(?:[Oo]ur|[Aa]|[Tt]he)\s+(?:plant|factory|fab|works)\s+in\s+(?P<en2>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
     r"在(?P<zh>[\u4e00-\u9fff]{2,6}?)(?:的)?(?:工厂|厂)?(?:生产|制造|烧结|组装)"
 )
+#: What ends the clause a product is named in ("... to Korea. The motors are made in Korea", "a maker
+#: whose motors are made in Korea").
+_CLAUSE_BREAK = re.compile(r"[.;?!。？！；]|\b(?:whose|which|that|their|its)\b", re.IGNORECASE)
 _MADE_ABROAD = re.compile(
     r"\bforeign[- ](?:made|produced|manufactured)\b|\boverseas[- ](?:made|produced|plant|factory)\b|"
     r"\b(?:made|produced|manufactured)\s+outside\s+(?:of\s+)?China\b|境外(?:生产|制造|工厂)|海外(?:工厂|生产|制造)",
@@ -556,15 +559,29 @@ _MADE_ABROAD = re.compile(
 _FOREIGN_MADE_ITEM = re.compile(r"\bforeign[- ]made\b", re.IGNORECASE)
 
 
-def made_abroad(text: str) -> bool:
-    """Whether ``text`` says the goods are made outside China: "foreign-made", "境外生产", or made in
-    a country other than China ("made in Korea", "our plant in Japan", "在越南工厂生产"); a Chinese
-    city ("made in Ningbo") is no country and says nothing."""
+def made_abroad(text: str, product: ProductQuery | None = None) -> bool:
+    """Whether ``text`` says the goods (``product``, when given) are made outside China:
+    "foreign-made", "境外生产", "our plant in Japan", or made in a country other than China next to the
+    product ("our rotor magnets are made in Korea", "在越南工厂生产的磁体"); a Chinese city ("made in
+    Ningbo") is no country and says nothing, and neither does a buyer's own making ("we sell magnets
+    to a Korean maker whose motors are made in Korea")."""
     if _MADE_ABROAD.search(text):
         return True
     for match in _MADE_IN_PLACE.finditer(text):
         place = match.group("en") or match.group("en2") or match.group("zh") or ""
-        if _country_of(place) not in (None, "CN"):
+        if _country_of(place) in (None, "CN"):
+            continue
+        if match.group("en2") or product is None or product.start < 0:
+            return True
+        # the product right before "made in ..." ("magnets made in Vietnam", "magnets are made in
+        # Korea"), in the same clause, or in Chinese right after it ("在越南工厂生产的磁体")
+        where = text.find(product.text)
+        if where < 0:
+            continue
+        before = text[where + len(product.text) : match.start()]
+        if where < match.start() and len(before) <= 40 and not _CLAUSE_BREAK.search(before):
+            return True
+        if where >= match.end() and len(text[match.end() : where]) <= 6:
             return True
     return False
 
@@ -821,7 +838,7 @@ def _covering(
         return _without_restated([i for i in wanted if _in_catalogue_on(i, as_of, timeline)])
     if query.form in _CLASS_NAMES and query.elements:
         return _class_items(query, catalogue, as_of, timeline, kinds)
-    if query.form not in _COVERABLE or (query.form in _WINDOW_FORMS and not query.elements):
+    if query.form not in _COVERABLE or (query.form in WINDOW_FORMS and not query.elements):
         return []  # a window of no named material ("the exit window of a laser") is no listed window
     forms = {query.form, *_COVERS.get(query.form or "", ())} - {None}
     pool = [i for e in query.elements for i in _items_of(e, catalogue, query.text)]
@@ -840,7 +857,6 @@ def _covering(
 
 
 _CELL_FORMS = frozenset({"battery_cell", "battery_pack"})
-_WINDOW_FORMS = frozenset({"window_flat", "window_curved"})
 #: Product forms whose listed items are all of one kind of material (rare-earth magnets, lithium cells).
 _MATERIAL_FORMS = frozenset({"magnet", "battery_cell", "battery_pack"})
 
@@ -954,7 +970,7 @@ def _item_forms(item: CatalogueItem) -> frozenset[str]:
     text = " ".join([_EXCLUDED_FORMS.sub(" ", item.name), *item.aliases, described])
     forms = {m.form for m in lexicon.mentions(normalise(text)) if m.form}
     forms |= {g.form for g in item.thresholds if g.form}
-    if forms & _WINDOW_FORMS:
+    if forms & WINDOW_FORMS:
         # "flat windows of single-crystal or polycrystalline diamond": the crystal is the window's
         # material; a diamond wafer or plate that is no window is not this item.
         forms -= {"single_crystal", "polycrystal"}

@@ -34,6 +34,8 @@ _AMBIGUOUS = frozenset({"lead", "tin", "iron", "gold", "silver", "carbon", "boro
 METAL_SHAPES = frozenset(
     {"ingot", "granules", "pellets", "sheet", "wire", "rod", "tube", "foil", "solid", "scrap", "powder"}
 )
+#: The forms of optical windows: flat ones are caught by size and transmittance, curved ones as such.
+WINDOW_FORMS = frozenset({"window_flat", "window_curved"})
 #: Forms that name a product even without an element ("磁钢" = permanent magnets).
 _STANDALONE_FORMS = frozenset(
     {
@@ -338,7 +340,7 @@ def _with_form(product: ProductMention, form: Mention, normal: str) -> ProductMe
         chosen = current  # "lithium carbonate, battery grade", "MoS2 powder" stay compounds
     if form.form in _CELLS and current in _CELL_CHEMISTRIES:
         chosen = form.form  # "NCM pouch cells", "磷酸铁锂电芯": cells of that chemistry
-    if form.form in _WINDOWS and current in _CRYSTAL_BEARING | {"single_crystal", "polycrystal"}:
+    if form.form in WINDOW_FORMS and current in _CRYSTAL_BEARING | {"single_crystal", "polycrystal"}:
         chosen = form.form  # "polycrystalline diamond optical window": a window of that diamond
     end = max(product.end, form.end)
     start = min(product.start, form.start)
@@ -352,7 +354,7 @@ def _blank(match: re.Match[str]) -> str:
 
 def _window_shape(product: ProductMention, normal: str) -> ProductMention:
     """A window product is flat or curved as the words around it say ("flat CVD diamond windows")."""
-    if product.form not in _WINDOWS and not re.search(r"window|窗", (product.product or "").casefold()):
+    if product.form not in WINDOW_FORMS and not re.search(r"window|窗", (product.product or "").casefold()):
         return product
     near = normal[max(0, product.start - 40) : product.end + 10]
     form = product.form
@@ -363,7 +365,6 @@ def _window_shape(product: ProductMention, normal: str) -> ProductMention:
     return ProductMention(product.text, product.start, product.end, product.elements, form, product.product)
 
 
-_WINDOWS = frozenset({"window_flat", "window_curved"})
 _SINGLE_CRYSTAL = re.compile(r"single\s?crystal|mono\s?crystal|单晶")
 _POLYCRYSTAL = re.compile(r"poly\s?crystal|multi\s?crystal|多晶")
 _NOT_BEFORE = re.compile(r"(?:\bnot|\bnon|\bno|非|不是|不属于)\s*$")

@@ -81,6 +81,10 @@ class MentionFinder:
             if not HAN.search(name.form.key):
                 self._add_latin(name)
         self._fuzzy_keys = list(self._fuzzy)
+        #: Each Chinese name's place in ``_han`` by its first character (looked up, not scanned).
+        self._han_by_first: dict[str, list[int]] = {}
+        for k, (written, _name) in enumerate(self._han):
+            self._han_by_first.setdefault(written[0], []).append(k)
 
     # -- building -------------------------------------------------------------------------------
 
@@ -148,9 +152,14 @@ class MentionFinder:
         return spans
 
     def _han_spans(self, text: str) -> list[_Span]:
+        # Every Chinese name holds a Chinese character: a text without one names none of them. The
+        # others are looked for only where the text holds their first character, in list order.
+        if not HAN.search(text):
+            return []
         compact, where = _compact(text)
+        order = sorted(k for char in set(compact) for k in self._han_by_first.get(char, ()))
         spans: list[_Span] = []
-        for written, name in self._han:
+        for written, name in (self._han[k] for k in order):
             start = compact.find(written)
             while start != -1:
                 end = start + len(written)

@@ -357,3 +357,8 @@ def test_goods_made_abroad_are_classified_by_the_rules_on_foreign_made_goods(
     # the same magnets made in China are the dual-use list's item
     (home,) = _classify(base, "SmCo magnets made in Ningbo, sold to India", day).lines
     assert home.item is not None and home.item.document_id != "mofcom-2025-61"
+    # and so are magnets sold from China to a maker abroad, whatever that maker makes there
+    (sold,) = _classify(
+        base, "We sell SmCo magnets to a Korean maker whose motors are made in Korea", day
+    ).lines
+    assert sold.item is not None and sold.item.document_id != "mofcom-2025-61"
