@@ -60,7 +60,7 @@ from kb.errors import GeneratorError
 from kb.language.glossary import english_terms
 from kb.language.references import article_numbers, locator_articles
 from kb.language.script import has_chinese
-from kb.verdicts.catalogue import Catalogue, CatalogueItem
+from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.classify import Classification, Line, classify, lead_line
 from kb.verdicts.freshness import knowledge_limit
 from kb.verdicts.party_wording import (
@@ -761,10 +761,16 @@ def _provisions_first(hits: Sequence[Evidence]) -> list[Evidence]:
 def search_query(analysis: Analysis) -> str:
     """What is searched: the question, each named item's core name ("Antimony-related items", not its
     parenthesised list) and, for Chinese, the glossary's English terms."""
-    parts = [analysis.question]
-    parts.extend(m.item.name.split(" (")[0] for m in analysis.items[:3])
-    if analysis.lang == "zh":
-        parts.extend(english_terms(analysis.question))
+    return search_text(analysis.question, analysis.items, analysis.lang)
+
+
+def search_text(question: str, items: Sequence[Match], lang: str) -> str:
+    """:func:`search_query` from its parts: also what an English question's search is embedded as
+    ahead of its analysis (:meth:`kb.answering.knowledge.KnowledgeBase.answer`)."""
+    parts = [question]
+    parts.extend(m.item.name.split(" (")[0] for m in items[:3])
+    if lang == "zh":
+        parts.extend(english_terms(question))
     return " ".join(parts)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kb.answering.analysis import MAX_QUESTION_CHARS, analyse
 from kb.answering.buyers import buyers_in
-from kb.answering.compose import compose_answer
+from kb.answering.compose import compose_answer, search_text
 from kb.answering.generate import Generator, OpenAICompatibleGenerator
 from kb.answering.records import Answer, Evidence, Lang, Searcher
 from kb.answering.topics import TopicMatcher
@@ -28,6 +28,7 @@ from kb.errors import IndexNotBuilt, QueryError
 from kb.language.codes import classify_query
 from kb.language.countries import check_country
 from kb.language.dates import parse_date
+from kb.language.script import has_chinese
 from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.classify import products_in
 from kb.verdicts.lexicon import default_lexicon
@@ -149,6 +150,12 @@ class KnowledgeBase:
         if not text or len(text) > MAX_QUESTION_CHARS:
             return
         try:
+            if self._searcher is not None and self._retriever is None:  # a stand-in searcher
+                return
+            # What search will embed: the question with the names of the items it names (the items
+            # the analysis finds, unless a party's name hides one); then what the topic matcher will.
+            lang = "zh" if has_chinese(text) else "en"
+            self.retriever.prefetch_search(search_text(text, self.catalogue.mentions(text)[0], lang))
             texts = self.topic_matcher.embedded_texts(text)
             if texts:
                 self.retriever.prefetch(texts)

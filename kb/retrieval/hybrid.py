@@ -283,17 +283,22 @@ class Retriever:
     def _dense(
         self, table: _Table, query: str, english: list[str], allowed: list[int] | None, depth: int
     ) -> dict[str, float]:
-        text = query
-        if has_chinese(query):
-            # The model reads English: ask it in the English the query's terms map to (and any
-            # Latin words or codes it holds); with none, the keyword ranking decides alone.
-            latin = " ".join(re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*", query))
-            text = " ".join([*english, latin]).strip()
-            if not text:
-                return {}
+        text = _dense_text(query, english)
+        if not text:
+            return {}
         vector = self._query_vector(text)
         within = [table.index.ids[i] for i in allowed] if allowed is not None else None
         return dict(self._open_store().query(vector, depth, within))
+
+    def prefetch_search(self, query: str) -> None:
+        """Start embedding what :meth:`search` will embed for ``query`` (see :meth:`prefetch`)."""
+        if not query.strip():
+            return
+        table = self._load()
+        names, terms = self._english(table, query) if has_chinese(query) else ([], [])
+        text = _dense_text(query, names or terms)
+        if text:
+            self.prefetch([text])
 
     def query_vector(self, text: str) -> list[float]:
         """The embedding of a query (remembered: a search just made for it costs nothing more)."""
@@ -410,3 +415,13 @@ def _check_choice(what: str, value: str | None, choices: Sequence[str]) -> str |
     if name not in choices:
         raise QueryError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
     return name
+
+
+def _dense_text(query: str, english: Sequence[str]) -> str:
+    """What the dense model is asked: the query; for Chinese, which the model reads only as English,
+    the English its terms map to (and any Latin words or codes it holds), empty when there is none
+    (the keyword ranking then decides alone)."""
+    if not has_chinese(query):
+        return query
+    latin = " ".join(re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*", query))
+    return " ".join([*english, latin]).strip()

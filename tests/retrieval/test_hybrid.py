@@ -17,6 +17,7 @@ from kb.config import Settings
 from kb.corpus.loading import load_corpus
 from kb.errors import QueryError
 from kb.indexing.ingest import ingest
+from kb.language.script import has_chinese
 from kb.language.tokens import keyword_tokens
 from kb.retrieval.fusion import ReciprocalRankFusion
 from kb.retrieval.hybrid import Hit, Retriever
@@ -292,3 +293,36 @@ def test_unclaimed_prefetches_are_bounded(built_index: BuiltIndex) -> None:
     retriever.prefetch([f"question number {n}" for n in range(hybrid.MAX_PREFETCHED + 10)])
     assert len(retriever._prefetched) == hybrid.MAX_PREFETCHED
     assert "question number 0" not in retriever._prefetched
+
+
+def test_a_chinese_search_is_embedded_ahead_in_the_english_it_is_searched_in(built_index: BuiltIndex) -> None:
+    embedder = _Recording(built_index.embedder)
+    retriever = Retriever(built_index.settings, embedder=embedder, query_cache=0)
+    question = "出口氧化镓需要申请许可证吗？"
+    retriever.prefetch_search(question)
+    hits = retriever.search(question)
+    (embedded,) = embedder.calls  # the dense text, once, on the prefetch thread
+    assert embedded[1].startswith("kb-embed") and embedded[0] and not has_chinese(embedded[0])
+    assert [h.chunk.id for h in hits] == [h.chunk.id for h in built_index.retriever.search(question)]
+
+
+def test_an_answer_embeds_its_search_ahead_and_answers_the_same(built_index: BuiltIndex) -> None:
+    from kb.answering.knowledge import KnowledgeBase
+
+    embedder = _Recording(built_index.embedder)
+    retriever = Retriever(built_index.settings, embedder=embedder, query_cache=0)
+    base = KnowledgeBase(built_index.settings, retriever=retriever)
+    reference = KnowledgeBase(
+        built_index.settings, retriever=Retriever(built_index.settings, embedder=built_index.embedder)
+    )
+    reference._prefetch = lambda question: None  # type: ignore[method-assign]
+    for question in (
+        "Do I need a licence to export antimony ingots to Germany?",
+        "出口锗锭到德国需要许可证吗？",
+    ):
+        embedder.calls.clear()
+        answer = base.answer(question, as_of="2026-12-01")
+        assert embedder.calls and all(name.startswith("kb-embed") for _, name in embedder.calls), (
+            embedder.calls
+        )
+        assert answer.text == reference.answer(question, as_of="2026-12-01").text
