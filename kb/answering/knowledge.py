@@ -144,8 +144,8 @@ class KnowledgeBase:
         return self._retriever
 
     def _prefetch(self, question: str) -> None:
-        """Start embedding what the topic matcher will embed for the question on another core while
-        the question is analysed; search takes the same vector when it searches the question itself."""
+        """Start embedding what search and the topic matcher will embed for the question, on another
+        core while the question is analysed; they then take those vectors instead of embedding."""
         text = question.strip()
         if not text or len(text) > MAX_QUESTION_CHARS:
             return
