@@ -157,9 +157,11 @@ class KnowledgeBase:
             # the analysis finds, unless a party's name hides one); then what the topic matcher will.
             lang = "zh" if has_chinese(text) else "en"
             self.retriever.prefetch_search(search_text(text, self.catalogue.mentions(text)[0], lang))
-            texts = self.topic_matcher.embedded_texts(text)
+            matcher = self.topic_matcher
+            texts = matcher.embedded_texts(text)
             if texts:
                 self.retriever.prefetch(texts)
+            matcher.prefetch_zh(text)
         except IndexNotBuilt:  # the answer itself says so
             return
 

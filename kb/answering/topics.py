@@ -27,6 +27,7 @@ from typing import Any
 
 from kb.corpus.topics import Topic, Topics
 from kb.files import read_json, write_json_atomic
+from kb.indexing.prefetch import Prefetcher
 from kb.language.phrases import normalise
 from kb.language.script import has_chinese
 from kb.language.sentences import asking_part
@@ -118,6 +119,9 @@ class TopicMatcher:
         self._cache_zh = cache_zh
         self._model_zh = model_zh
         self._matrix_zh: tuple[Any, Any] | None = None
+        self._prefetched_zh: Prefetcher[Any] | None = (
+            Prefetcher(lambda text: embed_zh([text]), workers=1, name="kb-embed-zh") if embed_zh else None
+        )
 
     def match(self, question: str, found: Sequence[tuple[str, str]] = ()) -> list[TopicMatch]:
         """The topics the question is about, best first (none when none is close enough). ``found``
@@ -168,11 +172,28 @@ class TopicMatcher:
         return [max(column) for column in zip(*closeness, strict=True)]
 
     def embedded_texts(self, question: str) -> list[str]:
-        """The texts :meth:`match` will embed for this question, so that they can be embedded ahead:
-        an English question's readings; nothing for Chinese (matched on words) or without a model."""
+        """The texts :meth:`match` will embed with the retrieval model for this question, so that they
+        can be embedded ahead: an English question's readings; nothing for Chinese or without a model
+        (Chinese is embedded ahead by :meth:`prefetch_zh`)."""
         if self._words_only or has_chinese(question):
             return []
         return _readings(question)
+
+    def prefetch_zh(self, question: str) -> None:
+        """Start embedding a Chinese question's readings with the multilingual model on another
+        thread; :meth:`match` then waits for their vectors instead of embedding them itself."""
+        if self._prefetched_zh is not None and has_chinese(question):
+            self._prefetched_zh.submit(_readings(question))
+
+    def _question_vector_zh(self, text: str) -> Any:
+        import numpy as np
+
+        assert self._embed_zh is not None
+        pending = self._prefetched_zh
+        vector = pending.claim(text) if pending is not None and len(pending) else None
+        if vector is None:
+            vector = self._embed_zh([text])
+        return np.asarray(vector, dtype=np.float32).reshape(-1)
 
     @property
     def _words_only(self) -> bool:
@@ -215,7 +236,7 @@ class TopicMatcher:
         matrix, owners = self._paraphrase_matrix_zh()
         if not len(owners):
             return words
-        query = np.asarray(self._embed_zh([question]), dtype=np.float32).reshape(-1)
+        query = self._question_vector_zh(question)
         best = np.full(len(self.topics), -1.0, dtype=np.float32)
         np.maximum.at(best, owners, matrix @ query)
         spread = float(best.std()) or 1.0
@@ -237,8 +258,13 @@ class TopicMatcher:
         if self._matrix_zh is None:
             import numpy as np
 
-            texts = [text for topic in self.topics for text in [topic.name_zh, *topic.paraphrases_zh] if text]
-            owners = [k for k, t in enumerate(self.topics) for text in [t.name_zh, *t.paraphrases_zh] if text]
+            texts: list[str] = []
+            owners: list[int] = []
+            for k, topic in enumerate(self.topics):
+                for text in (topic.name_zh, *topic.paraphrases_zh):
+                    if text:
+                        texts.append(text)
+                        owners.append(k)
             key = _content_key(self._model_zh, texts)
             assert self._embed_zh is not None
             rows = _load_vectors(self._cache_zh, key)

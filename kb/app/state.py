@@ -167,11 +167,13 @@ class WebApp:
         return f"{done} in {self.settings.home}: {report.summary()}{skipped}"
 
     def warm_up(self) -> None:
-        """Load the corpus, the index and the embedding model now, so the first question is quick."""
+        """Load the corpus, the index and the embedding models now, and embed the topics' paraphrases
+        (kept in KB_HOME after the first time), so the first question is quick."""
         base = self.base
         self.versions()
         try:
             base.searcher.evidence("export licence", 1)
+            base.topic_matcher.warm()
         except KbError as exc:
             log.warning("answers will fail until this is fixed: %s", exc)
 

@@ -36,15 +36,7 @@ class MultilingualEmbedder:
         """Unit vectors of ``texts`` as one float32 matrix (one row per text)."""
         import numpy as np
 
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
         return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-
-    def embed_one(self, text: str) -> Any:
-        """The unit vector of one text."""
-        import numpy as np
-
-        return np.asarray(self._model.query(text), dtype=np.float32)
 
 
 @functools.cache

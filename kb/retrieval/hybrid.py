@@ -22,7 +22,6 @@ import logging
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -33,6 +32,7 @@ from kb.errors import IndexNotBuilt, QueryError
 from kb.indexing.chunks import Chunk, keyword_text
 from kb.indexing.embedding import Embedder, serving_embedder
 from kb.indexing.keyword import KeywordIndex, bm25_of, keyword_index_path, open_keyword_index
+from kb.indexing.prefetch import Prefetcher
 from kb.indexing.store import ChunkStore
 from kb.language.codes import CONTROL_CODE_TOKEN, HS_CODE_TOKEN
 from kb.language.dates import day_number, parse_date
@@ -166,8 +166,9 @@ class Retriever:
         #: once, however many of its steps ask for it).
         self._last_vector: tuple[str, list[float]] | None = None
         #: Texts being embedded on other threads (``prefetch``), claimed by the first ask for them.
-        self._prefetched: dict[str, Future[list[float]]] = {}
-        self._prefetcher: ThreadPoolExecutor | None = None
+        self._prefetched: Prefetcher[list[float]] = Prefetcher(
+            lambda text: self.embedder.embed_query(text), PREFETCH_WORKERS, MAX_PREFETCHED
+        )
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -308,28 +309,7 @@ class Retriever:
         """Start embedding ``texts`` on other threads; the next ask for one of their vectors waits
         for it instead of embedding again. An answer's question is embedded while it is analysed (the
         model's run releases the interpreter), on the machine's other core."""
-        with self._lock:
-            if self._prefetcher is None:
-                self._prefetcher = ThreadPoolExecutor(PREFETCH_WORKERS, thread_name_prefix="kb-embed")
-            for text in dict.fromkeys(texts):
-                if not text.strip() or text in self._prefetched or text in self._query_vectors:
-                    continue
-                while len(self._prefetched) >= MAX_PREFETCHED:  # never claimed: forgotten, oldest first
-                    self._prefetched.pop(next(iter(self._prefetched)))
-                self._prefetched[text] = self._prefetcher.submit(self.embedder.embed_query, text)
-
-    def _claim(self, text: str) -> list[float] | None:
-        """The vector a prefetch made (or is making) for ``text``; ``None`` without one, or when it
-        failed (the text is then embedded again, and that error, if any, is the one raised)."""
-        with self._lock:
-            future = self._prefetched.pop(text, None)
-        if future is None:
-            return None
-        try:
-            return future.result()
-        except Exception:  # embedded again by the caller, which then reports its own error
-            log.debug("prefetching the vector of %r failed", text, exc_info=True)
-            return None
+        self._prefetched.submit(texts, skip=lambda text: text in self._query_vectors)
 
     def _query_vector(self, text: str) -> list[float]:
         vector = self._query_vectors.get(text)
@@ -338,7 +318,7 @@ class Retriever:
         last = self._last_vector
         if last is not None and last[0] == text:
             return last[1]  # one answer asks for its question's vector more than once
-        vector = self._claim(text) if self._prefetched else None
+        vector = self._prefetched.claim(text) if self._prefetched else None
         if vector is None:
             vector = self.embedder.embed_query(text)
         self._last_vector = (text, vector)

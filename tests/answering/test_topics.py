@@ -195,5 +195,19 @@ def test_the_multilingual_model_finds_a_chinese_topic_the_words_miss(topics, tmp
     again = TopicMatcher(topics, embed_zh=counted, cache_zh=cache, model_zh=model.name)
     assert _ids(again, question)[0] == "penalties-and-liability"
     assert calls and all(n == 1 for n in calls)
+    # embedded ahead on another thread, the question is not embedded again when it is matched
+    threads: list[str] = []
+
+    def recorded(texts):  # type: ignore[no-untyped-def]
+        import threading
+
+        threads.append(threading.current_thread().name)
+        return model.embed(texts)
+
+    ahead = TopicMatcher(topics, embed_zh=recorded, cache_zh=cache, model_zh=model.name)
+    ahead.warm()
+    ahead.prefetch_zh(question)
+    assert _ids(ahead, question)[0] == "penalties-and-liability"
+    assert threads and all(name.startswith("kb-embed-zh") for name in threads)
     # English questions are not read by it
     assert _ids(again, "How do I bake sourdough bread at home?") == []
