@@ -35,7 +35,7 @@ from kb.answering.product_wording import (
 from kb.answering.records import Answer, Citation, Evidence, Lang, Searcher
 from kb.answering.render import render_answer
 from kb.answering.scope import foreign_regime, premises_in, unrelated
-from kb.answering.topics import TopicMatch, TopicMatcher
+from kb.answering.topics import TopicMatch, TopicMatcher, topic_text
 from kb.answering.wording import (
     CATCH_ALL,
     NO_ANSWER,
@@ -165,7 +165,8 @@ def compose_answer(
     classification = classify_question(analysis, catalogue, timeline)
     general = destination_verdict(analysis, timeline, classification)
     found = [(h.document_id, h.locator) for h in hits]
-    matched = topics.match(analysis.question, found) if topics is not None else []
+    wording = topic_text(analysis.question, catalogue.named_words(analysis.question))
+    matched = topics.match(wording, found) if topics is not None else []
     if analysis.documents:
         # A question that names a document asks about that document: only its own topics apply.
         named = set(analysis.documents)

@@ -19,7 +19,7 @@ from kb.answering.buyers import buyers_in
 from kb.answering.compose import compose_answer, search_text
 from kb.answering.generate import Generator, OpenAICompatibleGenerator
 from kb.answering.records import Answer, Evidence, Lang, Searcher
-from kb.answering.topics import TopicMatcher
+from kb.answering.topics import TopicMatcher, topic_text
 from kb.answering.wording import not_listed_note, say
 from kb.config import Settings
 from kb.corpus.documents import Corpus
@@ -158,7 +158,7 @@ class KnowledgeBase:
             lang = "zh" if has_chinese(text) else "en"
             self.retriever.prefetch_search(search_text(text, self.catalogue.mentions(text)[0], lang))
             matcher = self.topic_matcher
-            texts = matcher.embedded_texts(text)
+            texts = matcher.embedded_texts(topic_text(text, self.catalogue.named_words(text)))
             if texts:
                 self.retriever.prefetch(texts)
             matcher.prefetch_zh(text)

@@ -49,10 +49,12 @@ _ELSEWHERE_ZH_NAMES = (
     r"马来西亚|菲律宾|智利|刚果|巴西|墨西哥|新加坡|泰国|意大利|西班牙|瑞士|土耳其|以色列|乌克兰|哈萨克斯坦|"
     r"缅甸|津巴布韦|几内亚|摩洛哥|阿根廷|玻利维亚|秘鲁|匈牙利|波兰|瑞典|挪威|芬兰|比利时|奥地利"
 )
-#: Words that make a question about China's own rules (China as the regulator or the origin).
+#: Words that make a question about China's own rules (China as the regulator or the origin; goods
+#: "imported from China" are another country's imports).
 _CHINA = re.compile(
     r"\bChina'?s\s+(own\s+)?(export|rules|controls?|dual|licen|law|regulation|measures)|\bChinese\s+(export|licen|"
-    r"rules?|controls?|law|regulation|authorit|customs|dual)|\b(MOFCOM|PRC)\b|from China|out of China|"
+    r"rules?|controls?|law|regulation|authorit|customs|dual)|\b(MOFCOM|PRC)\b|"
+    r"(?<!imported )(?<!imports )from China|out of China|"
     r"中国(的)?(出口管制|规定|法律|管制|许可|海关|商务部)|我国|(?<!美国)商务部|海关总署|中方|"
     r"从中国(出口|发)|国内出口"
     # China set against a foreign rule the asker has already settled: "does China itself require ...",
@@ -61,6 +63,7 @@ _CHINA = re.compile(
     r"|中国(的)?(出口商|出口企业|供应商|卖家)|中国(这边|那边|方面)"
     # whether we may let a foreign authority check or question us is a question of China's rules
     r"|\b(we|our)\b.{0,60}\b(host|accept|allow|cooperate with|submit to|answer)\b.{0,30}\b(BIS|foreign)\b"
+    r"|\b(BIS|foreign)\b.{0,160}\b(can|may|should|must)\s+we\b.{0,30}\b(host|accept|allow|cooperate|agree|let)\b"
     r"|(我们|我司|公司)(能|可以|能不能|可不可以|是否可以)(直接)?(答应|配合|接受|同意|安排|接待)"
     # what China will do, or China's rules for exports to that country: "中国会不会因此改变规则",
     # "现在往美国出天然鳞片石墨要走什么流程"

@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -75,6 +76,27 @@ def _readings(question: str) -> list[str]:
     """The question whole, and its asking sentences when it sets the scene before it asks."""
     asking = asking_part(question)
     return [question] if asking is None else [question, asking]
+
+
+#: What a product's name becomes in the text an English question is matched to topics by.
+_GOODS = "goods"
+_TECHNOLOGY = re.compile(r"\btechnolog", re.IGNORECASE)
+
+
+def topic_text(question: str, names: Sequence[str]) -> str:
+    """The English question with the products it names (``names``, as written) put as "goods": a
+    topic is matched on how the question asks, not on the product, whose words would pull it to a
+    paraphrase that names the same product ("shipped controlled graphite without a licence" is about
+    penalties, not about the graphite licence's documents). Chinese is matched as written."""
+    if has_chinese(question):
+        return question
+    text = question
+    for name in sorted(set(names), key=len, reverse=True):
+        if name:
+            # a technology stays one: the topics of technology exports are asked in that word
+            kind = "technology" if _TECHNOLOGY.search(name) else _GOODS
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", kind, text, flags=re.IGNORECASE)
+    return text
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from kb.corpus.schema import FAMILIES, ItemSpec, ThresholdGroup
 from kb.errors import QueryError
 from kb.language.codes import CONTROL_CODE_IN_TEXT, classify_query, digits, hs_codes_in
 from kb.language.glossary import GLOSSARY
-from kb.language.phrases import PhraseIndex, normalise
+from kb.language.phrases import PhraseIndex, normalise, original_words
 from kb.language.references import document_numbers
 from kb.language.script import has_chinese
 
@@ -302,8 +302,23 @@ class Catalogue:
             found.extend(self.by_hs_code(code))
         for raw in CONTROL_CODE_IN_TEXT.findall(text):
             found.extend(self.by_control_code(raw))
+        families: list[str] = []
+        for start, end, phrase, is_item, score in self._named_spans(normalise(text)):
+            if is_item:
+                found.extend(Match(item, score, phrase, (start, end)) for item in self._vocabulary[phrase])
+            elif self._families[phrase] not in families:
+                families.append(self._families[phrase])
+        return _ranked(found), families
+
+    def named_words(self, text: str) -> list[str]:
+        """The words of ``text``, as written, that name an item or a family ("gallium arsenide
+        wafers", "graphite"), in the order they stand."""
         normal = normalise(text)
-        # (start, end, phrase, is an item phrase, score)
+        return [original_words(text, start, end) for start, end, *_ in self._named_spans(normal)]
+
+    def _named_spans(self, normal: str) -> list[tuple[int, int, str, bool, float]]:
+        """(start, end, phrase, is an item phrase, score) of each name in normalised text, in order;
+        a longer phrase wins over the shorter ones inside it."""
         spans: list[tuple[int, int, str, bool, float]] = []
         exact = self._item_phrases.exact(normal)
         spans.extend((s, e, phrase, True, 1.0) for s, e, phrase in exact)
@@ -314,13 +329,7 @@ class Catalogue:
         for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), -s[4], s[0])):
             if all(span[1] <= k[0] or span[0] >= k[1] or (span[0], span[1]) == (k[0], k[1]) for k in kept):
                 kept.append(span)
-        families: list[str] = []
-        for start, end, phrase, is_item, score in sorted(kept):
-            if is_item:
-                found.extend(Match(item, score, phrase, (start, end)) for item in self._vocabulary[phrase])
-            elif self._families[phrase] not in families:
-                families.append(self._families[phrase])
-        return _ranked(found), families
+        return sorted(kept)
 
 
 def without_restated(matches: list[Match]) -> list[Match]:

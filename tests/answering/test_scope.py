@@ -25,6 +25,8 @@ from kb.answering.scope import foreign_regime, unrelated
         "Is Indonesia still banning exports of unprocessed bauxite and nickel ore?",
         "Does the US export ban on AI chips to China cover our gallium nitride modules?",
         "日本厂商按《外汇及外国贸易法》向中国出口高纯度氟化氢，需要向经济产业省申请哪一种许可？",
+        # goods imported from China are the other country's imports
+        "How much Section 232 duty does the US levy on tungsten powder imported from China this year?",
     ],
 )
 def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None:
@@ -49,6 +51,7 @@ def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None
         "我们苏州工厂进口了一批美国芯片，美国商务部BIS说要派人来做最终用途现场核查。我们能直接答应吗？",
         "美国商务部的人发邮件说要来工厂做最终用途核查，我们可以直接安排接待吗？",
         "BIS wants an end-use check at our Chinese subsidiary. Is there a Chinese rule on allowing it?",
+        "A foreign ministry's inspectors asked to audit our magnet line in Ningbo. Should we let them in?",
         # China's own bans on exports to the US and Japan, named by their target
         "Since China lifted its US ban on gallium, can we sell gallium to an American defence firm again?",
         "I read the Japan dual-use ban of January 2026 was suspended. Can we supply Japanese defence firms?",

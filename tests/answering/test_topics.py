@@ -211,3 +211,40 @@ def test_the_multilingual_model_finds_a_chinese_topic_the_words_miss(topics, tmp
     assert threads and all(name.startswith("kb-embed-zh") for name in threads)
     # English questions are not read by it
     assert _ids(again, "How do I bake sourdough bread at home?") == []
+
+
+def test_the_products_a_question_names_are_left_out_of_its_topic_wording() -> None:
+    from kb.answering.topics import topic_text
+
+    names = ["Gallium-Arsenide wafers", "graphite", "LMFP preparation technology"]
+    assert (
+        topic_text("If we shipped controlled graphite and Gallium-Arsenide wafers without a licence?", names)
+        == "If we shipped controlled goods and goods without a licence?"
+    )
+    assert topic_text("Is LMFP preparation technology restricted?", names) == "Is technology restricted?"
+    # "graphite" inside another word is not a name; Chinese is matched as written
+    assert topic_text("graphitelike dust", names) == "graphitelike dust"
+    assert topic_text("出口石墨要许可证吗？", ["石墨"]) == "出口石墨要许可证吗？"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Say our plant exported RMB 3 million of spherical graphite with no licence at all - "
+        "what fine bracket would apply?",
+        "Imagine we sent RMB 800,000 of gallium nitride wafers out without the licence: "
+        "what size of fine are we talking about?",
+    ],
+)
+def test_a_product_named_beside_a_penalty_question_does_not_pull_it_to_another_topic(
+    built_index: BuiltIndex, question: str
+) -> None:
+    # The product's words made these closer to a licence topic's paraphrases than to the penalties'.
+    base = KnowledgeBase(built_index.settings)
+    assert base.catalogue.named_words(question)
+    answer = base.answer(question, as_of="2026-11-22")
+    assert_well_formed(answer)
+    assert "5 to 10 times" in answer.text
+    cited = {(c.document_id, c.locator) for c in answer.citations}
+    assert cited & {("law-export-control-2020", "Art. 34"), ("state-council-2024-792", "Art. 39")}
