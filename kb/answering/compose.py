@@ -51,6 +51,7 @@ from kb.answering.wording import (
     premise_correction,
     quoted_fact,
     relies_on_lapsed,
+    restated_sentence,
     say,
 )
 from kb.corpus.documents import Corpus
@@ -196,6 +197,7 @@ def compose_answer(
     correction = _premise_correction(analysis, classification, stated)
     if correction:
         stated.headline = f"{correction} {stated.headline}".strip()
+        _state_restated(stated, analysis, classification, catalogue, corpus, citations, lang)
     _state_named_articles(stated, analysis.question, focus, corpus, citations, lang)
     if matched:
         _state_fine(stated, matched, analysis.question, corpus, citations, lang)
@@ -607,6 +609,42 @@ def _premise_correction(analysis: Analysis, classification: Classification, stat
         if said:
             return said
     return ""
+
+
+def _state_restated(
+    stated: StatedVerdict,
+    analysis: Analysis,
+    classification: Classification,
+    catalogue: Catalogue,
+    corpus: Corpus,
+    citations: CitationList,
+    lang: Lang,
+) -> None:
+    """After correcting a premise that the leading item's control was repealed or lifted: the list
+    that restates that item, when one does (the Export Control List carries on the announcements'
+    items), cited to its entry."""
+    if not any(p.kind in ("repealed", "lifted") for p in premises_in(analysis.question)):
+        return
+    lead = lead_line(classification.lines)
+    item = lead.item if lead is not None else None
+    if item is None:
+        return
+    entries: dict[str, CatalogueItem] = {}
+    for entry in catalogue.items:
+        if entry.governed_by == item.governed_by != entry.document_id and entry.element == item.element:
+            entries.setdefault(entry.document_id, entry)
+    origin = document_name(corpus, item.governed_by, lang)
+
+    def effective(entry: CatalogueItem) -> dt.date:
+        return corpus.documents[entry.document_id].meta.effective or dt.date.max
+
+    for entry in sorted(entries.values(), key=effective):
+        doc = corpus.documents[entry.document_id].meta
+        title = (doc.title_zh or doc.title) if lang == "zh" else doc.title
+        number = document_name(corpus, entry.document_id, lang)
+        n = citations.cite(entry.document_id, entry.ref, item_text(entry, lang=lang))
+        stated.facts.append(restated_sentence(origin, title, number, doc.effective, n, lang))
+        stated.linked.append((entry.document_id, "Items"))
 
 
 def _state_line(

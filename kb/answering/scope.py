@@ -163,7 +163,7 @@ def unrelated(question: str) -> bool:
     return _UNRELATED.search(question) is not None and _CONTROL.search(question) is None
 
 
-PremiseKind = Literal["suspended", "lifted", "banned", "in_force", "extended"]
+PremiseKind = Literal["suspended", "lifted", "repealed", "banned", "in_force", "extended"]
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,13 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
         r"已(经)?(取消|解除|放开|撤销)|不再管制|"
         r"不用(再)?(办证|许可)",
     ),
+    # the document said to be gone: "the 2023 gallium announcement was repealed", "已经废止了"
+    (
+        "repealed",
+        r"\b(repealed|revoked|rescinded|annulled|superseded|replaced|invalidated|"
+        r"no longer (in force|valid))\b|"
+        r"已(经)?(废止|废除|失效|作废)|被(废止|废除|取代|替代)",
+    ),
     ("suspended", r"\b(suspended|paused|on hold|put on ice)\b|(已经?|现在|既然).{0,12}暂停|暂停(了|实施)"),
     ("banned", r"\b(banned|prohibited|forbidden|embargoed|ban (is )?still)\b|(一律|全面)?禁止(出口)?了|被禁"),
     (
@@ -202,7 +209,7 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
 #: Words that introduce what the asker takes for granted.
 _ASSUMING = re.compile(
     r"\b(now that|since|as|given that|after|because|i heard|we heard|i read|we were told|apparently|"
-    r"my understanding is|isn'?t it|aren'?t they|right\?|(said|says|claims?|reported) (that )?)|"
+    r"my understanding is|isn'?t it|aren'?t they|right\?|(said|says|claims?|reported|told (us|me)) (that )?)|"
     r"既然|听说|据说|由于|因为|已经|现在.{0,4}(已|都)|(起|以来)(就)?(要|需要|须)",
     re.IGNORECASE,
 )

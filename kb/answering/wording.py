@@ -471,6 +471,13 @@ def premise_correction(
     when = date_text(day, lang)
     end = date_text(until, lang) if until else ""
     zh = lang == "zh"
+    if kind == "repealed" and value in ("licence_required", "prohibited"):
+        if zh:
+            return f"与问题的前提不同：截至{when}，该管制并未因文件废止或被取代而失效，仍在实施。"
+        return (
+            "Contrary to what the question assumes, the control did not end with a repeal or replacement: "
+            f"on {when} it still applies."
+        )
     if kind in ("suspended", "lifted") and value in ("licence_required", "prohibited"):
         if zh:
             return f"与问题的前提不同：截至{when}，该管制并未暂停或取消，仍在实施。"
@@ -499,6 +506,21 @@ def premise_correction(
             f"ran until {end}, and the status since is unconfirmed."
         )
     return ""
+
+
+def restated_sentence(origin: str, title: str, where: str, since: dt.date | None, n: int, lang: Lang) -> str:
+    """That a document's items went on into a list that restates them (``where``: its number and
+    entry), in force since ``since``: the control did not end."""
+    when = date_text(since, lang) if since else ""
+    if lang == "zh":
+        start = f"，自{when}起施行" if when else ""
+        name = title if "《" in title else f"《{title}》"
+        return f"{origin}所列物项已纳入{name}（{where}）{start}：该管制由其延续，并未终止。 [{n}]"
+    start = f", in force since {when}" if when else ""
+    return (
+        f"The items of {origin} went on into the {title} ({where}){start}: it carries the control on, "
+        f"it did not end it. [{n}]"
+    )
 
 
 # -- freshness ----------------------------------------------------------------------------------

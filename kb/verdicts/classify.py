@@ -168,7 +168,8 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     asked = _without_references(_without_how_made(raw, text), text)
     references = tuple(m for q in raw if q not in asked for m in q.named)
     queries = _folded(asked, composition)
-    queries = _described(_asked(_without_purposes(_without_comparisons(queries, text), text), text), text)
+    queries = _without_grades(_without_purposes(_without_comparisons(queries, text), text), text)
+    queries = _described(_asked(queries, text), text)
     if references:
         queries = [q if q.named else dataclasses.replace(q, references=references) for q in queries]
     return queries
@@ -361,6 +362,38 @@ _USE_OR_CLASS_BEFORE = re.compile(
 )
 
 
+#: What follows a compound named as the grade of an ore or concentrate ("白钨精矿，WO3品位65%",
+#: "concentrate grading 65% WO3"): its content, not a product of its own.
+_GRADE_AFTER = re.compile(r"^\s*(?:品位|品味|含量|grade|content|assay)", re.IGNORECASE)
+_GRADE_BEFORE = re.compile(
+    r"(?:品位|含量|grade|grading|content|assay(?:ing)?)\s*(?:of\s*)?[\d.]+\s*%\s*$", re.IGNORECASE
+)
+
+
+def _without_grades(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    """Drop a compound named as another product's grade ("WO3品位65%" of a tungsten concentrate),
+    when a product of the same element is what is sold."""
+    if len(queries) < 2:
+        return queries
+    normal = normalise(text)
+    kept = []
+    for q in queries:
+        end = q.start + len(normalise(q.text))
+        before = text[: _original_start(text, q)]
+        graded = q.start >= 0 and (_GRADE_AFTER.search(normal[end : end + 8]) or _GRADE_BEFORE.search(before))
+        sibling = any(o is not q and set(o.elements) & set(q.elements) for o in queries)
+        if graded and sibling:
+            continue
+        kept.append(q)
+    return kept
+
+
+def _original_start(text: str, query: ProductQuery) -> int:
+    """Where the query's words stand in the original text (0 when they are not found as written)."""
+    found = text.find(query.text)
+    return max(found, 0)
+
+
 def _without_purposes(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
     """Drop products named only as the buyer's business or the use of another product ("needle coke
     for a graphite electrode plant", "负极材料用立式造粒釜", "MPCVD systems for growing diamond
@@ -426,6 +459,8 @@ def _same_product(first: ProductQuery, second: ProductQuery) -> bool:
         return True
     if second.form is not None and second.form == first.form and not (second.elements or second.named):
         return True  # "rare-earth magnets ... the magnets it sells": the same product again
+    if first.form is not None and first.form == second.form and not (first.elements or first.named):
+        return True  # "磁钢N35，就是普通钕铁硼": a trade name for the product the next words name
     first_items = {(m.item.governed_by, m.item.ref) for m in first.named} | {m.item.name for m in first.named}
     second_items = {(m.item.governed_by, m.item.ref) for m in second.named} | {
         m.item.name for m in second.named
@@ -452,8 +487,9 @@ def _same_defining_item(first: ProductQuery, second: ProductQuery) -> bool:
 def _merged(first: ProductQuery, second: ProductQuery) -> ProductQuery:
     named = tuple(dict.fromkeys([*first.named, *second.named]))
     elements = tuple(dict.fromkeys([*first.elements, *second.elements]))
+    generic = not (first.elements or first.named) and bool(second.elements or second.named)
     return ProductQuery(
-        first.text,
+        second.text if generic else first.text,
         elements,
         first.form or second.form,
         first.product or second.product,
@@ -724,6 +760,16 @@ def _line(
                 lead.product, "family", lead.value, lead.item, lead.verdict, lead.assessment, related, query
             )
         return lead
+
+    # The item compared first is one in force (a suspended or uncertain one says less of the product),
+    # and of those one of an element the question says the product is free of ("不含镝铽").
+    def compared_first(line: Line) -> tuple[int, bool]:
+        if line.item is None:
+            return (0, False)
+        said_free = line.item.element.casefold() in composition.free_of
+        return (STRICTNESS.index(verdict(line.item).value), not said_free)
+
+    missed.sort(key=compared_first)
     related = tuple(line.item for line in missed if line.item is not None)
     first = missed[0]
     return Line(

@@ -157,3 +157,33 @@ def test_a_military_end_user_abroad_brings_its_countrys_ban_whatever_the_first_d
     assert answer.verdict == "prohibited"
     assert "mofcom-2024-46" in {c.document_id for c in answer.citations}
     assert_well_formed(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        (
+            "A consultant told us the germanium announcement of 2023 was revoked last year, "
+            "so germanium ingots can go out freely now. True?",
+            ["did not end with a repeal", "Dual-use Items Export Control List", "2024-12-01"],
+        ),
+        (
+            "听说锑的那个2024年公告已经废止了，氧化锑99.99%出口还要许可证吗？",
+            ["并未因文件废止", "两用物项出口管制清单", "2024-12-01"],
+        ),
+    ],
+)
+def test_a_document_said_to_be_repealed_is_corrected_by_the_list_that_carries_it_on(
+    base: KnowledgeBase, question: str, words: list[str]
+) -> None:
+    answer = base.answer(question, as_of="2026-11-22")
+    assert answer.verdict == "licence_required"
+    for word in words:
+        assert word in answer.text, word
+    assert "mofcom-miit-gac-sca-2024-51" in {c.document_id for c in answer.citations}
+    assert_well_formed(answer)
+
+
+def test_no_list_is_said_to_carry_on_an_item_without_a_premise(base: KnowledgeBase) -> None:
+    answer = base.answer("Do germanium ingots need an export licence?", as_of="2026-11-22")
+    assert "carries the control on" not in answer.text

@@ -143,6 +143,30 @@ def test_products_as_people_write_them(base: KnowledgeBase, text: str, value: st
     assert (line.value, line.kind) == (value, kind), lines
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a trade name restated by the product's own name is one product
+        ("磁钢（也就是烧结钕铁硼N42），不含镝和铽", "below_threshold"),
+        # an ore's grade, written as its compound, is no product of its own
+        ("黑钨精矿一批，WO3含量60%", "unlisted_form"),
+        ("wolframite concentrate grading 60% WO3", "unlisted_form"),
+    ],
+)
+def test_one_product_named_twice_is_one_line(base: KnowledgeBase, text: str, kind: str) -> None:
+    lines = _classify(base, text).lines
+    assert [(line.value, line.kind) for line in lines] == [("not_listed", kind)], lines
+
+
+def test_a_product_said_free_of_an_element_is_compared_with_that_elements_item_in_force(
+    base: KnowledgeBase,
+) -> None:
+    (line,) = _classify(base, "烧结钕铁硼磁体，不含镝铽").lines
+    assert line.kind == "below_threshold" and line.item is not None
+    assert line.item.element.casefold() in {"terbium", "dysprosium"}
+    assert line.item.document_id == "mofcom-gac-2025-18"
+
+
 def test_a_unit_after_a_number_is_no_symbol(base: KnowledgeBase) -> None:
     lines = _classify(base, "Microwave plasma CVD unit, rated 8000 W at 2.45 GHz", kinds=("equipment",)).lines
     assert [line.kind for line in lines] == ["below_threshold"]
