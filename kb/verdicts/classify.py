@@ -838,6 +838,9 @@ def _unlisted(query: ProductQuery, catalogue: Catalogue, kinds: Sequence[str]) -
     related = _distinct(_without_restated(list(dict.fromkeys(related))))
     if not related and not query.elements:
         return None  # a bare form word ("equipment") with nothing to compare it with
+    family = default_lexicon().families.get(query.product or "")
+    if not related and family:  # "CBN grit": the superhard materials the lists hold are its kin
+        related = _distinct(_without_restated([i for i in catalogue.in_family(family) if i.kind == "item"]))
     kind: LineKind = "unlisted_form" if related else "unlisted_element"
     if not related and any(e in RARE_EARTHS for e in query.elements):
         related = _listed_rare_earths(query, catalogue)  # still an element no list holds

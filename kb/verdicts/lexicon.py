@@ -122,6 +122,9 @@ class Lexicon:
         self.symbols: dict[str, str] = {}
         #: Chinese element names (镝) -> element name.
         self.names_zh: dict[str, str] = {}
+        #: Named products that belong to a control family their elements do not give (cubic boron
+        #: nitride is a superhard material) -> that family.
+        self.families: dict[str, str] = {}
         for entry in data.get("elements") or []:
             name = str(entry["name"]).casefold()
             self.element_zh[name] = str(entry.get("name_zh") or name)
@@ -143,6 +146,8 @@ class Lexicon:
         for entry in data.get("products") or []:
             elements = tuple(str(e).casefold() for e in entry.get("elements") or [])
             mention = Mention(0, 0, "product", str(entry["name"]), elements, entry.get("form"))
+            if entry.get("family"):
+                self.families[str(entry["name"])] = str(entry["family"])
             self._add([entry["name"], entry.get("name_zh"), *(entry.get("aliases") or [])], mention)
         self._index = PhraseIndex(self._meaning)
         self._close: dict[str, str | None] = {}

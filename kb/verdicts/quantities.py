@@ -371,7 +371,7 @@ _FREE = re.compile(
     r"(?:without|free of|free from|no|not containing|containing no|does not contain|excluding|non-?)\s+"
     r"(?P<list>[A-Za-z][\w/,\- ]{0,40}?)"
     r"(?=$|[.,;?!)]|\s+(?:and|or|for|to|in|at|magnets?|alloys?|added|present|used)\b)"
-    r"|(?P<list2>[A-Za-z][\w/\- ]{0,30}?)[- ]free\b"
+    r"|(?P<list2>[A-Za-z][\w/\- ]{0,30}?)[- ]free\b(?!\s+(?:of|from)\b)"
     r"|(?:不含|无|不添加|未添加|不包含)(?P<zh>[\u4e00-\u9fff、/和及]{1,12})",
     re.IGNORECASE,
 )
@@ -413,6 +413,9 @@ def _elements(
     found: set[str] = set()
     for match in pattern.finditer(text):
         chunk = match.group("list") or match.group("list2")
+        if chunk and match.group("list"):
+            # the list goes on past "or"/"and" while elements follow: "without Dy or Tb"
+            chunk += _more_elements(text[match.end() :], symbols)
         if chunk:
             if re.search(r"heavy rare[- ]earths?", chunk, re.IGNORECASE):
                 found.update(_HEAVY_RARE_EARTHS)
@@ -427,6 +430,22 @@ def _elements(
                 continue
             found.update(_leading_elements(zh, names_zh))
     return found
+
+
+#: One more element in a list: ", Tb", " or Tb", " and terbium", " nor any Tb".
+_NEXT_ELEMENT = re.compile(r"\s*(?:,|/|\band\b|\bor\b|\bnor\b)\s*(?:any\s+|no\s+)?([A-Za-z]+)")
+
+
+def _more_elements(rest: str, symbols: dict[str, str]) -> str:
+    """The elements that continue a list after where its pattern stopped, as " Tb terbium"."""
+    words = ""
+    while True:
+        match = _NEXT_ELEMENT.match(rest)
+        word = match.group(1) if match else ""
+        if not match or not (symbols.get(word) or symbols.get(word.casefold())):
+            return words
+        words += f" {word}"
+        rest = rest[match.end() :]
 
 
 def _leading_elements(text: str, names_zh: dict[str, str]) -> set[str]:

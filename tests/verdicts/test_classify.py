@@ -158,6 +158,15 @@ def test_one_product_named_twice_is_one_line(base: KnowledgeBase, text: str, kin
     assert [(line.value, line.kind) for line in lines] == [("not_listed", kind)], lines
 
 
+def test_a_product_of_a_family_its_elements_do_not_name_is_shown_that_familys_items(
+    base: KnowledgeBase,
+) -> None:
+    # cubic boron nitride holds no carbon, yet its kin on the lists are the superhard materials
+    (line,) = _classify(base, "CBN abrasive grit, 80/100 mesh").lines
+    assert (line.value, line.kind) == ("not_listed", "unlisted_form")
+    assert line.related and all(item.family == "superhard materials" for item in line.related)
+
+
 def test_a_product_said_free_of_an_element_is_compared_with_that_elements_item_in_force(
     base: KnowledgeBase,
 ) -> None:

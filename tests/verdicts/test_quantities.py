@@ -60,6 +60,11 @@ def test_a_bare_mpa_keeps_the_quantities_it_could_be() -> None:
         ("NdFeB containing terbium", {"terbium"}, set()),
         ("含镝的钕铁硼", {"dysprosium"}, set()),
         ("Tb-doped magnets", {"terbium"}, set()),
+        # a list joined by "or"/"and", and "free of" before it
+        ("N35 magnets without Dy or Tb", set(), {"dysprosium", "terbium"}),
+        ("NdFeB magnets free of dysprosium and terbium", set(), {"dysprosium", "terbium"}),
+        ("NdFeB containing Dy and Tb, shipped to Japan", {"dysprosium", "terbium"}, set()),
+        ("magnets without Dy and in stock", set(), {"dysprosium"}),
     ],
 )
 def test_composition(text: str, contains: set[str], free_of: set[str]) -> None:
