@@ -158,10 +158,11 @@ class KnowledgeBase:
             lang = "zh" if has_chinese(text) else "en"
             self.retriever.prefetch_search(search_text(text, self.catalogue.mentions(text)[0], lang))
             matcher = self.topic_matcher
-            texts = matcher.embedded_texts(topic_text(text, self.catalogue.named_words(text)))
+            wording = topic_text(text, self.catalogue.named_words(text))
+            texts = matcher.embedded_texts(wording)
             if texts:
                 self.retriever.prefetch(texts)
-            matcher.prefetch_zh(text)
+            matcher.prefetch_multilingual(wording)
         except IndexNotBuilt:  # the answer itself says so
             return
 
@@ -191,7 +192,7 @@ class KnowledgeBase:
             retriever.query_vector,
             self.settings.home / "topic-vectors.json",
             retriever.embedder.name,
-            *_chinese_model(self.settings.home / "topic-vectors-zh.json"),
+            *_multilingual_model(self.settings.home / "topic-vectors-zh.json"),
         )
 
     @cached_property
@@ -277,9 +278,9 @@ class _RetrieverSearcher:
         ]
 
 
-def _chinese_model(cache: Path) -> tuple[Callable[[Sequence[str]], Any] | None, Path | None, str]:
-    """The multilingual model that reads Chinese questions for their topic, its vector cache and its
-    name; nothing (words alone) when the model is not installed."""
+def _multilingual_model(cache: Path) -> tuple[Callable[[Sequence[str]], Any] | None, Path | None, str]:
+    """The multilingual model that matches questions to topics beside the retrieval model (Chinese
+    ones above all), its vector cache and its name; nothing when the model is not installed."""
     from kb.indexing.multilingual import multilingual_embedder
 
     model = multilingual_embedder()

@@ -78,7 +78,9 @@ _UNRELATED = re.compile(
     r"进口关税|反倾销|反补贴|征收.{0,8}(关税|税)|\banti-?dumping\b|\bcountervailing\b|"
     r"\bimport (duty|duties|tariffs?)\b|"
     r"认证要求|强制性.{0,6}认证|\bLCL\b|\bFCL\b|\bcheapest\b|最便宜|(?:电商|邮政)小包|小包(?:渠道|专线)|"
-    r"\bdangerous[- ]goods\b|\bIATA\b|\bMSDS\b|\bUN ?38\.3\b|危险品(申报|包装|运输)|"
+    r"\bdangerous[- ]goods\b|\bIATA\b|\bIMDG\b|\bUN number\b|\bMSDS\b|\bUN ?38\.3\b|危险品(申报|包装|运输)|"
+    # payment and banking: letters of credit and their discrepancies
+    r"信用证|\bUCP ?600\b|\bletters? of credit\b|不符点|开证行|"
     r"packing instruction|危险品包装|"
     r"\binsurance\b|保险|weather|\brain\b|天气|下雨|income tax|"
     r"个人所得税|"

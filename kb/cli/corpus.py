@@ -103,6 +103,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, as_json: bo
         report = rebuild_index(settings_of(ctx), progress=progress)
     else:
         report = run_ingest(settings_of(ctx), list(paths) or None, progress=progress)
+    _warm_topics(ctx, quiet=as_json)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -111,6 +112,24 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, as_json: bo
         click.echo(report.summary())
     if report.errors:
         sys.exit(1)
+
+
+def _warm_topics(ctx: click.Context, quiet: bool) -> None:
+    """Embed the procedural topics' paraphrases now (once per KB_HOME, kept there), so that the first
+    question does not wait for them."""
+    import time
+
+    from kb.answering.knowledge import KnowledgeBase
+
+    started = time.perf_counter()
+    try:
+        KnowledgeBase(settings_of(ctx)).topic_matcher.warm()
+    except (KbError, OSError, RuntimeError, ValueError) as exc:  # the index itself is built; answers say more
+        click.echo(f"warning: the topics' paraphrases were not embedded: {exc}", err=True)
+        return
+    took = time.perf_counter() - started
+    if took > 1 and not quiet:
+        click.echo(f"embedded the topics' paraphrases for question matching in {took:.0f} s", err=True)
 
 
 @main.command()

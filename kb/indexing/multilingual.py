@@ -1,4 +1,5 @@
-"""A multilingual sentence embedder for what the English model cannot read: Chinese questions' topics.
+"""A multilingual sentence embedder for matching questions to topics: Chinese ones, which the English
+model cannot read, and English ones as a second opinion beside it.
 
 all-MiniLM-L6-v2 (:mod:`kb.indexing.embedding`) is English only, so a Chinese question was matched to
 its procedural topic on shared words alone, and a question worded apart from the topic's paraphrases

@@ -167,7 +167,9 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     raw = _raw_products(text, catalogue, lexicon)
     asked = _without_references(_without_how_made(raw, text), text)
     references = tuple(m for q in raw if q not in asked for m in q.named)
-    queries = _folded(asked, composition)
+    # a product named as the buyer's business goes before bare names are folded away ("gallium
+    # exports to our LED customer": gallium is asked about, not LEDs)
+    queries = _folded(_without_purposes(asked, text), composition)
     queries = _without_grades(_without_purposes(_without_comparisons(queries, text), text), text)
     queries = _described(_asked(queries, text), text)
     if references:
@@ -581,7 +583,11 @@ _MADE_IN_PLACE = re.compile(
     r"\b(?:made|produced|manufactured|sintered|assembled)\s+(?:in|at)\s+(?:our\s+)?(?:(?:plant|factory)\s+in\s+)?"
     r"(?P<en>(?:the\s+)?(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
     r"\b(?:[Oo]ur|[Aa]|[Tt]he)\s+(?:plant|factory|fab|works)\s+in\s+(?P<en2>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
-    r"在(?P<zh>[\u4e00-\u9fff]{2,6}?)(?:的)?(?:工厂|厂)?(?:生产|制造|烧结|组装)"
+    r"在(?P<zh>[\u4e00-\u9fff]{2,6}?)(?:的)?(?:工厂|厂)?(?:生产|制造|烧结|组装)|"
+    # the asker's own making abroad: "we make NdFeB magnets in Korea", "我们越南工厂用……做电机"
+    r"\b(?:[Ww]e|[Oo]ur\s+(?:plant|factory|subsidiary|company))\s+(?:make|produce|manufacture|sinter|assemble)s?\s+"
+    r"(?:[\w-]+\s+){0,5}?in\s+(?P<en3>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
+    r"(?:我们|我司|公司)(?:在)?(?P<zh2>[\u4e00-\u9fff]{2,5}?)(?:的)?(?:工厂|厂|子公司)(?:用|拿|采购|生产|制造)"
 )
 #: What ends the clause a product is named in ("... to Korea. The motors are made in Korea", "a maker
 #: whose motors are made in Korea").
@@ -604,10 +610,11 @@ def made_abroad(text: str, product: ProductQuery | None = None) -> bool:
     if _MADE_ABROAD.search(text):
         return True
     for match in _MADE_IN_PLACE.finditer(text):
-        place = match.group("en") or match.group("en2") or match.group("zh") or ""
+        own = match.group("en2") or match.group("en3") or match.group("zh2")
+        place = match.group("en") or own or match.group("zh") or ""
         if _country_of(place) in (None, "CN"):
             continue
-        if match.group("en2") or product is None or product.start < 0:
+        if own or product is None or product.start < 0:
             return True
         # the product right before "made in ..." ("magnets made in Vietnam", "magnets are made in
         # Korea"), in the same clause, or in Chinese right after it ("在越南工厂生产的磁体")

@@ -75,6 +75,8 @@ def test_tax_questions_are_not_export_control() -> None:
         "which freight forwarder in Ningbo has the cheapest LCL rates to Hamburg?",
         "Which IATA dangerous-goods packing instruction applies to lithium-ion cells shipped on their own?",
         "锂电池样品走海运，船公司要MSDS和UN38.3测试报告，危险品申报应该怎么做？",
+        "Which IMDG class and UN number apply to antimony trioxide sent by sea?",
+        "钨粉出口走信用证，开证行说单据有不符点，按UCP600怎么处理？",
     ],
 )
 def test_import_duties_certification_and_freight_are_not_export_control(question: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from kb.answering.knowledge import KnowledgeBase
 from kb.answering.topics import TopicMatcher
-from kb.corpus.topics import load_topics
+from kb.corpus.topics import Topics, load_topics
 from tests.conftest import SOURCES, BuiltIndex, WordOverlapSearcher, assert_well_formed
 
 
@@ -182,7 +182,7 @@ def test_the_multilingual_model_finds_a_chinese_topic_the_words_miss(topics, tmp
     question = "朋友公司没办证就出了一票锑精矿，货值也就30来万，现在被查了。这种一般罚多少钱？"
     assert "penalties-and-liability" not in _ids(TopicMatcher(topics), question)
     cache = tmp_path / "topic-vectors-zh.json"
-    matcher = TopicMatcher(topics, embed_zh=model.embed, cache_zh=cache, model_zh=model.name)
+    matcher = TopicMatcher(topics, embed_ml=model.embed, cache_ml=cache, model_ml=model.name)
     assert _ids(matcher, question)[0] == "penalties-and-liability"
     assert cache.is_file()
     # the kept vectors serve a new matcher without the model embedding the paraphrases again
@@ -192,7 +192,7 @@ def test_the_multilingual_model_finds_a_chinese_topic_the_words_miss(topics, tmp
         calls.append(len(texts))
         return model.embed(texts)
 
-    again = TopicMatcher(topics, embed_zh=counted, cache_zh=cache, model_zh=model.name)
+    again = TopicMatcher(topics, embed_ml=counted, cache_ml=cache, model_ml=model.name)
     assert _ids(again, question)[0] == "penalties-and-liability"
     assert calls and all(n == 1 for n in calls)
     # embedded ahead on another thread, the question is not embedded again when it is matched
@@ -204,12 +204,13 @@ def test_the_multilingual_model_finds_a_chinese_topic_the_words_miss(topics, tmp
         threads.append(threading.current_thread().name)
         return model.embed(texts)
 
-    ahead = TopicMatcher(topics, embed_zh=recorded, cache_zh=cache, model_zh=model.name)
-    ahead.warm()
-    ahead.prefetch_zh(question)
+    ahead = TopicMatcher(topics, embed_ml=recorded, cache_ml=cache, model_ml=model.name)
+    ahead.warm()  # the paraphrases (English ones too) are embedded here, before the question
+    threads.clear()
+    ahead.prefetch_multilingual(question)
     assert _ids(ahead, question)[0] == "penalties-and-liability"
-    assert threads and all(name.startswith("kb-embed-zh") for name in threads)
-    # English questions are not read by it
+    assert threads and all(name.startswith("kb-embed-ml") for name in threads)
+    # an unrelated English question finds no topic by it either
     assert _ids(again, "How do I bake sourdough bread at home?") == []
 
 
@@ -248,3 +249,60 @@ def test_a_product_named_beside_a_penalty_question_does_not_pull_it_to_another_t
     assert "5 to 10 times" in answer.text
     cited = {(c.document_id, c.locator) for c in answer.citations}
     assert cited & {("law-export-control-2020", "Art. 34"), ("state-council-2024-792", "Art. 39")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        (
+            "We just discovered that last year two tellurium shipments left without a permit. If we confess "
+            "to MOFCOM on our own, will the punishment be lighter?",
+            "exporter-reporting-duties",
+        ),
+        (
+            "Our customer wants the goods delivered to a different end user than the one on our licence. "
+            "Can we just keep using the licence?",
+            "licence-validity-and-changes",
+        ),
+    ],
+)
+def test_the_multilingual_model_weighs_english_questions_too(
+    topics: Topics,
+    built_index: BuiltIndex,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    question: str,
+    topic: str,
+) -> None:
+    from kb.answering import topics as module
+    from kb.indexing.multilingual import multilingual_embedder
+
+    model = multilingual_embedder()
+    assert model is not None
+    retriever = built_index.retriever
+    matcher = TopicMatcher(
+        topics,
+        retriever.embedder.embed_documents,
+        retriever.query_vector,
+        embed_ml=model.embed,
+        cache_ml=tmp_path / "topic-vectors-zh.json",
+        model_ml=model.name,
+    )
+    wording = module.topic_text(question, KnowledgeBase(built_index.settings).catalogue.named_words(question))
+    assert _ids(matcher, wording)[0] == topic
+    # the retrieval model alone ranks another topic first
+    monkeypatch.setattr(module, "EN_MODEL_WEIGHT", 0.0)
+    assert _ids(matcher, wording)[:1] != [topic]
+
+
+def test_a_corpus_without_topics_embeds_nothing(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def embed(texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        raise AssertionError("nothing to embed")
+
+    matcher = TopicMatcher(load_topics(tmp_path), embed_ml=embed, cache_ml=tmp_path / "v.json", model_ml="m")
+    matcher.warm()
+    assert calls == [] and matcher.match("How long is a licence valid?") == []

@@ -395,3 +395,18 @@ def test_goods_made_abroad_are_classified_by_the_rules_on_foreign_made_goods(
         base, "We sell SmCo magnets to a Korean maker whose motors are made in Korea", day
     ).lines
     assert sold.item is not None and sold.item.document_id != "mofcom-2025-61"
+    # the asker's own making abroad, in either language
+    own_making = (
+        "We make SmCo magnets in Malaysia from Chinese samarium",
+        "我们马来西亚工厂用中国产的钐做钐钴磁体",
+    )
+    for text in own_making:
+        (own,) = _classify(base, text, day).lines
+        assert own.item is not None and own.item.document_id == "mofcom-2025-61", text
+    (local,) = _classify(base, "We make SmCo magnets in Ningbo", day).lines
+    assert local.item is not None and local.item.document_id != "mofcom-2025-61"
+
+
+def test_a_buyers_business_is_no_product_even_beside_a_family_name(base: KnowledgeBase) -> None:
+    lines = _classify(base, "Can we still export gallium to our American LED customer?").lines
+    assert [line.kind for line in lines] == ["family"], lines
