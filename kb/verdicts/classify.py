@@ -167,9 +167,10 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     raw = _raw_products(text, catalogue, lexicon)
     asked = _without_references(_without_how_made(raw, text), text)
     references = tuple(m for q in raw if q not in asked for m in q.named)
-    # a product named as the buyer's business goes before bare names are folded away ("gallium
-    # exports to our LED customer": gallium is asked about, not LEDs)
-    queries = _folded(_without_purposes(asked, text), composition)
+    # a product named as the buyer's business or set against the asked one ("or is it only ...") goes
+    # before the names are folded together: "gallium to our LED customer" asks about gallium, and
+    # "二氧化碲……还是只管金属碲" about the dioxide, not the metal
+    queries = _folded(_without_comparisons(_without_purposes(asked, text), text), composition)
     queries = _without_grades(_without_purposes(_without_comparisons(queries, text), text), text)
     queries = _described(_asked(queries, text), text)
     if references:
@@ -240,10 +241,10 @@ _COMPARED = re.compile(
     r"(?:\blike|\bunlike|\bas with|similar to|only for|compared (?:to|with)|像|如同|类似于?|"
     # the alternative set against the product asked about ("does FeW also need it, or is it only APT")
     r"\bor (?:is it |is that |are they |does it |do they )?(?:only|just)(?: for| about)?|\brather than|"
-    r"\binstead of|\bother than|还是只(?:有|管|是)?|还是仅(?:限于?)?|"
+    r"\binstead of|\bother than|还是只(?:有|管|是)?(?:金属|单质)?|还是仅(?:限于?)?(?:金属|单质)?|"
     # a product named in the premise, before the one asked about ("Since gallium wafers need a licence,
     # do silicon carbide wafers ...")
-    r"\b(?:since|given that|now that))\s+(?:the\s+)?"
+    r"\b(?:since|given that|now that))\s*(?:the\s+)?"
     r"(?:\w+\s+(?:and|or)\s+)?$",
     re.IGNORECASE,
 )

@@ -151,6 +151,8 @@ def test_products_as_people_write_them(base: KnowledgeBase, text: str, value: st
         # an ore's grade, written as its compound, is no product of its own
         ("黑钨精矿一批，WO3含量60%", "unlisted_form"),
         ("wolframite concentrate grading 60% WO3", "unlisted_form"),
+        # the alternative set against the product, in Chinese, is not folded into it
+        ("二氧化碲粉4N要不要许可证，还是只管金属碲？", "unlisted_form"),
     ],
 )
 def test_one_product_named_twice_is_one_line(base: KnowledgeBase, text: str, kind: str) -> None:
