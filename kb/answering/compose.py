@@ -620,9 +620,9 @@ def _state_restated(
     citations: CitationList,
     lang: Lang,
 ) -> None:
-    """After correcting a premise that the leading item's control was repealed or lifted: the list
-    that restates that item, when one does (the Export Control List carries on the announcements'
-    items), cited to its entry."""
+    """After correcting a premise that the leading item's control was repealed or lifted: the lists
+    in force on the date that restate that item (the Export Control List carries on the
+    announcements' items), each cited to its entry."""
     if not any(p.kind in ("repealed", "lifted") for p in premises_in(analysis.question)):
         return
     lead = lead_line(classification.lines)
@@ -631,7 +631,10 @@ def _state_restated(
         return
     entries: dict[str, CatalogueItem] = {}
     for entry in catalogue.items:
-        if entry.governed_by == item.governed_by != entry.document_id and entry.element == item.element:
+        if entry.governed_by != item.governed_by or entry.document_id == item.governed_by:
+            continue
+        since = corpus.documents[entry.document_id].meta.effective
+        if entry.element == item.element and since is not None and since <= analysis.as_of:
             entries.setdefault(entry.document_id, entry)
     origin = document_name(corpus, item.governed_by, lang)
 

@@ -184,6 +184,15 @@ def test_a_document_said_to_be_repealed_is_corrected_by_the_list_that_carries_it
     assert_well_formed(answer)
 
 
+def test_a_list_not_yet_in_force_is_not_said_to_carry_an_item_on(base: KnowledgeBase) -> None:
+    answer = base.answer(
+        "I heard the germanium announcement of 2023 was revoked, so germanium ingots are free now?",
+        as_of="2024-06-01",
+    )
+    assert answer.verdict == "licence_required"
+    assert "carries the control on" not in answer.text
+
+
 def test_no_list_is_said_to_carry_on_an_item_without_a_premise(base: KnowledgeBase) -> None:
     answer = base.answer("Do germanium ingots need an export licence?", as_of="2026-11-22")
     assert "carries the control on" not in answer.text
