@@ -173,9 +173,13 @@ class WebApp:
         self.versions()
         try:
             base.searcher.evidence("export licence", 1)
-            base.topic_matcher.warm()
         except KbError as exc:
             log.warning("answers will fail until this is fixed: %s", exc)
+            return
+        try:
+            base.topic_matcher.warm()
+        except (KbError, OSError, RuntimeError, ValueError) as exc:  # the first question embeds them
+            log.warning("the topics' paraphrases were not embedded at start: %s", exc)
 
     def coverage_note(self) -> str:
         """What the knowledge base covers and up to which date, and that MOFCOM's text governs."""

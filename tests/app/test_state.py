@@ -486,3 +486,13 @@ def test_the_app_follows_rebuilds_and_feedback_reads_no_source_file(
     assert web.rate_last(history, "up", "").startswith("Thanks")
     (record,) = list(web.feedback.records())
     assert record["corpus_version"] != "unknown" and record["index_version"] == web.versions()[1]
+
+
+def test_warming_up_survives_a_topic_model_that_fails(web: WebApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the paraphrases are embedded at start; a model that fails there leaves them to the first question
+    def fail() -> None:
+        raise RuntimeError("the engine failed (simulated)")
+
+    monkeypatch.setattr(web.base.topic_matcher, "warm", fail)
+    web.warm_up()
+    assert web.base.answer("How long is a dual-use export licence valid?").verdict is None
