@@ -629,24 +629,20 @@ def _state_restated(
     item = lead.item if lead is not None else None
     if item is None:
         return
-    entries: dict[str, CatalogueItem] = {}
+    entries: dict[str, tuple[dt.date, CatalogueItem]] = {}  # one entry per list, by the day it applied
     for entry in catalogue.items:
         if entry.governed_by != item.governed_by or entry.document_id == item.governed_by:
             continue
         since = corpus.documents[entry.document_id].meta.effective
         if entry.element == item.element and since is not None and since <= analysis.as_of:
-            entries.setdefault(entry.document_id, entry)
+            entries.setdefault(entry.document_id, (since, entry))
     origin = document_name(corpus, item.governed_by, lang)
-
-    def effective(entry: CatalogueItem) -> dt.date:
-        return corpus.documents[entry.document_id].meta.effective or dt.date.max
-
-    for entry in sorted(entries.values(), key=effective):
+    for since, entry in sorted(entries.values(), key=lambda pair: pair[0]):
         doc = corpus.documents[entry.document_id].meta
         title = (doc.title_zh or doc.title) if lang == "zh" else doc.title
         number = document_name(corpus, entry.document_id, lang)
         n = citations.cite(entry.document_id, entry.ref, item_text(entry, lang=lang))
-        stated.facts.append(restated_sentence(origin, title, number, doc.effective, n, lang))
+        stated.facts.append(restated_sentence(origin, title, number, since, n, lang))
         stated.linked.append((entry.document_id, "Items"))
 
 

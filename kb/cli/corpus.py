@@ -115,15 +115,18 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], quiet: bool, as_json: bo
 
 
 def _warm_topics(ctx: click.Context, quiet: bool) -> None:
-    """Embed the procedural topics' paraphrases now (once per KB_HOME, kept there), so that the first
-    question does not wait for them."""
+    """Embed the procedural topics' paraphrases now when KB_HOME does not hold them yet, so that the
+    first question does not wait for them (an unchanged re-ingest loads nothing more)."""
     import time
 
-    from kb.answering.knowledge import KnowledgeBase
+    from kb.answering.knowledge import KnowledgeBase, topic_vectors_missing
 
+    settings = settings_of(ctx)
+    if not topic_vectors_missing(settings.home):
+        return
     started = time.perf_counter()
     try:
-        KnowledgeBase(settings_of(ctx)).topic_matcher.warm()
+        KnowledgeBase(settings).topic_matcher.warm()
     except (KbError, OSError, RuntimeError, ValueError) as exc:  # the index itself is built; answers say more
         click.echo(f"warning: the topics' paraphrases were not embedded: {exc}", err=True)
         return

