@@ -170,6 +170,17 @@ class Analysis:
         documents: it is about export control."""
         return bool(self.items or self.families or self.hs_codes or self.documents or self.products)
 
+    @property
+    def asks_product_verdict(self) -> bool:
+        """True when the answer is a product's verdict: the question asks for one, names a product
+        and does not ask how. A procedure it also asks about is taken only when named closely."""
+        return (
+            self.intent == "verdict"
+            and bool(self.items or self.products)
+            and not self.asks_how
+            and not premises_in(self.question)  # a status asserted: its correction may quote a topic
+        )
+
 
 #: A country's armed forces or defence ministry, named as the end user.
 _FORCES_OF = (

@@ -167,7 +167,8 @@ def compose_answer(
     general = destination_verdict(analysis, timeline, classification)
     found = [(h.document_id, h.locator) for h in hits]
     wording = topic_text(analysis.question, catalogue.named_words(analysis.question))
-    matched = topics.match(wording, found) if topics is not None else []
+    multilingual = not analysis.asks_product_verdict  # a product's verdict: see EN_MODEL_WEIGHT
+    matched = topics.match(wording, found, multilingual=multilingual) if topics is not None else []
     if analysis.documents:
         # A question that names a document asks about that document: only its own topics apply.
         named = set(analysis.documents)

@@ -144,15 +144,16 @@ class KnowledgeBase:
             self._retriever = Retriever(self.settings)
         return self._retriever
 
-    def _prefetch(self, question: str) -> None:
+    def _prefetch(self, question: str) -> str | None:
         """Start embedding what search and the topic matcher will embed for the question, on another
-        core while the question is analysed; they then take those vectors instead of embedding."""
+        core while the question is analysed; they then take those vectors instead of embedding.
+        Returns the wording the topics are matched by (``None`` when nothing was started)."""
         text = question.strip()
         if not text or len(text) > MAX_QUESTION_CHARS:
-            return
+            return None
         try:
             if self._searcher is not None and self._retriever is None:  # a stand-in searcher
-                return
+                return None
             # What search will embed: the question with the names of the items it names (the items
             # the analysis finds, unless a party's name hides one); then what the topic matcher will.
             lang = "zh" if has_chinese(text) else "en"
@@ -162,9 +163,11 @@ class KnowledgeBase:
             texts = matcher.embedded_texts(wording)
             if texts:
                 self.retriever.prefetch(texts)
-            matcher.prefetch_multilingual(wording)
+            if lang == "zh":  # read by the multilingual model whatever it asks
+                matcher.prefetch_multilingual(wording)
         except IndexNotBuilt:  # the answer itself says so
-            return
+            return None
+        return wording
 
     def _names_a_product(self, name: str) -> bool:
         return bool(products_in(name, self.catalogue, default_lexicon()))
@@ -217,7 +220,7 @@ class KnowledgeBase:
     ) -> Answer:
         """Answer ``question`` as of a date (default today) with a verdict and numbered citations."""
         started = time.perf_counter()
-        self._prefetch(question)
+        wording = self._prefetch(question)
         day = parse_date(as_of) if as_of is not None else None
         analysis = analyse(question, self.catalogue, as_of=day, destination=destination, lang=lang)
         buyers = buyers_in(self.parties, analysis.question, analysis.as_of, self._names_a_product)
@@ -225,6 +228,10 @@ class KnowledgeBase:
             analysis = analyse(
                 question, self.catalogue, as_of=day, destination=destination, lang=lang, names=buyers.spans
             )
+        if wording is not None and analysis.lang == "en" and not analysis.asks_product_verdict:
+            # the multilingual model reads the topic of a question on the rules (not of a product's
+            # verdict: see EN_MODEL_WEIGHT), while the question is searched
+            self.topic_matcher.prefetch_multilingual(wording)
         analysed = time.perf_counter()
         result = compose_answer(
             analysis,

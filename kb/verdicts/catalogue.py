@@ -8,6 +8,7 @@ families a free-text question names, for the answer stage.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from kb.language.script import has_chinese
 
 __all__ = ["Catalogue", "CatalogueItem", "Match", "without_restated"]
 
+#: How many texts' name spans a catalogue keeps (see ``Catalogue._named_spans``).
+_SPANS_KEPT = 16
 _RANGE = re.compile(r"^(\d[a-e])(\d{3})-(\d[a-e])(\d{3})$")
 
 
@@ -154,6 +157,7 @@ class Catalogue:
     """All controlled items of a corpus, searchable by name, code and family."""
 
     def __init__(self, corpus: Corpus) -> None:
+        self._spans_of: dict[str, tuple[tuple[int, int, str, bool, float], ...]] = {}
         self.items: tuple[CatalogueItem, ...] = tuple(
             _item(doc, spec) for doc in corpus.documents.values() for spec in doc.meta.items
         )
@@ -316,9 +320,13 @@ class Catalogue:
         normal = normalise(text)
         return [original_words(text, start, end) for start, end, *_ in self._named_spans(normal)]
 
-    def _named_spans(self, normal: str) -> list[tuple[int, int, str, bool, float]]:
+    def _named_spans(self, normal: str) -> tuple[tuple[int, int, str, bool, float], ...]:
         """(start, end, phrase, is an item phrase, score) of each name in normalised text, in order;
-        a longer phrase wins over the shorter ones inside it."""
+        a longer phrase wins over the shorter ones inside it. The last few texts' spans are kept: one
+        answer reads its question's names four or five times (a dict is safe between threads)."""
+        known = self._spans_of.get(normal)
+        if known is not None:
+            return known
         spans: list[tuple[int, int, str, bool, float]] = []
         exact = self._item_phrases.exact(normal)
         spans.extend((s, e, phrase, True, 1.0) for s, e, phrase in exact)
@@ -329,7 +337,12 @@ class Catalogue:
         for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), -s[4], s[0])):
             if all(span[1] <= k[0] or span[0] >= k[1] or (span[0], span[1]) == (k[0], k[1]) for k in kept):
                 kept.append(span)
-        return sorted(kept)
+        found = tuple(sorted(kept))
+        with contextlib.suppress(StopIteration, RuntimeError, KeyError):  # another thread's pop
+            while len(self._spans_of) >= _SPANS_KEPT:
+                self._spans_of.pop(next(iter(self._spans_of)))
+        self._spans_of[normal] = found
+        return found
 
 
 def without_restated(matches: list[Match]) -> list[Match]:

@@ -89,6 +89,26 @@ def test_a_product_with_an_application_question_gets_its_verdict(
     assert analysis.intent == "verdict" and analysis.asks_how is asks_how
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Do I need a licence to export gallium nitride wafers?", True),
+        ("锑锭能否出口到美国？", True),
+        # no product named: the rules are asked about, though "controlled" asks for a verdict
+        ("Is there a fixed number of days for MOFCOM to answer a query on whether an item is controlled?",
+         False),
+        ("How long does MOFCOM have to decide on a dual-use export licence application?", False),
+        # a product named in a message that asks how
+        ("An agent offered to sell us another firm's licence so we can ship our germanium under it. We "
+         "said no, but what would the legal exposure be?", False),
+    ],
+)  # fmt: skip
+def test_a_product_verdict_is_told_from_a_question_on_the_rules(
+    catalogue: Catalogue, question: str, expected: bool
+) -> None:
+    assert analyse(question, catalogue, today=dt.date(2026, 11, 22)).asks_product_verdict is expected
+
+
 def test_an_application_question_without_a_product_stays_a_procedure(catalogue: Catalogue) -> None:
     question = "公司两年前因为两用物项出口违规被海关罚过款，现在还能申请通用许可吗？"
     assert analyse(question, catalogue, today=dt.date(2026, 11, 22)).intent == "information"

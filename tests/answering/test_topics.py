@@ -296,6 +296,44 @@ def test_the_multilingual_model_weighs_english_questions_too(
     assert _ids(matcher, wording)[:1] != [topic]
 
 
+@pytest.mark.slow
+def test_an_english_product_verdict_asks_the_multilingual_model_nothing(
+    topics: Topics, built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    # its opinion costs about 14 ms an answer; on a product's verdict it changed as many English
+    # answers for the better as for the worse
+    from kb.indexing.multilingual import multilingual_embedder
+
+    model = multilingual_embedder()
+    assert model is not None
+    embedded: list[str] = []
+
+    def counted(texts):  # type: ignore[no-untyped-def]
+        embedded.extend(texts)
+        return model.embed(texts)
+
+    base = KnowledgeBase(built_index.settings, retriever=built_index.retriever)
+    retriever = built_index.retriever
+    base.topic_matcher = TopicMatcher(
+        topics,
+        retriever.embedder.embed_documents,
+        retriever.query_vector,
+        embed_ml=counted,
+        cache_ml=tmp_path / "topic-vectors-zh.json",
+        model_ml=model.name,
+    )
+    base.topic_matcher.warm()
+    embedded.clear()
+    assert base.answer("Do I need a licence to export gallium nitride wafers?").verdict == "licence_required"
+    assert embedded == []
+    # a question on the rules is read by it, and every Chinese one (it is Chinese's only model)
+    base.answer("Our customer wants the goods delivered to a different end user. Can we keep the licence?")
+    assert embedded
+    embedded.clear()
+    assert base.answer("出口氧化镓需要申请许可证吗？").verdict == "licence_required"
+    assert embedded
+
+
 def test_a_corpus_without_topics_embeds_nothing(tmp_path: Path) -> None:
     calls: list[int] = []
 
