@@ -58,7 +58,9 @@ _PROCEDURE_ZH = re.compile(
     r"多少天|多久|多长时间|几年|几天|期限|有效期|流程|程序|哪些材料|什么材料|哪些文件|怎么申请|如何申请|罚款|处罚|"
     # what to file and where: "材料大概要准备哪些", "是直接找商务部还是先走省商务厅"
     r"(?:申请|申报|提交|准备)[^，。？！]{0,6}材料|材料[^，。？！]{0,6}(?:准备|提交|哪些|什么)|"
-    r"找谁|向谁|哪个部门|去哪(?:里|儿)?(?:申请|办|报)|在哪(?:里|儿)?(?:申请|办|报)|(?:找|问)商务部还是"
+    r"找谁|向谁|哪个部门|去哪(?:里|儿)?(?:申请|办|报)|在哪(?:里|儿)?(?:申请|办|报)|(?:找|问)商务部还是|"
+    # a refusal challenged: "不予许可……我们不服，可以起诉吗？还有什么救济途径？"
+    r"行政复议|申请复议|起诉|诉讼|救济途径|不服"
 )
 #: Questions about what the controls are ("are the graphite controls an export ban?").
 _NATURE_OF_CONTROLS = re.compile(
@@ -246,7 +248,9 @@ _LICENCE_SETTLED = re.compile(
     r"\b(?:we|i|they)\s+(?:hold|have|got|obtained|were granted)\s+(?:a|an|the|our)\s+"
     r"(?:\w+\s+){0,3}licen[cs]e\b|"
     r"\b(?:under|on) (?:the|our|their|its) (?:exporter'?s |same |existing |current )?licen[cs]e\b|"
-    r"\blicen[cs]e (?:was|has been|had been|is) (?:granted|approved|issued)\b|"
+    r"\blicen[cs]e (?:was|has been|had been|is) (?:granted|approved|issued|refused|rejected|denied)\b|"
+    r"\b(?:refused|rejected|denied|turned down)\s+(?:our|the|my|their)\s+(?:\w+\s+){0,4}"
+    r"(?:licen[cs]e|application)\b|不予许可|(?:申请|许可)被(?:驳回|拒)|"
     r"没(?:有)?办(?:证|许可)|没(?:有)?证|无证|未(?:办|取得|申请|领取)(?:许可|证)|"
     r"许可证(?:已经?)?(?:批(?:下来|了)|拿到|下来)|(?:手上|手里)有.{0,12}许可证|"
     r"借(?:用)?(?:一下)?.{0,4}证|借证",

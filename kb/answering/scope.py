@@ -38,6 +38,9 @@ _FOREIGN = re.compile(
     r"|美国商务部|美国.{0,4}实体清单|出口管理条例|欧盟(的|对俄|两用).{0,12}(条例|法规|制裁|许可)|对俄.{0,6}制裁"
     r"|英国(的|政府).{0,12}(许可|制裁)|日本经济产业省|经产省|韩国(的|企业|政府).{0,12}(战略物资|许可)"
     r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)的.{0,12}(禁令|禁止出口|出口禁|出口税|配额)"
+    # "刚果（金）2025年以后对钴出口实行配额制": that country's measure on its own exports
+    r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)\S{0,16}对\S{0,6}出口(实行|实施|采取)?"
+    r"\S{0,4}(配额|禁令|禁止|出口税|关税)"
     # another country banning its own exports: "is Indonesia still banning exports of nickel ore"
     r"|\b(Indonesia|India|Philippines|Vietnam|Malaysia|Myanmar|Congo|DRC|Chile|Zimbabwe|Guinea|Russia)\s+"
     r"(is\s+)?(still\s+|now\s+)?(bans?|banning|banned|restricts?|restricting|prohibits?|prohibiting)\s+"

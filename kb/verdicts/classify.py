@@ -372,6 +372,10 @@ _GRADE_AFTER = re.compile(r"^\s*(?:品位|品味|含量|grade|content|assay)", r
 _GRADE_BEFORE = re.compile(
     r"(?:品位|含量|grade|grading|content|assay(?:ing)?)\s*(?:of\s*)?[\d\s]+$", re.IGNORECASE
 )
+#: A compound followed by a bare percentage ("黑钨精矿，WO3 65%") is a grade only beside an ore or a
+#: concentrate (beside APT, "WO3 99.95%" is the oxide's purity).
+_FIGURE_AFTER = re.compile(r"^\s*[\d.]+\s*%?")
+_ORE = re.compile(r"精矿|原矿|矿石|concentrate|\bores?\b", re.IGNORECASE)
 
 
 def _without_grades(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
@@ -386,8 +390,10 @@ def _without_grades(queries: list[ProductQuery], text: str) -> list[ProductQuery
         graded = q.start >= 0 and bool(
             _GRADE_AFTER.search(normal[end : end + 8]) or _GRADE_BEFORE.search(normal[: q.start])
         )
-        sibling = any(o is not q and set(o.elements) & set(q.elements) for o in queries)
-        if graded and sibling:
+        siblings = [o for o in queries if o is not q and set(o.elements) & set(q.elements)]
+        if not graded and q.start >= 0 and _FIGURE_AFTER.search(normal[end : end + 8]):
+            graded = any(_ORE.search(o.text) for o in siblings)
+        if graded and siblings:
             continue
         kept.append(q)
     return kept

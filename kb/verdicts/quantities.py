@@ -171,9 +171,10 @@ _AFTER_BELOW = re.compile(r"^\s*(?:or less|or below|or under|max\b|以下|以内
 _AFTER_ABOVE = re.compile(r"^\s*(?:or more|or above|or higher|min\b|以上|及以上)")
 
 
-#: Sizes given as "100 x 100 x 10 mm" (length x width x height) or "Ø120 x 50 mm" (diameter x length).
+#: Sizes given as "100 x 100 x 10 mm" (length x width x height) or "Ø120 x 50 mm" (diameter x length;
+#: Chinese specifications write the diameter sign as Φ).
 _DIMENSIONS = re.compile(
-    r"(?P<dia>ø|Ø|⌀|dia(?:meter)?\.?\s*|直径\s*)?(?P<a>\d+(?:[.,]\d+)?)\s*(?:mm|cm)?\s*[x×*]\s*"
+    r"(?P<dia>ø|Ø|⌀|Φ|φ|dia(?:meter)?\.?\s*|直径\s*)?(?P<a>\d+(?:[.,]\d+)?)\s*(?:mm|cm)?\s*[x×*]\s*"
     r"(?P<b>\d+(?:[.,]\d+)?)\s*(?:mm|cm)?(?:\s*[x×*]\s*(?P<c>\d+(?:[.,]\d+)?))?\s*(?P<unit>mm|cm|毫米|厘米)",
     re.IGNORECASE,
 )
@@ -428,8 +429,17 @@ def _elements(
             if zh.startswith("重稀土"):
                 found.update(_HEAVY_RARE_EARTHS)
                 continue
-            found.update(_leading_elements(zh, names_zh))
+            # "不含镝也不含铽": the match runs on over the second list, which names more
+            again = _ZH_FREE_AGAIN if pattern is _FREE else _ZH_CONTAINS_AGAIN
+            for part in again.split(zh):
+                found.update(_leading_elements(part, names_zh))
     return found
+
+
+#: A Chinese list of elements taken up again ("不含镝也不含铽", "含镝也含铽"); "不含镝但含铽" is two
+#: lists of two kinds, each read by its own pattern.
+_ZH_FREE_AGAIN = re.compile(r"(?:也|又|且|并|还)(?:不含|不添加|未添加|不包含|无)")
+_ZH_CONTAINS_AGAIN = re.compile(r"(?:也|又|且|并|还|但|而|却)(?:含有?|添加|掺杂?|加入)")
 
 
 #: One more element in a list: ", Tb", " or Tb", " and terbium", " nor any Tb".

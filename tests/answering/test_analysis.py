@@ -44,6 +44,8 @@ def test_questions_about_an_item_ask_for_a_verdict(catalogue: Catalogue, questio
         "What documents does the application need?",
         "What are the penalties for exporting gallium without a licence?",
         "出口许可证申请需要哪些材料？",
+        # a refusal challenged, the product named
+        "商务部对我们的石墨出口许可申请作出了不予许可的决定，我们不服，可以去法院起诉吗？",
     ],
 )
 def test_how_and_what_questions_ask_for_information(catalogue: Catalogue, question: str) -> None:
@@ -62,6 +64,8 @@ def test_how_and_what_questions_ask_for_information(catalogue: Catalogue, questi
         ("We have an order for gallium arsenide wafers from South Korea. What do we need before shipping?",
          False),
         ("Shipment to a US civilian customer: GaAs wafers and tungsten carbide powder. What applies?", False),
+        # a licence refused is settled: what follows is asked
+        ("MOFCOM refused our graphite export licence. Can we appeal the decision?", True),
     ],
 )  # fmt: skip
 def test_a_message_that_sets_the_scene_and_asks_how(

@@ -17,6 +17,7 @@ from kb.answering.scope import foreign_regime, unrelated
         "How does a Canadian miner apply for an export permit under Canada's Export and Import Permits Act?",
         "美国的外国直接产品规则（FDPR）在什么情况下会适用？",
         "越南对稀土精矿出口有没有配额或者禁令？",
+        "刚果（金）2025年以后对钴出口实行配额制，配额怎么分？中国买家怎么拿货？",
         "日本出口管制的白名单国家现在包括哪些？",
         "Does the US EAR control gallium oxide?",
         "美国国防部采购规则（DFARS）禁止美国军工承包商使用中国产钕铁硼磁体，这条规定是从哪一年开始执行的？",

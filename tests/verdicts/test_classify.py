@@ -151,6 +151,7 @@ def test_products_as_people_write_them(base: KnowledgeBase, text: str, value: st
         # an ore's grade, written as its compound, is no product of its own
         ("黑钨精矿一批，WO3含量60%", "unlisted_form"),
         ("wolframite concentrate grading 60% WO3", "unlisted_form"),
+        ("钨精矿（黑钨精矿，WO3 65%）", "unlisted_form"),
         # the alternative set against the product, in Chinese, is not folded into it
         ("二氧化碲粉4N要不要许可证，还是只管金属碲？", "unlisted_form"),
     ],
@@ -158,6 +159,14 @@ def test_products_as_people_write_them(base: KnowledgeBase, text: str, value: st
 def test_one_product_named_twice_is_one_line(base: KnowledgeBase, text: str, kind: str) -> None:
     lines = _classify(base, text).lines
     assert [(line.value, line.kind) for line in lines] == [("not_listed", kind)], lines
+
+
+def test_a_compound_with_its_purity_beside_another_product_is_a_product_of_its_own(
+    base: KnowledgeBase,
+) -> None:
+    # only beside an ore or a concentrate is a compound's percentage a grade
+    lines = _classify(base, "APT and WO3 99.95% for a customer in Japan").lines
+    assert [line.value for line in lines] == ["licence_required", "licence_required"], lines
 
 
 def test_a_product_of_a_family_its_elements_do_not_name_is_shown_that_familys_items(

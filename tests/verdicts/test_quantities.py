@@ -65,6 +65,10 @@ def test_a_bare_mpa_keeps_the_quantities_it_could_be() -> None:
         ("NdFeB magnets free of dysprosium and terbium", set(), {"dysprosium", "terbium"}),
         ("NdFeB containing Dy and Tb, shipped to Japan", {"dysprosium", "terbium"}, set()),
         ("magnets without Dy and in stock", set(), {"dysprosium"}),
+        # a Chinese list taken up again, of the same kind or of the other
+        ("成分只有镨钕、铁、硼，不含镝也不含铽（有ICP报告）", set(), {"dysprosium", "terbium"}),
+        ("含镝也含铽的磁体", {"dysprosium", "terbium"}, set()),
+        ("不含镝但含铽", {"terbium"}, {"dysprosium"}),
     ],
 )
 def test_composition(text: str, contains: set[str], free_of: set[str]) -> None:
@@ -84,6 +88,11 @@ def test_sizes_given_as_products_of_figures() -> None:
     assert {("length", 100.0), ("width", 100.0), ("height", 10.0), ("purity", 99.95)} == plate
     rod = {(s.quantity, s.low) for s in quantities_in("tungsten rod Ø130 x 60 mm")}
     assert rod == {("diameter", 130.0), ("length", 60.0)}
+    # a Chinese specification writes the diameter sign as Φ, with the unit after each figure
+    rod = {(s.quantity, s.low) for s in quantities_in("纯钨棒，规格Φ60 mm×300 mm") if s.unit == "mm"}
+    assert rod == {("diameter", 60.0), ("length", 300.0)}
+    # the sign after a named size does not rename it
+    assert [(s.quantity, s.low) for s in quantities_in("缸径Φ420mm") if s.unit == "mm"] == [("bore", 420.0)]
     assert {(s.quantity, s.low) for s in quantities_in("a 2 x 3 cm sheet")} == {
         ("length", 20.0),
         ("width", 30.0),
