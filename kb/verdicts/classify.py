@@ -372,9 +372,9 @@ _GRADE_AFTER = re.compile(r"^\s*(?:品位|品味|含量|grade|content|assay)", r
 _GRADE_BEFORE = re.compile(
     r"(?:品位|含量|grade|grading|content|assay(?:ing)?)\s*(?:of\s*)?[\d\s]+$", re.IGNORECASE
 )
-#: A compound followed by a bare percentage ("黑钨精矿，WO3 65%") is a grade only beside an ore or a
-#: concentrate (beside APT, "WO3 99.95%" is the oxide's purity).
-_FIGURE_AFTER = re.compile(r"^\s*[\d.]+\s*%?")
+#: A compound followed by a bare figure ("黑钨精矿，WO3 65%"; normalised text has no per cent sign) is
+#: a grade only beside an ore or a concentrate (beside APT, "WO3 99.95%" is the oxide's purity).
+_FIGURE_AFTER = re.compile(r"^\s*\d[\d.]*")
 _ORE = re.compile(r"精矿|原矿|矿石|concentrate|\bores?\b", re.IGNORECASE)
 
 
