@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kb.answering.scope import premises_in
+from kb.answering.scope import Premise, premises_in
 from kb.errors import QueryError
 from kb.language.codes import hs_codes_in
 from kb.language.countries import check_country, find_destination
@@ -165,6 +165,9 @@ class Analysis:
     #: A message that sets the scene and then asks how ("... so we can ship our germanium under it.
     #: What would the legal exposure be?"): a verdict question that asks mainly for the procedure.
     asks_how: bool = False
+    #: The statuses the question takes for granted ("now that the controls are suspended ..."),
+    #: strongest first: the answer corrects those the timeline contradicts.
+    premises: tuple[Premise, ...] = ()
 
     @property
     def names_something(self) -> bool:
@@ -180,7 +183,7 @@ class Analysis:
             self.intent == "verdict"
             and bool(self.items or self.products)
             and not self.asks_how
-            and not premises_in(self.question)  # a status asserted: its correction may quote a topic
+            and not self.premises  # a status asserted: its correction may quote a topic
         )
 
 
@@ -332,7 +335,8 @@ def analyse(
     how_to_ship = has_chinese(text) and names_product and procedural and country is not None and not applies
     # A question that takes a product's status for granted ("LFP has been controlled for a year: how
     # long does a licence take?") gets that product's verdict, so that a wrong premise is corrected.
-    asserts = names_product and bool(premises_in(text))
+    premises = tuple(premises_in(text))
+    asserts = names_product and bool(premises)
     asks_verdict = (
         bool(_VERDICT_ASK.search(text))
         or (names_product and (not procedural or applies))
@@ -357,4 +361,5 @@ def analyse(
         products=tuple(products),
         stated=stated_in(read, lexicon.symbols),
         composition=composition_in(read, lexicon.symbols, lexicon.names_zh),
+        premises=premises,
     )

@@ -34,7 +34,7 @@ from kb.answering.product_wording import (
 )
 from kb.answering.records import Answer, Citation, Evidence, Lang, Searcher
 from kb.answering.render import render_answer
-from kb.answering.scope import foreign_regime, premises_in, unrelated
+from kb.answering.scope import foreign_regime, unrelated
 from kb.answering.topics import TopicMatch, TopicMatcher, topic_text
 from kb.answering.wording import (
     CATCH_ALL,
@@ -605,7 +605,7 @@ def _premise_correction(analysis: Analysis, classification: Classification, stat
         return ""
     lead = lead_line(classification.lines)
     until = lead.verdict.until if lead is not None and lead.verdict is not None else None
-    for premise in premises_in(analysis.question):
+    for premise in analysis.premises:
         said = premise_correction(premise.kind, stated.value, analysis.as_of, until, analysis.lang)
         if said:
             return said
@@ -624,7 +624,7 @@ def _state_restated(
     """After correcting a premise that the leading item's control was repealed or lifted: the lists
     in force on the date that restate that item (the Export Control List carries on the
     announcements' items), each cited to its entry."""
-    if not any(p.kind in ("repealed", "lifted") for p in premises_in(analysis.question)):
+    if not any(p.kind in ("repealed", "lifted") for p in analysis.premises):
         return
     lead = lead_line(classification.lines)
     item = lead.item if lead is not None else None
