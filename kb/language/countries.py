@@ -55,6 +55,18 @@ _DISPLAY: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
+#: Adjectives of nationality a question uses for a place ("our Vietnamese factory"), read by
+#: ``check_country`` but not searched for as a destination: "a Malaysian buyer" says who buys, not
+#: always where the goods go. "Polish" is left out: it is also a word of the trade (polishing powder).
+_NATIONALITIES: dict[str, str] = {
+    "vietnamese": "VN", "malaysian": "MY", "thai": "TH", "indonesian": "ID", "mexican": "MX",
+    "indian": "IN", "brazilian": "BR", "turkish": "TR", "italian": "IT", "spanish": "ES",
+    "belgian": "BE", "czech": "CZ", "swedish": "SE", "swiss": "CH", "israeli": "IL", "emirati": "AE",
+    "saudi": "SA", "moroccan": "MA", "hungarian": "HU", "filipino": "PH", "singaporean": "SG",
+    "taiwanese": "TW", "canadian": "CA", "australian": "AU",
+}  # fmt: skip
+
+
 #: The display names read back: "the United States" / "united states" / "美国" -> code.
 _DISPLAY_NAMES = {
     name.casefold().removeprefix("the "): code for code, names in _DISPLAY.items() for name in names
@@ -95,7 +107,9 @@ def check_country(code: str, destination: bool = True) -> str:
     if value in ISO_CODES or value == "EU":
         return value
     name = text.casefold().removeprefix("the ")
-    named = COUNTRY_NAMES.get(name) or _ALPHA3.get(value) or _DISPLAY_NAMES.get(name)
+    named = (
+        COUNTRY_NAMES.get(name) or _ALPHA3.get(value) or _DISPLAY_NAMES.get(name) or _NATIONALITIES.get(name)
+    )
     if named is not None:
         return named
     raise QueryError(

@@ -477,6 +477,8 @@ def _same_product(first: ProductQuery, second: ProductQuery) -> bool:
     if first.product is None or second.product is None or not (first.named or second.named):
         return True
     shapes = METAL_SHAPES | {"metal", "solid"}
+    if {first.form, second.form} & _CHEMICAL_FORMS:
+        return False  # "锑锭 ... 三氧化二锑": the metal and its oxide are two products
     return first.form in shapes or second.form in shapes
 
 
@@ -590,6 +592,9 @@ _MADE_IN_PLACE = re.compile(
     # the asker's own making abroad: "we make NdFeB magnets in Korea", "我们越南工厂用……做电机"
     r"\b(?:[Ww]e|[Oo]ur\s+(?:plant|factory|subsidiary|company))\s+(?:make|produce|manufacture|sinter|assemble)s?\s+"
     r"(?:[\w-]+\s+){0,5}?in\s+(?P<en3>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)|"
+    # "our Vietnamese factory makes ...": the place as an adjective, with the making right after
+    r"\b[Oo]ur\s+(?P<en4>[A-Z][a-z]+)\s+(?:plant|factory|fab|works|subsidiary|affiliate|JV)\s+"
+    r"(?:makes|produces|manufactures|sinters|assembles|builds)\b|"
     r"(?:我们|我司|公司)(?:在)?(?P<zh2>[\u4e00-\u9fff]{2,5}?)(?:的)?(?:工厂|厂|子公司)(?:用|拿|采购|生产|制造)"
 )
 #: What ends the clause a product is named in ("... to Korea. The motors are made in Korea", "a maker
@@ -606,14 +611,14 @@ _FOREIGN_MADE_ITEM = re.compile(r"\bforeign[- ]made\b", re.IGNORECASE)
 
 def made_abroad(text: str, product: ProductQuery | None = None) -> bool:
     """Whether ``text`` says the goods (``product``, when given) are made outside China:
-    "foreign-made", "境外生产", "our plant in Japan", or made in a country other than China next to the
-    product ("our rotor magnets are made in Korea", "在越南工厂生产的磁体"); a Chinese city ("made in
-    Ningbo") is no country and says nothing, and neither does a buyer's own making ("we sell magnets
-    to a Korean maker whose motors are made in Korea")."""
+    "foreign-made", "境外生产", "our plant in Japan", "our Vietnamese factory makes", or made in a
+    country other than China next to the product ("our rotor magnets are made in Korea", "在越南工厂
+    生产的磁体"); a Chinese city ("made in Ningbo") is no country and says nothing, and neither does a
+    buyer's own making ("we sell magnets to a Korean maker whose motors are made in Korea")."""
     if _MADE_ABROAD.search(text):
         return True
     for match in _MADE_IN_PLACE.finditer(text):
-        own = match.group("en2") or match.group("en3") or match.group("zh2")
+        own = match.group("en2") or match.group("en3") or match.group("en4") or match.group("zh2")
         place = match.group("en") or own or match.group("zh") or ""
         if _country_of(place) in (None, "CN"):
             continue

@@ -256,9 +256,9 @@ def test_a_product_named_beside_a_penalty_question_does_not_pull_it_to_another_t
     ("question", "topic"),
     [
         (
-            "We just discovered that last year two tellurium shipments left without a permit. If we confess "
-            "to MOFCOM on our own, will the punishment be lighter?",
-            "exporter-reporting-duties",
+            "A forwarder faked a dual-use export licence for a single consignment worth RMB 30,000. What "
+            "fine does it face?",
+            "licence-fraud-and-forgery",
         ),
         (
             "Our customer wants the goods delivered to a different end user than the one on our licence. "

@@ -410,14 +410,33 @@ def test_goods_made_abroad_are_classified_by_the_rules_on_foreign_made_goods(
     own_making = (
         "We make SmCo magnets in Malaysia from Chinese samarium",
         "我们马来西亚工厂用中国产的钐做钐钴磁体",
+        "Our Vietnamese factory makes SmCo magnets from Chinese samarium",
     )
     for text in own_making:
         (own,) = _classify(base, text, day).lines
         assert own.item is not None and own.item.document_id == "mofcom-2025-61", text
     (local,) = _classify(base, "We make SmCo magnets in Ningbo", day).lines
     assert local.item is not None and local.item.document_id != "mofcom-2025-61"
+    # a plant abroad the goods are shipped to is no making abroad
+    (shipped,) = _classify(base, "We ship SmCo magnets to our Vietnamese factory", day).lines
+    assert shipped.item is not None and shipped.item.document_id != "mofcom-2025-61"
 
 
 def test_a_buyers_business_is_no_product_even_beside_a_family_name(base: KnowledgeBase) -> None:
     lines = _classify(base, "Can we still export gallium to our American LED customer?").lines
     assert [line.kind for line in lines] == ["family"], lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "antimony ingot 99.65% 10 t and industrial antimony trioxide 99.5% 5 t to Thailand",
+        "一个柜子里拼两种货：锑定（99.65%）10吨，再加工业级三氧化二锑（99.5%）5吨，发泰国",
+    ],
+)
+def test_a_metal_and_its_oxide_are_two_products(base: KnowledgeBase, text: str) -> None:
+    # "锑定" is a common misprint of 锑锭 (antimony ingot)
+    ingot, oxide = _classify(base, text).lines
+    assert ingot.item is not None and ingot.value == "licence_required"
+    assert oxide.item is not None and oxide.kind == "below_threshold" and oxide.value == "not_listed"
+    assert ingot.item != oxide.item
