@@ -16,6 +16,7 @@ import pytest
 
 from kb.answering.knowledge import KnowledgeBase
 from kb.config import Settings
+from kb.errors import KbError
 from kb.indexing.health import index_problem, rebuild_index
 from kb.indexing.ingest import ingest
 from kb.retrieval.hybrid import Retriever
@@ -147,3 +148,20 @@ def test_an_unreadable_pointer_says_to_rebuild_and_a_rebuild_repairs_it(indexed:
     assert message.startswith("the search index was damaged (cannot read the index pointer")
     assert index_problem(indexed) is None
     assert Retriever(indexed, embedder=FakeEmbedder()).search("antimony ingots")
+
+
+def test_the_pointer_is_read_again_only_when_it_is_replaced(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    assert settings.current_generation() == ""
+    settings.pointer_path.write_text(json.dumps({"generation": "g1"}))
+    assert settings.current_generation() == "g1"
+    # a rebuild switches the pointer in one rename: the new name is seen at once
+    fresh = tmp_path / "index.json.new"
+    fresh.write_text(json.dumps({"generation": "g2"}))
+    os.replace(fresh, settings.pointer_path)
+    assert settings.current_generation() == "g2"
+    settings.pointer_path.unlink()
+    assert settings.current_generation() == ""
+    settings.pointer_path.write_text("{broken")
+    with pytest.raises(KbError, match="index pointer"):
+        settings.current_generation()
