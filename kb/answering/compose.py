@@ -53,6 +53,7 @@ from kb.answering.wording import (
     relies_on_lapsed,
     restated_sentence,
     say,
+    suspended_elsewhere_sentence,
 )
 from kb.corpus.documents import Corpus
 from kb.corpus.schema import FrontMatter
@@ -199,6 +200,7 @@ def compose_answer(
     if correction:
         stated.headline = f"{correction} {stated.headline}".strip()
         _state_restated(stated, analysis, classification, catalogue, corpus, citations, lang)
+        _state_suspended_elsewhere(stated, analysis, classification, catalogue, timeline, citations, lang)
     _state_named_articles(stated, analysis.question, focus, corpus, citations, lang)
     if matched:
         _state_fine(stated, matched, analysis.question, corpus, citations, lang)
@@ -645,6 +647,42 @@ def _state_restated(
         n = citations.cite(entry.document_id, entry.ref, item_text(entry, lang=lang))
         stated.facts.append(restated_sentence(origin, title, number, since, n, lang))
         stated.linked.append((entry.document_id, "Items"))
+
+
+def _state_suspended_elsewhere(
+    stated: StatedVerdict,
+    analysis: Analysis,
+    classification: Classification,
+    catalogue: Catalogue,
+    timeline: Timeline,
+    citations: CitationList,
+    lang: Lang,
+) -> None:
+    """After correcting a premise that the leading item's control is suspended: the suspension that
+    does run on the date for measures of the same family ("the rare-earth controls are suspended"
+    mistakes the October 2025 announcements' suspension for the earlier lists'), cited to it."""
+    if not any(p.kind == "suspended" for p in analysis.premises):
+        return
+    lead = lead_line(classification.lines)
+    item = lead.item if lead is not None else None
+    if item is None:
+        return
+    corpus = timeline.corpus
+    grouped: dict[tuple[str, dt.date | None], list[str]] = {}
+    for by, target, until in timeline.suspensions_on(analysis.as_of):
+        families = {i.family for i in catalogue.items if i.document_id == target}
+        if item.family in families and target != item.document_id:
+            grouped.setdefault((by, until), []).append(target)
+    for (by, until), targets in grouped.items():
+        doc = corpus.documents[by]
+        section = doc.sections[0] if doc.sections else None
+        locator = section.locator if section is not None else "Summary"
+        n = citations.cite(by, locator, section.in_language(lang) if section is not None else doc.meta.title)
+        names = [document_name(corpus, t, lang) for t in targets]
+        stated.facts.append(
+            suspended_elsewhere_sentence(document_name(corpus, by, lang), names, until, n, lang)
+        )
+        stated.linked.append((by, locator))
 
 
 def _state_line(

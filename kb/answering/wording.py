@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from kb.answering.records import Lang
 from kb.corpus.documents import Corpus
@@ -520,6 +521,23 @@ def restated_sentence(origin: str, title: str, where: str, since: dt.date | None
     return (
         f"The items of {origin} went on into the {title} ({where}){start}: it carries the control on, "
         f"it did not end it. [{n}]"
+    )
+
+
+def suspended_elsewhere_sentence(
+    by: str, targets: Sequence[str], until: dt.date | None, n: int, lang: Lang
+) -> str:
+    """What was suspended instead, when a question takes a control for suspended that is not: ``by``
+    suspends ``targets`` (document names) until ``until``."""
+    end = date_text(until, lang) if until else ""
+    if lang == "zh":
+        to = f"，暂停至{end}" if end else ""
+        return f"暂停实施的是其他措施：{by}暂停实施{'、'.join(targets)}{to}；本管制不在其列。 [{n}]"
+    names = targets[0] if len(targets) == 1 else f"{', '.join(targets[:-1])} and {targets[-1]}"
+    to = f" until {end}" if end else ""
+    return (
+        f"What was suspended is another set of measures: {by} suspends {names}{to}; this control is not "
+        f"among them. [{n}]"
     )
 
 

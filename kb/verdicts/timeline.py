@@ -134,6 +134,17 @@ class Timeline:
 
     # -- documents ----------------------------------------------------------------------------
 
+    def suspensions_on(self, on: dt.date) -> list[tuple[str, str, dt.date | None]]:
+        """The suspensions running on ``on``: (suspending document, suspended document, last day),
+        in the corpus's order."""
+        running: list[tuple[str, str, dt.date | None]] = []
+        for target, pairs in self._suspensions.items():
+            for source, rel in pairs:
+                start = rel.start or self.effective_date(source.id)
+                if (start is None or start <= on) and (rel.until is None or on <= rel.until):
+                    running.append((source.id, target, rel.until))
+        return running
+
     def effective_date(self, doc_id: str) -> dt.date | None:
         doc = self.corpus.documents[doc_id]
         if doc.meta.effective:

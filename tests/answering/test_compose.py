@@ -196,3 +196,33 @@ def test_a_list_not_yet_in_force_is_not_said_to_carry_an_item_on(base: Knowledge
 def test_no_list_is_said_to_carry_on_an_item_without_a_premise(base: KnowledgeBase) -> None:
     answer = base.answer("Do germanium ingots need an export licence?", as_of="2026-11-22")
     assert "carries the control on" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        (
+            "All of China's rare-earth export controls are suspended until November 2026, so dysprosium "
+            "oxide to Korea needs no licence now, right?",
+            ["not been suspended", "What was suspended", "No. 70 of 2025", "No. 57 of 2025"],
+        ),
+        (
+            "超硬材料的出口管制已经全部暂停了，六面顶压机现在出口印度不用许可证吧？",
+            ["并未暂停", "暂停实施的是其他措施", "2025年第70号", "2025年第55号"],
+        ),
+    ],
+)
+def test_a_control_taken_for_suspended_is_told_apart_from_what_is(
+    base: KnowledgeBase, question: str, words: list[str]
+) -> None:
+    answer = base.answer(question, as_of="2026-04-01")
+    assert answer.verdict == "licence_required"
+    for word in words:
+        assert word in answer.text, word
+    assert "mofcom-gac-2025-70" in {c.document_id for c in answer.citations}
+    assert_well_formed(answer)
+    # no premise, no such sentence; and after the suspension ran out there is none to name
+    plain = base.answer("Does dysprosium oxide to Korea need a licence?", as_of="2026-04-01")
+    assert "What was suspended" not in plain.text
+    later = base.answer(question, as_of="2026-12-01")
+    assert "What was suspended" not in later.text and "暂停实施的是其他措施" not in later.text
