@@ -62,6 +62,8 @@ from kb.errors import GeneratorError
 from kb.language.glossary import english_terms
 from kb.language.references import article_numbers, locator_articles
 from kb.language.script import has_chinese
+from kb.language.stopwords import content_words
+from kb.language.tokens import chinese_words
 from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.classify import Classification, Line, classify, lead_line
 from kb.verdicts.freshness import knowledge_limit
@@ -491,24 +493,36 @@ def _state_fine(
     citations: CitationList,
     lang: Lang,
 ) -> None:
-    """The fine worked out on the amount the question states, by the first provision of its topics
-    that sets one (before the topics' provisions are quoted, after a verdict's own facts)."""
+    """The fine worked out on the amount the question states, by the provision of its topics that
+    sets one and shares the most words with the question (the first such, on a tie), before the
+    topics' provisions are quoted, after a verdict's own facts."""
     amount = stated_amount(question)
     if amount is None:
         return
-    for provision in (p for match in matched for p in match.topic.provisions):
+    candidates = []
+    for provision in dict.fromkeys(p for match in matched for p in match.topic.provisions):
         doc = corpus.get(provision.document)
         rule = next((r for r in doc.meta.fines if r.ref == provision.ref), None) if doc else None
-        if doc is None or rule is None:
-            continue
-        section = doc.section(rule.ref)
-        assert section is not None  # kb validate checks every fine's provision
+        if doc is not None and rule is not None:
+            section = doc.section(rule.ref)
+            assert section is not None  # kb validate checks every fine's provision
+            candidates.append((doc, rule, section))
+    if candidates:
+        # the provision whose conduct the question describes ("与管控名单上的公司交易" is Art. 37's,
+        # not the unlicensed export of Art. 34), else the first of the best topic's
+        asked = _fine_words(question)
+        doc, rule, section = max(candidates, key=lambda c: len(asked & _fine_words(c[2].in_language(lang))))
         n = citations.cite(doc.id, section.locator, section.in_language(lang))
         separator = "" if lang == "zh" else ", "
         where = f"{document_name(corpus, doc.id, lang)}{separator}{locator_text(section.locator, lang)}"
         stated.linked.append((doc.id, section.locator))
         stated.facts.append(fine_sentence(rule, amount, where, n, lang))
-        return
+
+
+def _fine_words(text: str) -> set[str]:
+    """The words a question and a penalty provision are compared by: Chinese words, and English
+    words of four letters or more."""
+    return set(chinese_words(text)) | {w for w in content_words(text, min_length=4) if not has_chinese(w)}
 
 
 def _quote_provision(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from kb.answering.fines import fine_band, fine_sentence, stated_amount
@@ -76,3 +78,32 @@ def test_chinese_fine_in_ten_thousands(base: KnowledgeBase) -> None:
     answer = base.answer("没有许可证出口管制物项，违法经营额30万元，罚款是多少？", as_of="2026-11-22")
     assert "50万元至500万元" in answer.text
     assert_well_formed(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "ref", "band"),
+    [
+        (
+            "跟管控名单上的一家公司做了一单大约100万元的生意，按出口管制法会被罚多少钱？",
+            "Art. 37",
+            "1,000万元至2,000万元",
+        ),
+        ("没有许可证出口管制物项，违法经营额100万元，罚款是多少？", "Art. 34", "500万元至1,000万元"),
+    ],
+)
+def test_the_fine_is_the_one_for_the_conduct_asked_about(
+    base: KnowledgeBase, question: str, ref: str, band: str
+) -> None:
+    # dealing with a party on the control list is fined under Art. 37 (10 to 20 times), an unlicensed
+    # export under Art. 34, whichever of the topics that quote them comes first
+    from kb.answering.citations import CitationList
+    from kb.answering.compose import StatedVerdict, _state_fine
+    from kb.answering.topics import TopicMatch
+
+    topics = {t.id: t for t in base.topics}
+    matched = [TopicMatch(topics[k], 0.5) for k in ("penalties-and-liability", "control-and-watch-lists")]
+    citations = CitationList(base.corpus, base.timeline, dt.date(2026, 11, 22), "zh")
+    stated = StatedVerdict()
+    _state_fine(stated, matched, question, base.corpus, citations, "zh")
+    assert len(stated.facts) == 1 and band in stated.facts[0]
+    assert citations.items[0].locator == ref
