@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ from kb.corpus.schema import FrontMatter
 from kb.corpus.topics import Provision, provision_of
 from kb.errors import GeneratorError
 from kb.language.glossary import english_terms
-from kb.language.references import article_numbers, locator_articles
+from kb.language.references import article_numbers, law_articles_referred, locator_articles
 from kb.language.script import has_chinese
 from kb.language.stopwords import content_words
 from kb.language.tokens import chinese_words
@@ -211,6 +212,8 @@ def compose_answer(
     elif matched:
         quoted = TOPIC_PROVISIONS if how else PROCEDURE_PROVISIONS
         _state_procedure(stated, matched[0], focus, corpus, citations, lang, quoted)
+    if matched and _ASKS_PENALTY.search(analysis.question):
+        _state_deferred_penalty(stated, focus, corpus, citations, lang)
     facts, caveats = stated.facts, stated.caveats
     room = max(0, KEY_FACTS - len(facts))
     if room:
@@ -517,6 +520,46 @@ def _state_fine(
         where = f"{document_name(corpus, doc.id, lang)}{separator}{locator_text(section.locator, lang)}"
         stated.linked.append((doc.id, section.locator))
         stated.facts.append(fine_sentence(rule, amount, where, n, lang))
+
+
+#: A question on what a breach costs: "what happens if we skip it", "被查到会怎么处罚".
+_ASKS_PENALTY = re.compile(
+    r"\bpenalt|\bfined?\b|\bfines\b|\bpunish|\bsanction|\bconsequence|\bliab|what happens if|"
+    r"\bget caught\b|罚|追责|后果|法律责任|风险",
+    re.IGNORECASE,
+)
+#: A fine stated with its figures: "5 to 10 times", "RMB 500,000", "5倍以上10倍以下", "50万元".
+_FINE_FIGURE = re.compile(r"\d\s*(?:times|倍)|RMB\s*\d|\d\s*万元", re.IGNORECASE)
+#: The document whose articles others defer to for penalties, by its short title.
+_LAW = "Export Control Law"
+
+
+def _state_deferred_penalty(
+    stated: StatedVerdict, focus: str, corpus: Corpus, citations: CitationList, lang: Lang
+) -> None:
+    """A quoted provision that leaves the penalty to an article of the Export Control Law ("Art. 34
+    of the Export Control Law supplies the penalties for ...") does not say what the penalty is: for
+    a question on penalties, that article is quoted too, with its figures, unless already quoted."""
+    law = next((d for d in corpus.documents.values() if d.meta.short_title == _LAW), None)
+    if law is None or any(_FINE_FIGURE.search(fact) for fact in stated.facts):
+        return  # a penalty the answer states with its figures already
+    quoted = set(stated.linked)
+    for document, ref in list(stated.linked):
+        doc = corpus.get(document)
+        section = doc.section(ref) if doc is not None and doc is not law else None
+        if section is None:
+            continue
+        for number in law_articles_referred(section.text):
+            target = next((t for t in law.sections if number in locator_articles(t.locator)), None)
+            if target is None or (law.id, target.locator) in quoted:
+                continue
+            found = _quote_provision(
+                Provision(document=law.id, ref=target.locator), focus, corpus, citations, lang
+            )
+            if found is not None:
+                quoted.add((law.id, target.locator))
+                stated.linked.append((law.id, target.locator))
+                stated.facts.append(found[1])
 
 
 def _fine_words(text: str) -> set[str]:

@@ -31,7 +31,7 @@ _FOREIGN = re.compile(
     r"Australian?|Canadian?)('s)?\s+(dual[- ]use )?(export control |export )?"
     r"(regulations?|laws?|regimes?|rules|sanctions|licen[cs]es?|authoris|authoriz|authorit|ban|bans|controls?)\b"
     r"|\b(Indonesia|India|Philippines|Vietnam|Malaysia|Myanmar|Congo|DRC|Chile|Zimbabwe|Guinea|Russia)('s)?\s+"
-    r"(\w+\s+){0,3}(export )?(ban|bans|duty|duties|tax|quota)\b"
+    r"(\w+\s+){0,3}(export )?(ban|bans|duty|duties|tax|quotas?|suspension)\b"
     r"|\b(US|U\.S\.|American|Japan(ese)?|Dutch|Netherlands|Korean?|EU|UK|German|Taiwan(ese)?)('s)?\s+"
     r"(restrictions|curbs|limits|controls) on (exports?|exporting|shipping|selling)\b.{0,60}\bto China\b"
     r"|(美国|日本|韩国|荷兰|欧盟|英国|德国|台湾)(政府)?对(向)?(中国|华|我国)(的)?出口"
@@ -41,6 +41,9 @@ _FOREIGN = re.compile(
     # "刚果（金）2025年以后对钴出口实行配额制": that country's measure on its own exports
     r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)\S{0,16}对\S{0,6}出口(实行|实施|采取)?"
     r"\S{0,4}(配额|禁令|禁止|出口税|关税)"
+    # that country's own exports as the subject: "印尼现在镍矿原矿出口是完全禁止的吗"
+    r"|(?<![对向往至到赴])(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)(现在|目前|政府)?"
+    r"[^，。？！,?!对向往到]{0,10}出口(是|已|已经|被)?(完全|全面)?(禁止|禁令|限制|配额)"
     # another country banning its own exports: "is Indonesia still banning exports of nickel ore"
     r"|\b(Indonesia|India|Philippines|Vietnam|Malaysia|Myanmar|Congo|DRC|Chile|Zimbabwe|Guinea|Russia)\s+"
     r"(is\s+)?(still\s+|now\s+)?(bans?|banning|banned|restricts?|restricting|prohibits?|prohibiting)\s+"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["article_numbers", "document_numbers", "locator_articles"]
+__all__ = ["article_numbers", "document_numbers", "law_articles_referred", "locator_articles"]
 
 _NUMBER_OF_YEAR = re.compile(
     r"\bNo\.?\s*(\d{1,4})\s*(?:of|/)\s*((?:19|20)\d{2})\b"  # No. 46 of 2024
@@ -97,3 +97,23 @@ def locator_articles(locator: str) -> frozenset[int]:
             high = int(span.group(2)) if span.group(2) else low
             numbers.update(range(low, high + 1))
     return frozenset(numbers)
+
+
+#: A provision that defers to an article of the Export Control Law: "Art. 34 of the Export Control Law
+#: supplies the penalties", "依照《出口管制法》第三十四条的规定予以处罚".
+_LAW_ARTICLE = re.compile(
+    r"\bArt(?:icle)?s?\.?\s*(\d{1,3})\s+of\s+the\s+Export\s+Control\s+Law\b"
+    r"|《?出口管制法》?\s*第\s*([0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,6})\s*条",
+    re.IGNORECASE,
+)
+
+
+def law_articles_referred(text: str) -> tuple[int, ...]:
+    """The articles of the Export Control Law that ``text`` refers to, in order, each once."""
+    found: list[int] = []
+    for match in _LAW_ARTICLE.finditer(text):
+        raw = match.group(1) or match.group(2)
+        number = int(raw) if raw.isdigit() else chinese_numeral(raw)
+        if number is not None and number not in found:
+            found.append(number)
+    return tuple(found)

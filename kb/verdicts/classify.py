@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kb.errors import QueryError
-from kb.language.codes import hs_codes_in
+from kb.language.codes import digits, hs_codes_in
 from kb.language.countries import check_country, find_destination
 from kb.language.phrases import normalise, original_words
 from kb.language.script import has_chinese
@@ -165,7 +165,7 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     lexicon = lexicon or default_lexicon()
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
     raw = _raw_products(text, catalogue, lexicon)
-    asked = _without_references(_without_how_made(raw, text), text)
+    asked = _without_excluded(_without_references(_without_how_made(raw, text), text), text)
     references = tuple(m for q in raw if q not in asked for m in q.named)
     # a product named as the buyer's business or set against the asked one ("or is it only ...") goes
     # before the names are folded together: "gallium to our LED customer" asks about gallium, and
@@ -263,7 +263,9 @@ _TECHNOLOGY_AFTER = re.compile(
 #: too?", "碲化镉不是已经管了吗", "听说中重稀土都管了，那金属钕……").
 _CONTROLLED_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,2}?(?:is|are|was|were|has been|have been|got|gets)\s+(?:already\s+|now\s+)?"
-    r"(?:controlled|restricted|listed|caught|covered|on the list)\b"
+    r"(?:controlled|restricted|listed|caught|covered|on the list"
+    # "I know tellurium metal is on China's list"
+    r"|on (?:the |china s |mofcom s |beijing s )?(?:control |export control |dual use )?list)\b"
     # a statement, not the question itself ("钨粉也管吗" asks about the powder)
     r"|^[^，,。？！?]{0,4}?(?:不是)?(?:已经|都|早就|也)(?:被)?(?:纳入管制|列入管制|列管|管制|管)(?!吗|么|不|没|嘛)"
     # the product names the control, not what is sold ("China's lithium-battery material export control")
@@ -320,6 +322,28 @@ def _without_references(queries: list[ProductQuery], text: str) -> list[ProductQ
         return bool(_CONTROLLED_AFTER.search(normal[end : end + 40]))
 
     kept = [q for q in queries if not reference(q)]
+    return kept or queries
+
+
+#: Words right before a product that say the goods asked about are free of it ("NdPr oxide, without Dy,
+#: Tb or other heavy rare earths", "不含镝、铽这些中重稀土"), on normalised text.
+_EXCLUDED_BEFORE = re.compile(
+    r"(?:\b(?:without|free of|free from|excluding|not containing|containing no)\s+(?:[\w]+\s+){0,6}"
+    r"|(?:不含有?|不包含|不添加|未添加|不掺)[\u4e00-\u9fff ]{0,10})$"
+)
+
+
+def _without_excluded(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    """Drop the products the question says the goods are free of, when it names the goods too."""
+    if len(queries) < 2:
+        return queries
+    normal = normalise(text)
+    first = min(q.start for q in queries if q.start >= 0) if any(q.start >= 0 for q in queries) else -1
+    kept = [
+        q
+        for q in queries
+        if q.start <= first or not _EXCLUDED_BEFORE.search(normal[max(0, q.start - 40) : q.start])
+    ]
     return kept or queries
 
 
@@ -725,6 +749,10 @@ def _line(
         candidates = _covering(query, catalogue, as_of, timeline, asked)
     if not candidates and query.code is not None:
         related = tuple(dict.fromkeys(item for _, item in catalogue.related_codes(query.code)))
+        if not related:
+            heading = _heading_line(query, catalogue)
+            if heading is not None:
+                return heading
         return Line(query.text, "unlisted_code", "not_listed", None, None, None, related, query)
     if not candidates:
         return _unlisted(query, catalogue, asked)
@@ -861,7 +889,30 @@ def _unlisted(query: ProductQuery, catalogue: Catalogue, kinds: Sequence[str]) -
         related = _listed_rare_earths(query, catalogue)  # still an element no list holds
     if not related and query.references:
         related = _distinct([m.item for m in query.references])  # the listed products it was measured by
+    if not related and query.form in _MATERIAL_FORMS:
+        # "a ferrite magnet": the magnets the lists hold are of other materials (rare earths)
+        related = _distinct(
+            _without_restated(
+                [i for i in catalogue.items if i.kind == "item" and query.form in _item_forms(i)]
+            )
+        )
     return Line(query.text, kind, "not_listed", None, None, None, tuple(related[:8]), query)
+
+
+def _heading_line(query: ProductQuery, catalogue: Catalogue) -> Line | None:
+    """A customs code no item lists, under a heading the lexicon files one element's goods under
+    (2613: molybdenum ores): ``not_listed``, with the listed items of that element."""
+    assert query.code is not None
+    elements = default_lexicon().headings.get(digits(query.code)[:4], ())
+    if len(elements) != 1:
+        return None
+    related = _distinct(_without_restated([i for i in _items_of(elements[0], catalogue) if i.kind == "item"]))
+    if not related:
+        return None
+    product = dataclasses.replace(query, elements=elements)
+    return Line(
+        f"HS {query.code}", "unlisted_form", "not_listed", None, None, None, tuple(related[:8]), product
+    )
 
 
 def _listed_rare_earths(query: ProductQuery, catalogue: Catalogue) -> list[CatalogueItem]:

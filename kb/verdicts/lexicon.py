@@ -125,8 +125,15 @@ class Lexicon:
         #: Named products that belong to a control family their elements do not give (cubic boron
         #: nitride is a superhard material) -> that family.
         self.families: dict[str, str] = {}
+        #: A customs heading's first four digits -> the elements whose forms the lexicon files under it.
+        self.headings: dict[str, tuple[str, ...]] = {}
         for entry in data.get("elements") or []:
             name = str(entry["name"]).casefold()
+            for codes in (entry.get("hs") or {}).values():
+                for code in codes or []:
+                    heading = re.sub(r"\D", "", str(code))[:4]
+                    if len(heading) == 4 and name not in self.headings.get(heading, ()):
+                        self.headings[heading] = (*self.headings.get(heading, ()), name)
             self.element_zh[name] = str(entry.get("name_zh") or name)
             self.symbols[str(entry.get("symbol") or name)] = name
             self.symbols[name] = name

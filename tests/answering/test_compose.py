@@ -226,3 +226,24 @@ def test_a_control_taken_for_suspended_is_told_apart_from_what_is(
     assert "What was suspended" not in plain.text
     later = base.answer(question, as_of="2026-12-01")
     assert "What was suspended" not in later.text and "暂停实施的是其他措施" not in later.text
+
+
+def test_a_provision_that_leaves_the_penalty_to_the_law_brings_the_laws_article(base: KnowledgeBase) -> None:
+    import datetime as dt
+
+    from kb.answering.citations import CitationList
+    from kb.answering.compose import StatedVerdict, _state_deferred_penalty
+
+    def stated_after(facts: list[str], lang: str) -> StatedVerdict:
+        stated = StatedVerdict(facts=list(facts), linked=[("state-council-2024-792", "Art. 39")])
+        citations = CitationList(base.corpus, base.timeline, dt.date(2026, 12, 1), lang)  # type: ignore[arg-type]
+        _state_deferred_penalty(stated, "penalty", base.corpus, citations, lang)  # type: ignore[arg-type]
+        return stated
+
+    # Art. 39 of the Regulations says only that Art. 34 of the Law supplies the penalties
+    stated = stated_after(["the Regulations' Art. 39 [1]"], "zh")
+    assert ("law-export-control-2020", "Art. 34") in stated.linked
+    assert "5倍以上10倍以下" in stated.facts[-1] and "50万元以上500万元以下" in stated.facts[-1]
+    # an answer that states a fine with its figures already is left as it is
+    stated = stated_after(["Art. 40: a fine of 5 to 10 times the turnover [1]"], "en")
+    assert stated.linked == [("state-council-2024-792", "Art. 39")]

@@ -24,6 +24,8 @@ from kb.answering.scope import foreign_regime, unrelated
         "What permit does Canada require for exporting uranium concentrate?",
         "Do we need a SECO permit to re-export dual-use goods from our warehouse in Zurich to Turkey?",
         "Is Indonesia still banning exports of unprocessed bauxite and nickel ore?",
+        "Since the DRC replaced its cobalt export suspension with quotas, how are the quotas split?",
+        "印尼现在镍矿原矿出口是完全禁止的吗？有没有配额？我们想从印尼进口镍矿",
         "Does the US export ban on AI chips to China cover our gallium nitride modules?",
         "日本厂商按《外汇及外国贸易法》向中国出口高纯度氟化氢，需要向经济产业省申请哪一种许可？",
         # goods imported from China are the other country's imports

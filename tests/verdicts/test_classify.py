@@ -71,6 +71,41 @@ def test_unlisted_form_names_the_listed_items_of_the_element(base: KnowledgeBase
     assert {i.name for i in line.related} >= {"Indium phosphide", "Trimethylindium", "Triethylindium"}
 
 
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        # the listed metal is named as the known reference, the dioxide is asked about
+        ("I know tellurium metal is on China's list. Is TeO2 controlled as well?", "TeO2"),
+        # the heavy rare earths the oxide is free of are no product of the question
+        ("氧化镨钕（TREO 99%，不含镝、铽这些中重稀土）出口要许可吗？", "氧化镨钕"),
+        ("NdPr oxide without Dy, Tb or other medium and heavy rare earths", "NdPr oxide"),
+    ],
+)
+def test_a_product_named_as_reference_or_as_left_out_is_not_asked_about(
+    base: KnowledgeBase, text: str, product: str
+) -> None:
+    (line,) = _classify(base, text).lines
+    assert (line.product, line.value) == (product, "not_listed"), line
+
+
+def test_a_magnet_of_no_listed_material_is_set_beside_the_listed_magnets(base: KnowledgeBase) -> None:
+    (line,) = _classify(base, "铁氧体磁钢（锶铁氧体，电机用）").lines
+    assert line.value == "not_listed"
+    assert "mofcom-gac-2025-18" in {i.document_id for i in line.related}
+
+
+def test_an_unlisted_code_under_one_elements_heading_shows_that_elements_items(base: KnowledgeBase) -> None:
+    (line,) = _classify(base, "Is HS 2613.10.00 under export control?").lines
+    assert (line.value, line.kind) == ("not_listed", "unlisted_form")
+    assert {i.element.casefold() for i in line.related} == {"molybdenum"}
+
+
+def test_carbon_electrodes_are_not_graphite_items(base: KnowledgeBase) -> None:
+    lines = _classify(base, "矿热炉用的碳素电极，普通碳电极，没有石墨化").lines
+    assert [(line.product, line.value) for line in lines] == [("碳素电极", "not_listed")]
+    assert any(i.family == "graphite" for i in lines[0].related)
+
+
 def test_several_products_one_line_each_strictest_leads(base: KnowledgeBase) -> None:
     classification = _classify(base, "We ship gallium metal and copper cathodes")
     assert [line.value for line in classification.lines] == ["licence_required", "not_listed"]
