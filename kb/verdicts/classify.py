@@ -890,12 +890,10 @@ def _unlisted(query: ProductQuery, catalogue: Catalogue, kinds: Sequence[str]) -
     if not related and query.references:
         related = _distinct([m.item for m in query.references])  # the listed products it was measured by
     if not related and query.form in _MATERIAL_FORMS:
-        # "a ferrite magnet": the magnets the lists hold are of other materials (rare earths)
-        related = _distinct(
-            _without_restated(
-                [i for i in catalogue.items if i.kind == "item" and query.form in _item_forms(i)]
-            )
-        )
+        # "a ferrite magnet": the magnets the lists hold are of other materials (rare earths); the
+        # items with customs codes first, goods shipped from China, not the 0.1% rule's foreign goods
+        same_form = [i for i in catalogue.items if i.kind == "item" and query.form in _item_forms(i)]
+        related = sorted(_distinct(_without_restated(same_form)), key=lambda i: not i.all_hs_codes)
     return Line(query.text, kind, "not_listed", None, None, None, tuple(related[:8]), query)
 
 

@@ -92,6 +92,7 @@ def test_a_magnet_of_no_listed_material_is_set_beside_the_listed_magnets(base: K
     (line,) = _classify(base, "铁氧体磁钢（锶铁氧体，电机用）").lines
     assert line.value == "not_listed"
     assert "mofcom-gac-2025-18" in {i.document_id for i in line.related}
+    assert line.related[0].all_hs_codes  # goods shipped from China first, not the 0.1% rule's
 
 
 def test_an_unlisted_code_under_one_elements_heading_shows_that_elements_items(base: KnowledgeBase) -> None:
