@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -266,6 +267,12 @@ class TopicMatcher:
         return [float(x) for x in best]
 
     def _paraphrase_matrix(self) -> tuple[Any, Any]:
+        if self._matrix is not None:
+            return self._matrix
+        with _BUILDING:
+            return self._build_matrix()
+
+    def _build_matrix(self) -> tuple[Any, Any]:
         if self._matrix is None:
             import numpy as np
 
@@ -301,6 +308,12 @@ class TopicMatcher:
         """Each topic's name and paraphrases in ``lang`` embedded by the multilingual model, one row
         each, with the topic each row belongs to; kept beside ``cache_ml`` (and for the process) by
         content."""
+        if lang in self._matrix_ml:
+            return self._matrix_ml[lang]
+        with _BUILDING:  # two first questions at once embed the paraphrases once, not twice
+            return self._build_matrix_ml(lang)
+
+    def _build_matrix_ml(self, lang: str) -> tuple[Any, Any]:
         if lang not in self._matrix_ml:
             import numpy as np
 
@@ -413,6 +426,11 @@ _EMBEDDED: dict[str, list[list[float]]] = {}
 
 def _content_key(model: str, texts: Sequence[str]) -> str:
     return hashlib.sha256(json.dumps([model, list(texts)], ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+#: Held while a paraphrase matrix is built, so that questions arriving together embed the paraphrases
+#: once, not once each (the vectors are shared by the process, see ``_EMBEDDED``).
+_BUILDING = threading.RLock()
 
 
 def _embedded(key: str, embed: Callable[[Sequence[str]], Any], texts: tuple[str, ...]) -> list[list[float]]:

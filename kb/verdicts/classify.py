@@ -213,7 +213,8 @@ def _named_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[P
         ]
         used.update(i for i, _ in named)
         words = " ".join(original_words(text, mention.start, mention.end).split())
-        queries.append(_query(mention, tuple(m for _, m in named), words))
+        found = tuple(m for _, m in named) or _named_by_lexicon_name(mention, catalogue)
+        queries.append(_query(mention, found, words))
     loose: dict[tuple[int, int] | None, list[Match]] = {}
     for i, match in enumerate(matches):
         if i not in used:
@@ -223,6 +224,20 @@ def _named_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[P
         elements = tuple(dict.fromkeys(_element_of(m.item) for m in group))
         queries.append(ProductQuery(words, elements, named=tuple(group), start=span[0] if span else -1))
     return sorted(queries, key=lambda q: q.start)
+
+
+def _named_by_lexicon_name(mention: ProductMention, catalogue: Catalogue) -> tuple[Match, ...]:
+    """The listed items a lexicon product's own name names in full, for a synonym the catalogue does
+    not hold ("微波等离子体CVD设备" is the lexicon's "MPCVD equipment", which the catalogue lists). Only
+    for a product of no element (machinery): one of an element is compared by its element and form,
+    and folded with the element's other mentions ("碳酸锂……锂电池那一块也管了")."""
+    if mention.product is None or mention.elements:
+        return ()
+    name = normalise(mention.product)
+    matches, _ = catalogue.mentions(mention.product)
+    return tuple(
+        dataclasses.replace(m, span=None) for m in matches if m.span is not None and m.span == (0, len(name))
+    )
 
 
 def _element_of(item: CatalogueItem) -> str:
@@ -328,7 +343,8 @@ def _without_references(queries: list[ProductQuery], text: str) -> list[ProductQ
 #: Words right before a product that say the goods asked about are free of it ("NdPr oxide, without Dy,
 #: Tb or other heavy rare earths", "不含镝、铽这些中重稀土"), on normalised text.
 _EXCLUDED_BEFORE = re.compile(
-    r"(?:\b(?:without|free of|free from|excluding|not containing|containing no)\s+(?:[\w]+\s+){0,6}"
+    r"(?:\b(?:without|free of|free from|excluding|not containing|(?:with|and|containing|contains|has)\s+no)"
+    r"\s+(?:[\w]+\s+){0,6}"
     r"|(?:不含有?|不包含|不添加|未添加|不掺)[\u4e00-\u9fff ]{0,10})$"
 )
 
@@ -736,6 +752,10 @@ def _line(
 ) -> Line | None:
     asked = (query.asks,) if query.asks else tuple(k for k in kinds if k == "equipment")
     candidates = [m.item for m in query.named if _in_catalogue_on(m.item, as_of, timeline)]
+    for match in query.named:
+        if not _in_catalogue_on(match.item, as_of, timeline):
+            # a consolidated list's entry before that list took effect: the item it carries over
+            candidates += [i for i in _carried_over(match.item, catalogue) if i not in candidates]
     if query.form is not None:
         # "tungsten powder" names a catalogue's summary entry only through its element's name.
         candidates = [i for i in candidates if not _SUMMARY_ENTRY.search(i.name)]
@@ -1121,6 +1141,17 @@ def _distinct(items: list[CatalogueItem]) -> list[CatalogueItem]:
         names.add(key)
         kept.append(item)
     return kept
+
+
+def _carried_over(entry: CatalogueItem, catalogue: Catalogue) -> list[CatalogueItem]:
+    """The item of the defining announcement that a consolidated list's entry carries over: the one
+    whose name shares the most words with the entry's (among those sharing a customs code, if any)."""
+    own = [i for i in catalogue.items if i.document_id == entry.governed_by != entry.document_id]
+    sharing = [i for i in own if set(i.all_hs_codes) & set(entry.all_hs_codes)] or own
+    words = set(normalise(entry.name).split())
+    scored = [(len(words & set(normalise(i.name).split())), i) for i in sharing]
+    best = max((score for score, _ in scored), default=0)
+    return [i for score, i in scored if score == best and score * 2 >= len(words)]
 
 
 def _without_restated(items: list[CatalogueItem]) -> list[CatalogueItem]:

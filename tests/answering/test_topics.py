@@ -344,3 +344,25 @@ def test_a_corpus_without_topics_embeds_nothing(tmp_path: Path) -> None:
     matcher = TopicMatcher(load_topics(tmp_path), embed_ml=embed, cache_ml=tmp_path / "v.json", model_ml="m")
     matcher.warm()
     assert calls == [] and matcher.match("How long is a licence valid?") == []
+
+
+def test_questions_arriving_together_embed_the_paraphrases_once(topics) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    calls: list[int] = []
+
+    def embed_ml(texts):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        calls.append(len(texts))
+        time.sleep(0.05)  # long enough for the other question to arrive meanwhile
+        return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+    matcher = TopicMatcher(topics, embed_ml=embed_ml, model_ml="a model no other test uses")
+    threads = [threading.Thread(target=matcher._paraphrase_matrix_ml, args=("zh",)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1

@@ -79,6 +79,10 @@ def test_unlisted_form_names_the_listed_items_of_the_element(base: KnowledgeBase
         # the heavy rare earths the oxide is free of are no product of the question
         ("氧化镨钕（TREO 99%，不含镝、铽这些中重稀土）出口要许可吗？", "氧化镨钕"),
         ("NdPr oxide without Dy, Tb or other medium and heavy rare earths", "NdPr oxide"),
+        (
+            "N42 neodymium magnets, with no dysprosium, terbium or any other heavy rare earth in them",
+            "neodymium magnets",
+        ),
     ],
 )
 def test_a_product_named_as_reference_or_as_left_out_is_not_asked_about(
@@ -99,6 +103,34 @@ def test_an_unlisted_code_under_one_elements_heading_shows_that_elements_items(b
     (line,) = _classify(base, "Is HS 2613.10.00 under export control?").lines
     assert (line.value, line.kind) == ("not_listed", "unlisted_form")
     assert {i.element.casefold() for i in line.related} == {"molybdenum"}
+
+
+def test_a_consolidated_entry_named_before_its_list_took_effect_is_the_item_it_carries_over(
+    base: KnowledgeBase,
+) -> None:
+    # "天然鳞片石墨" is the 2024 Dual-use List's name; in November 2024 No. 39 of 2023 defined the item
+    (line,) = _classify(base, "天然鳞片石墨", dt.date(2024, 11, 10)).lines
+    assert (line.value, line.kind) == ("licence_required", "listed")
+    assert line.item is not None and line.item.document_id == "mofcom-gac-2023-39"
+    (line,) = _classify(base, "天然鳞片石墨", dt.date(2023, 11, 10)).lines
+    assert line.value == "not_listed"  # before No. 39 of 2023 took effect
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        # a listed item the catalogue does not name in these words, known to the lexicon
+        ("微波等离子体CVD金刚石生长设备", "licence_required", "conditional"),
+        ("6 kW 微波等离子体CVD设备", "not_listed", "below_threshold"),
+        ("Fine-grain EDM graphite: purity 99.7%, flexural strength 35 MPa, density 1.82 g/cm3", "not_listed",
+         "below_threshold"),
+    ],
+)  # fmt: skip
+def test_a_lexicon_synonym_of_a_listed_item_is_compared_with_it(
+    base: KnowledgeBase, text: str, value: str, kind: str
+) -> None:
+    (line,) = _classify(base, text).lines
+    assert (line.value, line.kind) == (value, kind), line
 
 
 def test_carbon_electrodes_are_not_graphite_items(base: KnowledgeBase) -> None:
