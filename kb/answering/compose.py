@@ -45,6 +45,7 @@ from kb.answering.wording import (
     first_line,
     foreign_pointer,
     headline,
+    in_force_sentence,
     locator_text,
     low_confidence,
     military_ban_scope,
@@ -204,6 +205,7 @@ def compose_answer(
         stated.headline = f"{correction} {stated.headline}".strip()
         _state_restated(stated, analysis, classification, catalogue, corpus, citations, lang)
         _state_suspended_elsewhere(stated, analysis, classification, catalogue, timeline, citations, lang)
+        _state_in_force_since(stated, analysis, corpus, citations, lang)
     _state_named_articles(stated, analysis.question, focus, corpus, citations, lang)
     if matched:
         _state_fine(stated, matched, analysis.question, corpus, citations, lang)
@@ -704,6 +706,35 @@ def _state_restated(
         n = citations.cite(entry.document_id, entry.ref, item_text(entry, lang=lang))
         stated.facts.append(restated_sentence(origin, title, number, since, n, lang))
         stated.linked.append((entry.document_id, "Items"))
+
+
+def _state_in_force_since(
+    stated: StatedVerdict, analysis: Analysis, corpus: Corpus, citations: CitationList, lang: Lang
+) -> None:
+    """After correcting a premise that the rules are a draft or not yet in force: the day each
+    document the question names took effect, cited to the provision that says so."""
+    if not any(p.kind == "not_in_force" for p in analysis.premises):
+        return
+    folded = analysis.question.casefold()
+    by_title = [
+        d.id for d in corpus.documents.values() if any(t.casefold() in folded for t in _titles(d.meta))
+    ]
+    for doc_id in list(dict.fromkeys([*analysis.documents, *by_title]))[:2]:
+        doc = corpus.documents.get(doc_id)
+        since = doc.meta.effective if doc is not None else None
+        if doc is None or since is None or since > analysis.as_of:
+            continue
+        dates = (
+            since.isoformat(),
+            f"{since.day} {since:%B %Y}",
+            f"{since.year}年{since.month}月{since.day}日",
+        )
+        section = next((x for x in doc.sections if any(d in x.text + (x.text_zh or "") for d in dates)), None)
+        if section is None:
+            continue
+        n = citations.cite(doc.id, section.locator, section.in_language(lang))
+        stated.linked.append((doc.id, section.locator))
+        stated.facts.append(f"{in_force_sentence(document_name(corpus, doc.id, lang), since, lang)} [{n}]")
 
 
 def _state_suspended_elsewhere(

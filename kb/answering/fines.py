@@ -49,10 +49,17 @@ def stated_amount(question: str) -> StatedAmount | None:
         match = re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(十万|百万|千万|万|千|亿)?\s*{word}", text)
         if match:
             return StatedAmount(_value(match.group(1), None, match.group(2)), currency)
-    match = re.search(_ZH_NUMBER, text)
+    match = re.search(_ZH_NUMBER, text) or re.search(_ZH_SUM, text)
     if match:
         return StatedAmount(_value(match.group(1), None, match.group(2)), "RMB")
     return None
+
+
+#: A sum named as one with no 元 after it: "金额大概80万", "违法经营额约300万", "货值50万左右".
+_ZH_SUM = (
+    r"(?:金额|经营额|货值|价值|合同额|货款|交易额|销售额)[^\d，。？！]{0,6}?"
+    r"(\d[\d,]*(?:\.\d+)?)\s*(十万|百万|千万|万|亿)"
+)
 
 
 def _value(number: str, scale_en: str | None, scale_zh: str | None = None) -> float:

@@ -66,7 +66,8 @@ _CHINA = re.compile(
     # China set against a foreign rule the asker has already settled: "does China itself require ...",
     # "那中国的出口商那边还需要办许可证吗"
     r"|\b(China|Beijing)\s+(itself|themselves)\b|\bthe Chinese side\b|\bon the Chinese side\b"
-    r"|中国(的)?(出口商|出口企业|供应商|卖家)|中国(这边|那边|方面)"
+    r"|中国(的)?(出口商|出口企业|供应商|卖家)|中国(这边|那边|方面)|(我们|我司|我方)(这边|这里|国内)"
+    r"|\b(on|at) our (side|end)\b"
     # whether we may let a foreign authority check or question us is a question of China's rules
     r"|\b(we|our)\b.{0,60}\b(host|accept|allow|cooperate with|submit to|answer)\b.{0,30}\b(BIS|foreign)\b"
     r"|\b(BIS|foreign)\b.{0,160}\b(can|may|should|must)\s+we\b.{0,30}\b(host|accept|allow|cooperate|agree|let)\b"
@@ -88,7 +89,8 @@ _UNRELATED = re.compile(
     # payment and banking: letters of credit and their discrepancies
     r"信用证|\bUCP ?600\b|\bletters? of credit\b|不符点|开证行|"
     r"packing instruction|危险品包装|"
-    r"\binsurance\b|保险|weather|\brain\b|天气|下雨|income tax|"
+    r"\binsurance\b|\binsurers?\b|\bcargo cover\b|\bICC ?\([ABC]\)|保险|"
+    r"weather|\brain\b|天气|下雨|income tax|"
     r"个人所得税|"
     r"年终奖|\bvisa\b|签证|freight rate|运费|exchange rate|汇率|stock price|股价",
     re.IGNORECASE,
@@ -121,12 +123,13 @@ _OWN_INSTRUMENT = re.compile(
     rf"\b(?:{_ELSEWHERE_EN})(?:['’]s)?\s+"
     r"(?:(?!(?:under|for|to|from|with|in|on|by|at|into|about|than)\b)[\w-]+\s+){0,4}?"
     r"(?:act|acts|law|laws|regulations?|regime|permits?|registration|quotas?|whitelist|white list|"
-    r"directive|mechanism|sanctions|taxe?s?|dut(?:y|ies)|tariffs?|export bans?|licensing system)\b"
+    r"directive|mechanism|sanctions|taxe?s?|dut(?:y|ies)|tariffs?|export bans?|licensing system|"
+    r"strategy|investment rules|foreign investment)\b"
     # the other country as the one that requires: "what permit does Canada require for ..."
     rf"|\b(?:does|do|did|will|would)\s+(?:the\s+)?(?:{_ELSEWHERE_EN})(?:\s+government)?\s+"
     r"(?:require|need|impose|demand|allow|restrict)\b"
     rf"|(?<![对向往至到赴])(?:{_ELSEWHERE_ZH})(?:的|对|政府|方面)?[^，。？！,?!]{{0,14}}?"
-    r"(?:法案|法律|条例|法规|白名单|配额|禁令|机制|制度|制裁|关税|出口税|出口管制|注册|许可制度)",
+    r"(?:法案|法律|条例|法规|白名单|配额|禁令|机制|制度|制裁|关税|出口税|出口管制|注册|许可制度|战略|外资|投资审查)",
     re.IGNORECASE,
 )
 #: Instruments of other jurisdictions and regimes outside export control, named as such.
@@ -171,7 +174,7 @@ def unrelated(question: str) -> bool:
     return _UNRELATED.search(question) is not None and _CONTROL.search(question) is None
 
 
-PremiseKind = Literal["suspended", "lifted", "repealed", "banned", "in_force", "extended"]
+PremiseKind = Literal["suspended", "lifted", "repealed", "banned", "in_force", "extended", "not_in_force"]
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,8 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
         r"not controlled any ?more|decontrolled|liberali[sz]ed|"
         r"(effectively|basically|all but) (gone|over|ended)|controls? (are|is) (gone|over))\b|"
         r"已(经)?(取消|解除|放开|撤销)|不再管制|"
+        # "已经把对美国军事用户的两用物项禁令撤了吧"
+        r"(把|将)[^，。？！]{0,24}(禁令|管制|限制|禁止)(给)?(撤|取消|解除|放开|废)(了|掉|除)|"
         r"不用(再)?(办证|许可)",
     ),
     # the document said to be gone: "the 2023 gallium announcement was repealed", "已经废止了"
@@ -204,6 +209,13 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
         r"已(经)?(废止|废除|失效|作废)|被(废止|废除|取代|替代)",
     ),
     ("suspended", r"\b(suspended|paused|on hold|put on ice)\b|(已经?|现在|既然).{0,12}暂停|暂停(了|实施)"),
+    # the rules said to be a draft or not yet in force: "还只是征求意见稿，没正式施行"
+    (
+        "not_in_force",
+        r"\b((only|still|just) a draft|draft for (public )?comment|not (yet )?(in force|in effect|effective)|"
+        r"(has|have)n'?t (yet )?(taken|come into) effect|not (yet )?taken effect)\b|"
+        r"征求意见稿|(还|尚)?(没|未|尚未)(有)?(正式)?(施行|生效)",
+    ),
     ("banned", r"\b(banned|prohibited|forbidden|embargoed|ban (is )?still)\b|(一律|全面)?禁止(出口)?了|被禁"),
     (
         "in_force",
@@ -216,9 +228,9 @@ _PREMISES: list[tuple[PremiseKind, str]] = [
 ]
 #: Words that introduce what the asker takes for granted.
 _ASSUMING = re.compile(
-    r"\b(now that|since|as|given that|after|because|i heard|we heard|i read|we were told|apparently|"
+    r"\b(now that|since|as|given that|after|because|i heard|we heard|heard|i read|we were told|apparently|"
     r"my understanding is|isn'?t it|aren'?t they|right\?|(said|says|claims?|reported|told (us|me)) (that )?)|"
-    r"既然|听说|据说|由于|因为|已经|现在.{0,4}(已|都)|(起|以来)(就)?(要|需要|须)",
+    r"既然|听说|据说|由于|因为|已经|现在.{0,4}(已|都)|(起|以来)(就)?(要|需要|须)|吧[？?]",
     re.IGNORECASE,
 )
 

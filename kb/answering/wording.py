@@ -29,6 +29,7 @@ __all__ = [
     "first_line",
     "foreign_pointer",
     "headline",
+    "in_force_sentence",
     "item_label",
     "lapsed_sentence",
     "locator_text",
@@ -465,6 +466,13 @@ def foreign_pointer(regime: str, lang: Lang) -> str:
     )
 
 
+def in_force_sentence(name: str, since: dt.date, lang: Lang) -> str:
+    """'Dual-use Items Export Control Regulations: in force since 1 December 2024 (2024-12-01).'"""
+    if lang == "zh":
+        return f"{name}自{date_text(since, lang)}起施行。"
+    return f"{name}: in force since {date_text(since, lang)}."
+
+
 def premise_correction(
     kind: str, value: VerdictValue, day: dt.date, until: dt.date | None, lang: Lang
 ) -> str:
@@ -485,6 +493,12 @@ def premise_correction(
         return (
             f"Contrary to what the question assumes, the control has not been suspended or lifted: on {when} "
             "it still applies."
+        )
+    if kind == "not_in_force" and value in ("licence_required", "prohibited"):
+        if zh:
+            return f"与问题的前提不同：相关规定已正式施行，截至{when}该管制在实施。"
+        return (
+            f"Contrary to what the question assumes, the rules are in force: on {when} the control applies."
         )
     if kind == "banned" and value == "licence_required":
         if zh:

@@ -166,11 +166,16 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
     raw = _raw_products(text, catalogue, lexicon)
     asked = _without_excluded(_without_references(_without_how_made(raw, text), text), text)
-    references = tuple(m for q in raw if q not in asked for m in q.named)
     # a product named as the buyer's business or set against the asked one ("or is it only ...") goes
     # before the names are folded together: "gallium to our LED customer" asks about gallium, and
     # "二氧化碲……还是只管金属碲" about the dioxide, not the metal
-    queries = _folded(_without_comparisons(_without_purposes(asked, text), text), composition)
+    compared = _without_comparisons(_without_purposes(asked, text), text)
+    # the listed products named as controlled already or as the point of comparison ("the same
+    # controls as GaN"): what a product no list holds is set beside
+    references = tuple(
+        m for q in raw if q not in asked or (q in asked and q not in compared and q.named) for m in q.named
+    )
+    queries = _folded(compared, composition)
     # and once more after it: folding can leave a product that only compares or names a use
     queries = _without_grades(_without_purposes(_without_comparisons(queries, text), text), text)
     queries = _described(_asked(queries, text), text)
@@ -260,7 +265,9 @@ _COMPARED = re.compile(
     r"\binstead of|\bother than|还是只(?:有|管|是)?(?:金属|单质)?|还是仅(?:限于?)?(?:金属|单质)?|"
     # a product named in the premise, before the one asked about ("Since gallium wafers need a licence,
     # do silicon carbide wafers ...")
-    r"\b(?:since|given that|now that))\s*(?:the\s+)?"
+    r"\b(?:since|given that|now that)|"
+    # "caught by the same Chinese controls as GaN and gallium oxide wafers"
+    r"\bsame\s+(?:\w+\s+){0,3}as)\s*(?:the\s+)?"
     r"(?:\w+\s+(?:and|or)\s+)?$",
     re.IGNORECASE,
 )
@@ -283,6 +290,12 @@ _CONTROLLED_AFTER = re.compile(
     r"|on (?:the |china s |mofcom s |beijing s )?(?:control |export control |dual use )?list)\b"
     # a statement, not the question itself ("钨粉也管吗" asks about the powder)
     r"|^[^，,。？！?]{0,4}?(?:不是)?(?:已经|都|早就|也)(?:被)?(?:纳入管制|列入管制|列管|管制|管)(?!吗|么|不|没|嘛)"
+    # a list of them first: "磷化铟、锑化铟这些都管了"
+    r"|^(?:\s*[\u4e00-\u9fff\w]{1,8}){0,3}?\s*(?:这些|这几个|这几样|等)(?:都|也|已经)(?:被)?(?:纳入管制|列入管制|列管|管制|管)"
+    r"(?!吗|么|不|没|嘛)"
+    # "Gallium metal and GaN need a licence, so does TMGa ...": a statement the question goes on from
+    r"|^\W{0,3}(?:\w+\W+){0,2}?(?:need|needs|require|requires|required)\s+(?:a\s+|an\s+)?(?:export\s+)?"
+    r"(?:licen[cs]es?|permits?)\s+(?:so|and so|but|already|now|too|then)\b"
     # the product names the control, not what is sold ("China's lithium-battery material export control")
     r"|^\W{0,2}(?:(?:materials?|items?|products?|minerals?)\s+)?(?:export\s+)?"
     r"(?:controls?|control regime|control rules|restrictions|measures)\b(?!\s+(?:on|of|for)\b)",
@@ -369,7 +382,7 @@ def _without_comparisons(queries: list[ProductQuery], text: str) -> list[Product
         return queries
     normal = normalise(text)
     kept = [
-        q for q in queries if q.start <= 0 or not _COMPARED.search(normal[max(0, q.start - 20) : q.start])
+        q for q in queries if q.start <= 0 or not _COMPARED.search(normal[max(0, q.start - 40) : q.start])
     ]
     # Chinese 和/与 join products as often as they compare them: drop on them only after a first product.
     return kept or queries

@@ -80,7 +80,9 @@ _WORD_SYMBOLS = frozenset({"In", "As", "Be", "At", "No", "Am", "He", "Hi", "Ho",
 #: Words that join two products that share what follows ("antimony and bismuth ingots").
 _JOINERS = re.compile(r"^(?:\s*(?:and|or|and or|plus|with|&|及|和|与|或|、)\s*)+$")
 
-Kind = Literal["element", "product", "form"]
+#: ``word``: a word that holds an element's name but names no product ("金额", an amount of money,
+#: holds 金, gold); it hides the shorter name and is then dropped.
+Kind = Literal["element", "product", "form", "word"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class Lexicon:
             if entry.get("family"):
                 self.families[str(entry["name"])] = str(entry["family"])
             self._add([entry["name"], entry.get("name_zh"), *(entry.get("aliases") or [])], mention)
+        self._add(data.get("not_products") or [], Mention(0, 0, "word", ""))
         self._index = PhraseIndex(self._meaning)
         self._close: dict[str, str | None] = {}
         self._element_words = [
@@ -188,6 +191,8 @@ class Lexicon:
         found = []
         for start, end, phrase in sorted(kept):
             meaning = self._meaning[phrase]
+            if meaning.kind == "word":
+                continue
             found.append(Mention(start, end, meaning.kind, meaning.name, meaning.elements, meaning.form))
         return found
 

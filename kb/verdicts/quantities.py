@@ -373,7 +373,7 @@ _FREE = re.compile(
     r"(?P<list>[A-Za-z][\w/,\- ]{0,40}?)"
     r"(?=$|[.,;?!)]|\s+(?:and|or|for|to|in|at|magnets?|alloys?|added|present|used)\b)"
     r"|(?P<list2>[A-Za-z][\w/\- ]{0,30}?)[- ]free\b(?!\s+(?:of|from)\b)"
-    r"|(?:不含|无|不添加|未添加|不包含)(?P<zh>[\u4e00-\u9fff、/和及]{1,12})",
+    r"|(?:不含|无|不添加|未添加|不包含|没加|没有加|没添加|没有添加|未加|不加)(?P<zh>[\u4e00-\u9fff、/和及]{1,12})",
     re.IGNORECASE,
 )
 
@@ -438,7 +438,9 @@ def _elements(
 
 #: A Chinese list of elements taken up again ("不含镝也不含铽", "含镝也含铽"); "不含镝但含铽" is two
 #: lists of two kinds, each read by its own pattern.
-_ZH_FREE_AGAIN = re.compile(r"(?:也|又|且|并|还)(?:不含|不添加|未添加|不包含|无)")
+_ZH_FREE_AGAIN = re.compile(
+    r"(?:也|又|且|并|还)(?:不含|不添加|未添加|不包含|无|没加|没有加|没添加|没有添加|未加|不加)"
+)
 _ZH_CONTAINS_AGAIN = re.compile(r"(?:也|又|且|并|还|但|而|却)(?:含有?|添加|掺杂?|加入)")
 
 

@@ -247,3 +247,15 @@ def test_a_provision_that_leaves_the_penalty_to_the_law_brings_the_laws_article(
     # an answer that states a fine with its figures already is left as it is
     stated = stated_after(["Art. 40: a fine of 5 to 10 times the turnover [1]"], "en")
     assert stated.linked == [("state-council-2024-792", "Art. 39")]
+
+
+def test_rules_taken_for_a_draft_are_said_to_be_in_force_since_their_day(base: KnowledgeBase) -> None:
+    answer = base.answer(
+        "听说《两用物项出口管制条例》还只是征求意见稿，没正式施行，那我们出口仲钨酸铵应该还不用办许可证吧？",
+        as_of="2025-06-01",
+    )
+    assert answer.verdict == "licence_required"
+    assert "与问题的前提不同" in answer.text.splitlines()[0]
+    assert "2024-12-01" in answer.text
+    assert ("state-council-2024-792", "Art. 50") in {(c.document_id, c.locator) for c in answer.citations}
+    assert_well_formed(answer)

@@ -25,6 +25,9 @@ ART_34 = FineRule(ref="Art. 34", threshold=500_000, times=(5, 10), otherwise=(50
         ("worth USD 400,000", 400_000, "USD"),
         ("a €1.2 million order", 1_200_000, "EUR"),
         ("货值50万美元", 500_000, "USD"),
+        # a sum named as one, with no 元 after it
+        ("一笔交易（金额大概80万），会被罚多少？", 800_000, "RMB"),
+        ("违法经营额约300万", 3_000_000, "RMB"),
     ],
 )
 def test_amounts_and_currencies_are_read(question: str, value: float, currency: str) -> None:
@@ -32,7 +35,10 @@ def test_amounts_and_currencies_are_read(question: str, value: float, currency: 
     assert amount is not None and (amount.value, amount.currency) == (value, currency)
 
 
-@pytest.mark.parametrize("question", ["What is the fine?", "We shipped 3 tonnes in 2025", "Art. 34 fines"])
+@pytest.mark.parametrize(
+    "question",
+    ["What is the fine?", "We shipped 3 tonnes in 2025", "Art. 34 fines", "出口了80万吨", "每吨5万"],
+)
 def test_no_money_no_amount(question: str) -> None:
     assert stated_amount(question) is None
 

@@ -26,6 +26,8 @@ from kb.answering.scope import foreign_regime, unrelated
         "Is Indonesia still banning exports of unprocessed bauxite and nickel ore?",
         "Since the DRC replaced its cobalt export suspension with quotas, how are the quotas split?",
         "印尼现在镍矿原矿出口是完全禁止的吗？有没有配额？我们想从印尼进口镍矿",
+        "智利的国家锂战略是不是要求外资必须跟国企合资？我们想去那边投个盐湖项目",
+        "Does Chile's national lithium strategy force foreign investors into joint ventures?",
         "Does the US export ban on AI chips to China cover our gallium nitride modules?",
         "日本厂商按《外汇及外国贸易法》向中国出口高纯度氟化氢，需要向经济产业省申请哪一种许可？",
         # goods imported from China are the other country's imports
@@ -54,6 +56,7 @@ def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None
         "我们苏州工厂进口了一批美国芯片，美国商务部BIS说要派人来做最终用途现场核查。我们能直接答应吗？",
         "美国商务部的人发邮件说要来工厂做最终用途核查，我们可以直接安排接待吗？",
         "BIS wants an end-use check at our Chinese subsidiary. Is there a Chinese rule on allowing it?",
+        "日本客户是防卫省的承包商，想买我们的钨重合金。日本那边说他们国内有出口管制豁免。我们这边能发吗？",
         "A foreign ministry's inspectors asked to audit our magnet line in Ningbo. Should we let them in?",
         # China's own bans on exports to the US and Japan, named by their target
         "Since China lifted its US ban on gallium, can we sell gallium to an American defence firm again?",
@@ -76,6 +79,7 @@ def test_tax_questions_are_not_export_control() -> None:
         "What anti-dumping duty does the US charge on Chinese graphite anode material?",
         "印度对从中国进口的钕铁硼磁体有没有强制性的认证要求？",
         "which freight forwarder in Ningbo has the cheapest LCL rates to Hamburg?",
+        "For sea shipments of lithium-ion battery packs, should we buy ICC (A) or ICC (C) cargo cover?",
         "Which IATA dangerous-goods packing instruction applies to lithium-ion cells shipped on their own?",
         "锂电池样品走海运，船公司要MSDS和UN38.3测试报告，危险品申报应该怎么做？",
         "Which IMDG class and UN number apply to antimony trioxide sent by sea?",
@@ -125,3 +129,27 @@ def test_us_the_pronoun_is_no_country() -> None:
     assert foreign_regime("Can you tell us the law on exporting gallium wafers?") is None
     assert foreign_regime("Please send us the regulation text for antimony") is None
     assert foreign_regime("How does Canada’s Export and Import Permits Act treat cobalt?") is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("听说《两用物项出口管制条例》还只是征求意见稿，没正式施行，出口APT还不用办证吧？", "not_in_force"),
+        ("Someone said the Dual-use Regulations are still only a draft, so no licence yet?", "not_in_force"),
+        ("商务部已经把对美国军事用户的两用物项禁令撤了吧？我们想卖锑锭给美国国防承包商。", "lifted"),
+        (
+            "Heard the superhard materials controls were paused by Announcement 70. Can we ship now?",
+            "suspended",
+        ),
+    ],
+)
+def test_a_status_the_question_takes_for_granted_is_read(question: str, kind: str) -> None:
+    from kb.answering.scope import premises_in
+
+    assert kind in [p.kind for p in premises_in(question)]
+
+
+def test_a_question_that_only_asks_about_force_assumes_nothing() -> None:
+    from kb.answering.scope import premises_in
+
+    assert premises_in("Is the gallium control in force?") == []

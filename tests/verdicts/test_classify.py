@@ -92,6 +92,13 @@ def test_a_product_named_as_reference_or_as_left_out_is_not_asked_about(
     assert (line.product, line.value) == (product, "not_listed"), line
 
 
+def test_an_unlisted_product_is_set_beside_the_listed_ones_it_is_compared_with(base: KnowledgeBase) -> None:
+    text = "Are SiC wafers caught by the same Chinese controls as GaN and gallium oxide wafers?"
+    (line,) = _classify(base, text).lines
+    assert (line.product, line.value) == ("SiC wafers", "not_listed")
+    assert {"Gallium nitride", "Gallium oxide"} <= {i.name for i in line.related}
+
+
 def test_a_magnet_of_no_listed_material_is_set_beside_the_listed_magnets(base: KnowledgeBase) -> None:
     (line,) = _classify(base, "铁氧体磁钢（锶铁氧体，电机用）").lines
     assert line.value == "not_listed"

@@ -59,3 +59,9 @@ def test_everyday_words_are_not_elements() -> None:
 def test_a_window_is_flat_or_curved_as_the_words_say() -> None:
     assert _products("flat polycrystalline CVD diamond windows")[0][2] == "window_flat"
     assert _products("domed diamond windows")[0][2] == "window_curved"
+
+
+def test_a_word_that_holds_an_elements_name_names_no_product() -> None:
+    # 金额 (an amount of money) holds 金 (gold), 铁路 (a railway) holds 铁 (iron)
+    assert _products("一笔两用物项交易，金额大概80万，走铁路运输") == []
+    assert [p[1] for p in _products("黄金首饰")] == [("gold",)]
