@@ -98,7 +98,9 @@ _INFORMATION_START = re.compile(
 #: obliged to do now?"): a sentence or clause that opens with a question word, after the context.
 _ASKED_HOW = re.compile(
     # a sentence's start, or its main clause after a condition ("If we go along with it, what is ...")
-    r"(?:^|[.?!:;]\s+|,\s*(?:but|and|so|then)\s+|\bif\b[^.?!,]{0,80},\s*)"
+    r"(?:^|[.?!:;]\s+|,\s*(?:but|and|so|then)\s+|\bif\b[^.?!,]{0,80},\s*|"
+    # a main clause after an aside: "Apart from being a terrible idea, which rules does that break?"
+    r"\b(?:apart from|aside from|besides|other than|beyond)\b[^.?!,]{0,60},\s*)"
     r"(?:(?:so|and|but|then|also|now|ok(?:ay)?|quick question)[,:]?\s+)?"
     r"(how|what|which|when|who|why|where)\b(?![^.?!]*\b(licen[cs]es?|permits?|status|verdict|positions?|"
     r"apply|applies|need|needs|needed|require[sd]?|required|allowed|covered|controlled|restrictions?|"

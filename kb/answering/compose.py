@@ -214,6 +214,8 @@ def compose_answer(
     elif matched:
         quoted = TOPIC_PROVISIONS if how else PROCEDURE_PROVISIONS
         _state_procedure(stated, matched[0], focus, corpus, citations, lang, quoted)
+        if how:  # a message that asks two things: the close neighbour's first provision too
+            _state_neighbour(stated, matched[1:2], focus, corpus, citations, lang)
     if matched and _ASKS_PENALTY.search(analysis.question):
         _state_deferred_penalty(stated, focus, corpus, citations, lang)
     facts, caveats = stated.facts, stated.caveats
@@ -488,6 +490,26 @@ def _state_procedure(
             summary = match.topic.summary_zh if lang == "zh" else match.topic.summary
             fact = f"{PROCEDURE_LABEL[lang]}{' '.join(summary.split())} [{n}]"
         stated.facts.append(fact)
+
+
+def _state_neighbour(
+    stated: StatedVerdict,
+    neighbours: Sequence[TopicMatch],
+    focus: str,
+    corpus: Corpus,
+    citations: CitationList,
+    lang: Lang,
+) -> None:
+    """After a verdict and the procedure asked about: the first provision, not quoted yet, of a topic
+    nearly as close ("how many years must we keep the records? and is there a compliance guideline?"
+    asks of two topics)."""
+    quoted = set(stated.linked)
+    for match in neighbours:
+        fresh = next((p for p in match.topic.provisions if (p.document, p.ref) not in quoted), None)
+        found = _quote_provision(fresh, focus, corpus, citations, lang) if fresh is not None else None
+        if fresh is not None and found is not None:
+            stated.linked.append((fresh.document, fresh.ref))
+            stated.facts.append(found[1])
 
 
 def _state_fine(

@@ -227,6 +227,8 @@ def test_the_armed_forces_named_as_end_user_give_the_rules_country(
         "有人建议把锗锭拆成几票小批量申报，这样做在法律上是什么性质？被海关查到会怎么样？",
         "我们的氧化镓纯度在临界值附近，能不能先咨询商务部？一般多久答复？",
         "A customer wants us to declare our gallium ingots as zinc scrap. If we agree, what is our exposure?",
+        "Someone says to ship our germanium ingots in small lots under an alloy code. Apart from being a bad "
+        "idea, which rules does that break and what is the exposure?",
         # what to file and where, beside a product
         "第一次出口铋锭，是直接找商务部还是先走省商务厅？申请材料要准备哪些？",
     ],

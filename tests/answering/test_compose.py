@@ -259,3 +259,23 @@ def test_rules_taken_for_a_draft_are_said_to_be_in_force_since_their_day(base: K
     assert "2024-12-01" in answer.text
     assert ("state-council-2024-792", "Art. 50") in {(c.document_id, c.locator) for c in answer.citations}
     assert_well_formed(answer)
+
+
+def test_a_verdict_question_asking_of_two_topics_gets_the_neighbours_first_provision(
+    base: KnowledgeBase,
+) -> None:
+    import datetime as dt
+
+    from kb.answering.citations import CitationList
+    from kb.answering.compose import StatedVerdict, _state_neighbour
+    from kb.answering.topics import TopicMatch
+
+    records = next(t for t in base.topics if t.id == "record-keeping")
+    first = records.provisions[0]
+    citations = CitationList(base.corpus, base.timeline, dt.date(2026, 12, 1), "en")  # type: ignore[arg-type]
+    stated = StatedVerdict()
+    _state_neighbour(stated, [TopicMatch(records, 0.8)], "keep records years", base.corpus, citations, "en")  # type: ignore[arg-type]
+    assert stated.linked == [(first.document, first.ref)] and len(stated.facts) == 1
+    # a provision quoted already is not quoted again: the next one is
+    _state_neighbour(stated, [TopicMatch(records, 0.8)], "keep records years", base.corpus, citations, "en")  # type: ignore[arg-type]
+    assert stated.linked[1] == (records.provisions[1].document, records.provisions[1].ref)
