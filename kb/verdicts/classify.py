@@ -172,9 +172,8 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     compared = _without_comparisons(_without_purposes(asked, text), text)
     # the listed products named as controlled already or as the point of comparison ("the same
     # controls as GaN"): what a product no list holds is set beside
-    references = tuple(
-        m for q in raw if q not in asked or (q in asked and q not in compared and q.named) for m in q.named
-    )
+    set_aside = [q for q in raw if q not in asked or q not in compared]
+    references = tuple(m for q in set_aside for m in q.named or _element_matches(q, catalogue))
     queries = _folded(compared, composition)
     # and once more after it: folding can leave a product that only compares or names a use
     queries = _without_grades(_without_purposes(_without_comparisons(queries, text), text), text)
@@ -229,6 +228,14 @@ def _named_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[P
         elements = tuple(dict.fromkeys(_element_of(m.item) for m in group))
         queries.append(ProductQuery(words, elements, named=tuple(group), start=span[0] if span else -1))
     return sorted(queries, key=lambda q: q.start)
+
+
+def _element_matches(query: ProductQuery, catalogue: Catalogue) -> tuple[Match, ...]:
+    """A bare element named as controlled already ("碲已经管了"): the listed items of that element."""
+    if not _bare(query):
+        return ()
+    items = [i for e in query.elements for i in _items_of(e, catalogue, query.text) if i.kind == "item"]
+    return tuple(Match(i, 0.5, query.text) for i in _distinct(_without_restated(items)))
 
 
 def _named_by_lexicon_name(mention: ProductMention, catalogue: Catalogue) -> tuple[Match, ...]:
@@ -298,7 +305,9 @@ _CONTROLLED_AFTER = re.compile(
     r"(?:licen[cs]es?|permits?)\s+(?:so|and so|but|already|now|too|then)\b"
     # the product names the control, not what is sold ("China's lithium-battery material export control")
     r"|^\W{0,2}(?:(?:materials?|items?|products?|minerals?)\s+)?(?:export\s+)?"
-    r"(?:controls?|control regime|control rules|restrictions|measures)\b(?!\s+(?:on|of|for)\b)",
+    r"(?:controls?|control regime|control rules|restrictions|measures)\b(?!\s+(?:on|of|for)\b)"
+    # "受不受锂电池相关的出口管制": the control's name
+    r"|^\s*(?:相关|方面)的?\s*(?:出口)?管制",
     re.IGNORECASE,
 )
 
@@ -468,8 +477,12 @@ def _without_purposes(queries: list[ProductQuery], text: str) -> list[ProductQue
             q.start > 0
             and normal[max(0, q.start - 3) : q.start].endswith("做")
             and normal[end : end + 1] == "的"
+            and not re.search(
+                r"(?:我们|我司|我厂|本厂|本公司)(?:厂|公司)?(?:是)?\s*做$",
+                normal[max(0, q.start - 8) : q.start],
+            )
         ):
-            continue  # "客户是做磁材的": the buyer's business
+            continue  # "客户是做磁材的": the buyer's business (not "我们做钠离子电池的": the asker's own)
         before = normal[max(0, q.start - 30) : q.start]
         if k > 0 and q.start > 0 and _MADE_WITH_BEFORE.search(before):
             continue

@@ -99,6 +99,25 @@ def test_an_unlisted_product_is_set_beside_the_listed_ones_it_is_compared_with(b
     assert {"Gallium nitride", "Gallium oxide"} <= {i.name for i in line.related}
 
 
+def test_an_element_named_as_controlled_already_gives_the_unlisted_one_its_related_items(
+    base: KnowledgeBase,
+) -> None:
+    (line,) = _classify(base, "硒粉99.99%出口越南。碲已经管了，硒跟碲是同族的，硒粉是不是也要办许可？").lines
+    assert (line.product, line.value) == ("硒粉", "not_listed")
+    assert {i.element.casefold() for i in line.related} == {"tellurium"}
+
+
+def test_the_askers_own_business_is_what_is_sold_and_a_control_named_by_its_goods_is_not(
+    base: KnowledgeBase,
+) -> None:
+    text = "我们做钠离子电池的，电芯能量密度大约160Wh/kg。这个受不受锂电池相关的出口管制？"
+    products = [line.product for line in _classify(base, text).lines]
+    assert "钠离子电池" in products and "锂电池" not in products
+    # a buyer's business is not what is sold
+    products = [line.product for line in _classify(base, "客户是做磁材的，我们卖氧化镝").lines]
+    assert products == ["氧化镝"]
+
+
 def test_a_magnet_of_no_listed_material_is_set_beside_the_listed_magnets(base: KnowledgeBase) -> None:
     (line,) = _classify(base, "铁氧体磁钢（锶铁氧体，电机用）").lines
     assert line.value == "not_listed"
