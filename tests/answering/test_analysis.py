@@ -231,6 +231,8 @@ def test_the_armed_forces_named_as_end_user_give_the_rules_country(
         "idea, which rules does that break and what is the exposure?",
         # what to file and where, beside a product
         "第一次出口铋锭，是直接找商务部还是先走省商务厅？申请材料要准备哪些？",
+        # what a party owes and whether it is fined, beside a product
+        "我们是跨境电商平台，有商家卖高纯镓。平台这边有什么义务？发现可疑交易不报告会被罚吗？",
     ],
 )
 def test_a_product_question_that_asks_what_follows_or_where_to_file_asks_how(
