@@ -74,8 +74,14 @@ def chinese_numeral(text: str) -> int | None:
 
 def article_numbers(text: str) -> tuple[int, ...]:
     """The article numbers written in ``text``, in order, each once."""
+    return _numbers(_ARTICLE, text)
+
+
+def _numbers(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
+    """The numbers ``pattern`` finds in ``text`` (digits in group 1, or Chinese numerals or digits in
+    group 2), in order, each once."""
     found: list[int] = []
-    for match in _ARTICLE.finditer(text):
+    for match in pattern.finditer(text):
         raw = match.group(1) or match.group(2)
         number = int(raw) if raw.isdigit() else chinese_numeral(raw)
         if number is not None and number not in found:
@@ -110,10 +116,4 @@ _LAW_ARTICLE = re.compile(
 
 def law_articles_referred(text: str) -> tuple[int, ...]:
     """The articles of the Export Control Law that ``text`` refers to, in order, each once."""
-    found: list[int] = []
-    for match in _LAW_ARTICLE.finditer(text):
-        raw = match.group(1) or match.group(2)
-        number = int(raw) if raw.isdigit() else chinese_numeral(raw)
-        if number is not None and number not in found:
-            found.append(number)
-    return tuple(found)
+    return _numbers(_LAW_ARTICLE, text)

@@ -172,7 +172,7 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     compared = _without_comparisons(_without_purposes(asked, text), text)
     # the listed products named as controlled already or as the point of comparison ("the same
     # controls as GaN"): what a product no list holds is set beside
-    set_aside = [q for q in raw if q not in asked or q not in compared]
+    set_aside = [q for q in raw if q not in compared]  # ``compared`` is a part of ``asked``
     references = tuple(m for q in set_aside for m in q.named or _element_matches(q, catalogue))
     queries = _folded(compared, composition)
     # and once more after it: folding can leave a product that only compares or names a use
