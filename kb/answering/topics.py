@@ -93,6 +93,9 @@ def _readings(question: str) -> list[str]:
 
 
 #: What a product's name becomes in the text an English question is matched to topics by.
+#: How many texts' multilingual vectors a matcher remembers (about 1.5 KB each).
+RECENT_VECTORS = 512
+
 _GOODS = "goods"
 _TECHNOLOGY = re.compile(r"\btechnolog", re.IGNORECASE)
 
@@ -166,6 +169,10 @@ class TopicMatcher:
         self._prefetched_ml: Prefetcher[Any] | None = (
             Prefetcher(lambda text: embed_ml([text]), workers=1, name="kb-embed-ml") if embed_ml else None
         )
+        #: The multilingual vectors of the last texts read, newest last: a question asked again (on
+        #: another date, for another destination) is not embedded again. Shared by threads.
+        self._recent_ml: dict[str, Any] = {}
+        self._recent_lock = threading.Lock()
 
     def match(
         self, question: str, found: Sequence[tuple[str, str]] = (), multilingual: bool = True
@@ -232,17 +239,28 @@ class TopicMatcher:
         """Start embedding the question's readings with the multilingual model on another thread;
         :meth:`match` then waits for their vectors instead of embedding them itself."""
         if self._prefetched_ml is not None and (has_chinese(question) or EN_MODEL_WEIGHT):
-            self._prefetched_ml.submit(_readings(question))
+            self._prefetched_ml.submit(_readings(question), skip=self._recent_ml.__contains__)
 
     def _multilingual_vector(self, text: str) -> Any:
         import numpy as np
 
         assert self._embed_ml is not None
+        with self._recent_lock:
+            known = self._recent_ml.get(text)
+        if known is not None:
+            return known
         pending = self._prefetched_ml
         vector = pending.claim(text) if pending is not None and len(pending) else None
         if vector is None:
             vector = self._embed_ml([text])
-        return np.asarray(vector, dtype=np.float32).reshape(-1)
+        vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+        vector.setflags(write=False)  # shared by every question that asks it again
+        with self._recent_lock:
+            self._recent_ml.pop(text, None)
+            self._recent_ml[text] = vector
+            while len(self._recent_ml) > RECENT_VECTORS:
+                self._recent_ml.pop(next(iter(self._recent_ml)))
+        return vector
 
     @property
     def _words_only(self) -> bool:

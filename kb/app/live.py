@@ -41,6 +41,8 @@ class LiveBase:
         self._base: KnowledgeBase | None = fixed
         self._stamp: tuple[int, int] | None = None
         self._corpus_version: str | None = None
+        #: The index version, with the manifest (path and stamp) it was worked out from.
+        self._index_version: tuple[tuple[Path, tuple[int, int] | None], str] | None = None
         self._retriever: Retriever | None = None
         self._lock = threading.Lock()
         #: Why the corpus changed on disk but is not the one answering (``None`` when all is well).
@@ -114,7 +116,12 @@ class LiveBase:
             except KbError as exc:
                 log.warning("corpus version unknown: %s", exc)
                 self._corpus_version = "unknown"
-        return self._corpus_version, index_version(self.settings.manifest_path)
+        manifest = self.settings.manifest_path
+        seen = (manifest, _stamp(manifest))
+        if self._index_version is None or self._index_version[0] != seen:
+            # Hashed once per manifest, not once per answer: an unchanged manifest has the same hash.
+            self._index_version = (seen, index_version(manifest))
+        return self._corpus_version, self._index_version[1]
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -17,6 +17,11 @@ from typing import Any
 
 # Before gradio is imported: no analytics or version checks leave the machine.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# Gradio's queue sums up its last events for its monitoring page (which this app does not turn on)
+# after every event, in a pandas table of up to 10,000 rows: under load that is a fifth of the
+# server's time. Keep 100 events and sum them up only every 10,000th.
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "10000")
 
 import gradio as gr
 
@@ -306,6 +311,9 @@ def launch(settings: Settings, host: str, port: int, queue_size: int, build_inde
             run_history=False,
             max_file_size=f"{settings.max_upload_mb}mb",
             app_kwargs={"middleware": middleware(settings.login_attempts)},
+            # Each session's conversation (up to KB_MAX_HISTORY_KB) stays in the server's memory after
+            # its page closes; Gradio keeps 10,000 sessions unless told otherwise.
+            state_session_capacity=settings.max_sessions,
             prevent_thread_lock=True,
         )
         # The page answers from here on; the corpus, the index and the model load meanwhile, so the

@@ -214,6 +214,31 @@ def test_the_multilingual_model_finds_a_chinese_topic_the_words_miss(topics, tmp
     assert _ids(again, "How do I bake sourdough bread at home?") == []
 
 
+def test_a_question_asked_again_is_not_embedded_again(topics, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # a user steps the date or changes the destination and asks the same words again
+    from kb.indexing.multilingual import multilingual_embedder
+
+    model = multilingual_embedder()
+    assert model is not None
+    embedded: list[str] = []
+
+    def counted(texts):  # type: ignore[no-untyped-def]
+        embedded.extend(texts)
+        return model.embed(texts)
+
+    cache = tmp_path / "topic-vectors-zh.json"
+    matcher = TopicMatcher(topics, embed_ml=counted, cache_ml=cache, model_ml=model.name)
+    matcher.warm()
+    embedded.clear()
+    question = "申请两用物项出口许可证要交哪些材料？"
+    first = _ids(matcher, question)
+    assert embedded == [question]
+    matcher.prefetch_multilingual(question)  # nothing to fetch ahead: the vector is known
+    assert _ids(matcher, question) == first and embedded == [question]
+    _ids(matcher, "这种一般罚多少钱？")  # other words are embedded
+    assert embedded == [question, "这种一般罚多少钱？"]
+
+
 def test_the_products_a_question_names_are_left_out_of_its_topic_wording() -> None:
     from kb.answering.topics import topic_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 LIMIT_VARIABLES = ("KB_MAX_QUESTION_CHARS", "KB_MAX_TURNS", "KB_MAX_CONVERSATIONS", "KB_MAX_UPLOAD_MB",
-                   "KB_LOGIN_ATTEMPTS")  # fmt: skip
+                   "KB_LOGIN_ATTEMPTS", "KB_MAX_SESSIONS")  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

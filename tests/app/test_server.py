@@ -5,17 +5,19 @@ load test's client) get cited answers without errors."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kb.app.security import CONTENT_SECURITY_POLICY
 from tests.conftest import BuiltIndex, copy_home, running_app
-from tools.loadtest import run_load
+from tools.loadtest import HttpUser, run_load
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +62,32 @@ def test_with_login_simulated_users_get_answers(guarded_url: str) -> None:
     report = run_load(guarded_url, users=2, seconds=3, auth=LOGIN)
     assert report.errors == [] and len(report.latencies) >= 2
     print("\n".join(report.lines()))
+    # the same through gradio_client (make load --client gradio)
+    through_gradio = run_load(guarded_url, users=1, seconds=2, auth=LOGIN, client="gradio")
+    assert through_gradio.errors == [] and through_gradio.latencies
+
+
+def _turns(outputs: list[Any]) -> int:
+    """How many turns the conversation in an ask's outputs (the transcript is the second) holds."""
+    found = re.search(r'data-turns="(\d+)"', str(outputs[1]))
+    assert found, str(outputs[1])[:300]
+    return int(found.group(1))
+
+
+def test_the_server_forgets_the_least_recently_used_session_beyond_kb_max_sessions(
+    built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    home = copy_home(built_index, tmp_path)
+    with running_app(home, tmp_path / "app.log", KB_MAX_SESSIONS="2") as url:
+        first, second, third = HttpUser(url), HttpUser(url), HttpUser(url)
+        assert _turns(first.ask("Is gallium controlled?", "2026-11-22", "")) == 1
+        assert _turns(first.ask("And germanium?", "2026-11-22", "")) == 2
+        assert _turns(second.ask("Is antimony controlled?", "2026-11-22", "")) == 1
+        assert _turns(third.ask("Is graphite controlled?", "2026-11-22", "")) == 1  # first forgotten
+        assert _turns(third.ask("And tungsten?", "2026-11-22", "")) == 2  # kept
+        assert _turns(first.ask("And indium?", "2026-11-22", "")) == 1  # a new conversation
+        for user in (first, second, third):
+            user.close()
 
 
 def test_every_response_carries_the_security_headers(guarded_url: str) -> None:
