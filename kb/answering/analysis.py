@@ -18,7 +18,7 @@ from kb.errors import QueryError
 from kb.language.codes import hs_codes_in
 from kb.language.countries import check_country, find_destination
 from kb.language.dates import date_in_text
-from kb.language.script import has_chinese
+from kb.language.script import has_chinese, question_language
 from kb.verdicts.catalogue import Catalogue, Match
 from kb.verdicts.classify import ProductQuery, products_in
 from kb.verdicts.lexicon import default_lexicon
@@ -347,7 +347,7 @@ def analyse(
     )
     return Analysis(
         question=text,
-        lang=("zh" if has_chinese(text) else "en") if lang is None else lang,  # type: ignore[arg-type]
+        lang=question_language(text) if lang is None else lang,  # type: ignore[arg-type]
         intent="verdict" if asks_verdict else "information",
         asks_how=_asks_how(text) or how_to_ship or (names_product and bool(_LICENCE_SETTLED.search(text))),
         as_of=day,

@@ -6,6 +6,7 @@ heavy parts (the retriever and its embedding model) load lazily on first use.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
@@ -29,7 +30,7 @@ from kb.errors import IndexNotBuilt, QueryError
 from kb.language.codes import classify_query
 from kb.language.countries import check_country
 from kb.language.dates import parse_date
-from kb.language.script import has_chinese
+from kb.language.script import question_language
 from kb.verdicts.catalogue import Catalogue, CatalogueItem, Match
 from kb.verdicts.classify import products_in
 from kb.verdicts.lexicon import default_lexicon
@@ -156,7 +157,7 @@ class KnowledgeBase:
                 return None
             # What search will embed: the question with the names of the items it names (the items
             # the analysis finds, unless a party's name hides one); then what the topic matcher will.
-            lang = "zh" if has_chinese(text) else "en"
+            lang = question_language(text)
             self.retriever.prefetch_search(search_text(text, self.catalogue.mentions(text)[0], lang))
             matcher = self.topic_matcher
             wording = topic_text(text, self.catalogue.named_words(text))
@@ -220,6 +221,8 @@ class KnowledgeBase:
     ) -> Answer:
         """Answer ``question`` as of a date (default today) with a verdict and numbered citations."""
         started = time.perf_counter()
+        # "germainum dioxide" is read as the germanium dioxide the lists name (the slip is not quoted)
+        asked, question = question, default_lexicon().respelt(question)
         wording = self._prefetch(question)
         day = parse_date(as_of) if as_of is not None else None
         analysis = analyse(question, self.catalogue, as_of=day, destination=destination, lang=lang)
@@ -242,6 +245,8 @@ class KnowledgeBase:
             topics=self.topic_matcher,
             buyers=buyers,
         )
+        if result.question != asked:
+            result = dataclasses.replace(result, question=asked)
         result.timings["analysis_s"] = round(analysed - started, 4)
         result.timings["total_s"] = round(time.perf_counter() - started, 4)
         return result

@@ -19,7 +19,7 @@ from kb.corpus.documents import Corpus
 from kb.errors import QueryError
 from kb.files import write_atomic
 from kb.language.countries import check_country
-from kb.language.script import has_chinese
+from kb.language.script import question_language
 from kb.verdicts.classify import Classification, Line, classify_text
 
 __all__ = ["CSV_COLUMNS", "BatchReport", "ProductVerdict", "classify_csv", "classify_product"]
@@ -109,7 +109,7 @@ def classify_product(
     classification = classify_text(
         text, base.catalogue, base.timeline, day, country, military, kinds=kinds_in(text)
     )
-    chosen: Lang = lang or ("zh" if has_chinese(text) else "en")
+    chosen: Lang = lang or ("zh" if question_language(text) == "zh" else "en")
     return ProductVerdict(text, day, country, military, classification, chosen, base.corpus)
 
 

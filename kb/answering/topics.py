@@ -31,7 +31,7 @@ from kb.corpus.topics import Topic, Topics
 from kb.files import read_json, write_json_atomic
 from kb.indexing.prefetch import Prefetcher
 from kb.language.phrases import normalise
-from kb.language.script import has_chinese
+from kb.language.script import question_language
 from kb.language.sentences import asking_part
 from kb.language.stopwords import content_words
 from kb.language.tokens import chinese_words
@@ -105,7 +105,7 @@ def topic_text(question: str, names: Sequence[str]) -> str:
     topic is matched on how the question asks, not on the product, whose words would pull it to a
     paraphrase that names the same product ("shipped controlled graphite without a licence" is about
     penalties, not about the graphite licence's documents). Chinese is matched as written."""
-    if has_chinese(question):
+    if question_language(question) == "zh":
         return question
     text = question
     for name in sorted(set(names), key=len, reverse=True):
@@ -183,7 +183,7 @@ class TopicMatcher:
         model alone (see :data:`EN_MODEL_WEIGHT`); Chinese is always read by the multilingual model."""
         if not len(self.topics):
             return []
-        lang = "zh" if has_chinese(question) else "en"
+        lang = question_language(question)
         closeness = self._closeness(question, lang, multilingual)
         keywords = [
             _keyword_hits_zh(question, t.keywords_zh) if lang == "zh" else _keyword_hits(question, t.keywords)
@@ -231,14 +231,14 @@ class TopicMatcher:
         """The texts :meth:`match` will embed with the retrieval model for this question, so that they
         can be embedded ahead: an English question's readings; nothing for Chinese or without a model
         (the multilingual model's are embedded ahead by :meth:`prefetch_multilingual`)."""
-        if self._words_only or has_chinese(question):
+        if self._words_only or question_language(question) == "zh":
             return []
         return _readings(question)
 
     def prefetch_multilingual(self, question: str) -> None:
         """Start embedding the question's readings with the multilingual model on another thread;
         :meth:`match` then waits for their vectors instead of embedding them itself."""
-        if self._prefetched_ml is not None and (has_chinese(question) or EN_MODEL_WEIGHT):
+        if self._prefetched_ml is not None and (question_language(question) == "zh" or EN_MODEL_WEIGHT):
             self._prefetched_ml.submit(_readings(question), skip=self._recent_ml.__contains__)
 
     def _multilingual_vector(self, text: str) -> Any:

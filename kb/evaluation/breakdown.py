@@ -9,7 +9,7 @@ from typing import Protocol
 
 from kb.evaluation.metrics import QuestionScore, Response, aggregate
 from kb.evaluation.questions import Question
-from kb.language.script import has_chinese
+from kb.language.script import has_chinese, question_language
 
 
 class Outcome(Protocol):
@@ -47,7 +47,7 @@ def latin_share(text: str) -> float:
 
 def _language(outcome: Outcome) -> str:
     question = outcome.question
-    return question.lang or ("zh" if has_chinese(question.question) else "en")
+    return question.lang or question_language(question.question)
 
 
 def breakdown(outcomes: Sequence[Outcome], ks: Sequence[int]) -> dict[str, object]:

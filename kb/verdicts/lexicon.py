@@ -315,6 +315,32 @@ class Lexicon:
             self._close[word] = close[0] if close else None
         return self._close[word]
 
+    def respelt(self, text: str) -> str:
+        """``text`` with element names written with a slip put right where a form word or a product's
+        second word follows them ("germainum dioxide" -> "germanium dioxide", "molybdnum powder",
+        "gallum nitride"), so that the lists' own
+        names ("germanium dioxide") are found in it. A word that is not a slip of an element, or not
+        followed by a form, is left as written (a misspelt element alone is still read as that
+        element, see :meth:`products_in`)."""
+        if not _ASCII_WORD.search(text):
+            return text
+
+        def put_right(match: re.Match[str]) -> str:
+            word, following = match.group(1), match.group(3)
+            lower = word.casefold()
+            if lower in self._meaning:
+                return match.group(0)
+            close = self._close_element(lower)
+            after = following.casefold()
+            form = self._meaning.get(after)
+            named = close is not None and f"{close} {after}" in self._meaning  # "gallium nitride"
+            if close is None or not (named or (form is not None and form.kind == "form")):
+                return match.group(0)
+            right = close.capitalize() if word[0].isupper() else close
+            return f"{right}{match.group(0)[len(word) :]}"
+
+        return _ASCII_WORD.sub(put_right, text)
+
     def _with_misspelt_elements(self, normal: str, mentions: list[Mention]) -> list[Mention]:
         """Add element names written with a slip ("molybdnum", "tungstun") that no phrase matched."""
         taken = [(m.start, m.end) for m in mentions]
@@ -327,6 +353,10 @@ class Lexicon:
                 element = self._meaning[close]
                 extra.append(Mention(word.start(), word.end(), "element", element.name, element.elements))
         return sorted([*mentions, *extra], key=lambda m: m.start)
+
+
+#: A word of six letters or more and the word after it ("germainum dioxide").
+_ASCII_WORD = re.compile(r"\b([A-Za-z]{6,})([\s-]+)(?=([A-Za-z]+))")
 
 
 def _near(normal: str, end: int, start: int, words: int = 2) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.language.script import document_language, han_count, has_chinese
+from kb.language.script import document_language, han_count, has_chinese, question_language
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,20 @@ def test_han_count_ignores_punctuation_and_latin() -> None:
 )
 def test_document_language(text: str, lang: str) -> None:
     assert document_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("出口氧化镓需要申请许可证吗？", "zh"),
+        ("洛马（Lockheed Martin Missiles and Fire Control）那边来询钐钴磁钢，能出口吗？", "zh"),
+        ("HS 8112929010 这个要许可证吗", "zh"),
+        (
+            "One of our customers turned up on MOFCOM's watch list (关注名单). Can we still ship to them?",
+            "en",
+        ),
+        ("Is gallium controlled?", "en"),
+    ],
+)
+def test_a_question_is_answered_in_the_language_it_is_written_in(text: str, lang: str) -> None:
+    assert question_language(text) == lang

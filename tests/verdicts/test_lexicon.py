@@ -65,3 +65,20 @@ def test_a_word_that_holds_an_elements_name_names_no_product() -> None:
     # 金额 (an amount of money) holds 金 (gold), 铁路 (a railway) holds 铁 (iron)
     assert _products("一笔两用物项交易，金额大概80万，走铁路运输") == []
     assert [p[1] for p in _products("黄金首饰")] == [("gold",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("germainum dioxide 5N powder", "germanium dioxide 5N powder"),
+        ("Molybdnum powder 99.9%", "Molybdenum powder 99.9%"),
+        ("Gallum nitride wafers", "Gallium nitride wafers"),
+        # words that are no slip of an element, or a slip with no form after it, stay as written
+        ("silicone rubber parts", "silicone rubber parts"),
+        ("Indian oxide supplier", "Indian oxide supplier"),
+        ("germainum, please", "germainum, please"),
+        ("出口二氧化锗", "出口二氧化锗"),
+    ],
+)
+def test_a_slip_in_an_elements_name_before_its_form_is_put_right(text: str, expected: str) -> None:
+    assert default_lexicon().respelt(text) == expected
