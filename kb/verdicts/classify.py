@@ -165,7 +165,9 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     lexicon = lexicon or default_lexicon()
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)
     raw = _raw_products(text, catalogue, lexicon)
-    asked = _without_excluded(_without_references(_without_how_made(raw, text), text), text)
+    asked = _without_parts(
+        _without_excluded(_without_references(_without_how_made(raw, text), text), text), text
+    )
     # a product named as the buyer's business or set against the asked one ("or is it only ...") goes
     # before the names are folded together: "gallium to our LED customer" asks about gallium, and
     # "二氧化碲……还是只管金属碲" about the dioxide, not the metal
@@ -216,6 +218,9 @@ def _named_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[P
             if m.span is not None and m.span[0] < mention.end and mention.start < m.span[1]
         ]
         used.update(i for i, _ in named)
+        if mention.form in _COMPOUND_FORMS:
+            # "氧化铋粉" is bismuth oxide powder, not the "铋粉" (bismuth powder) inside its words
+            named = [(i, m) for i, m in named if not _names_metal_only(m, mention, lexicon)]
         words = " ".join(original_words(text, mention.start, mention.end).split())
         found = tuple(m for _, m in named) or _named_by_lexicon_name(mention, catalogue)
         queries.append(_query(mention, found, words))
@@ -228,6 +233,21 @@ def _named_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[P
         elements = tuple(dict.fromkeys(_element_of(m.item) for m in group))
         queries.append(ProductQuery(words, elements, named=tuple(group), start=span[0] if span else -1))
     return sorted(queries, key=lambda q: q.start)
+
+
+#: Forms that make an element a chemical compound: a listed metal named inside one is not the product.
+_COMPOUND_FORMS = frozenset({"oxide", "compound", "salt"})
+
+
+def _names_metal_only(match: Match, mention: ProductMention, lexicon: Lexicon) -> bool:
+    """The catalogue name matched lies inside the product's words and, read alone, names the metal
+    or a metal's shape, while the product is a compound of it ("铋粉" inside "氧化铋粉")."""
+    if match.span is None or not (mention.start <= match.span[0] and match.span[1] <= mention.end):
+        return False
+    if match.span == (mention.start, mention.end):
+        return False
+    alone = lexicon.products_in(match.matched)
+    return bool(alone) and all(p.form in METAL_SHAPES | {"metal", None} for p in alone)
 
 
 def _element_matches(query: ProductQuery, catalogue: Catalogue) -> tuple[Match, ...]:
@@ -382,6 +402,35 @@ def _without_excluded(queries: list[ProductQuery], text: str) -> list[ProductQue
         for q in queries
         if q.start <= first or not _EXCLUDED_BEFORE.search(normal[max(0, q.start - 40) : q.start])
     ]
+    return kept or queries
+
+
+#: A material named as a part of the goods before it ("PDC cutters (..., tungsten carbide substrate)",
+#: "with a cobalt binder", "带碳化钨基体"): its words end in what the part is, and it stands in the
+#: goods' parentheses or after "with"/"on".
+_PART_WORD = re.compile(
+    r"(?:\bsubstrates?|\bbacking|\bbinders?|\bmatrix|基体|基底|胎体|粘结剂)$", re.IGNORECASE
+)
+_PART_BEFORE = re.compile(r"(?:\bwith|\bon|\bhas|\bhaving|带|含)(?:\s+an?)?\s*$", re.IGNORECASE)
+
+
+def _without_parts(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
+    """Drop a material named only as a part of a product named before it (its substrate, backing or
+    binder): the goods are that product, not the part."""
+    if len(queries) < 2:
+        return queries
+    folded = text.casefold()
+    places = [folded.find(q.text.casefold()) for q in queries]
+    first = min((p for p in places if p >= 0), default=-1)
+    kept = []
+    for q, at in zip(queries, places, strict=True):
+        if at <= first or not _PART_WORD.search(q.text):
+            kept.append(q)
+            continue
+        between = text[first:at]
+        inside = between.count("(") + between.count("（") > between.count(")") + between.count("）")
+        if not (inside or _PART_BEFORE.search(text[max(0, at - 20) : at])):
+            kept.append(q)
     return kept or queries
 
 
@@ -597,6 +646,7 @@ def classify_text(
 ) -> Classification:
     """Classify every product ``text`` names (its specifications and composition read from it too)."""
     lexicon = lexicon or default_lexicon()
+    text = lexicon.respelt(text)
     queries = products_in(text, catalogue, lexicon)
     stated = stated_in(text, lexicon.symbols)
     composition = composition_in(text, lexicon.symbols, lexicon.names_zh)

@@ -47,6 +47,25 @@ def _classify(base: KnowledgeBase, text: str, day: dt.date = DAY, **kw: object) 
         ("3824999921", "licence_required", "listed"),
         ("8110929010", "licence_required", "listed"),
         ("7601100000", "not_listed", "unlisted_code"),
+        # a compound is not the listed metal whose name it holds ("铋粉" inside "氧化铋粉")
+        ("氧化铋粉 99.99%", "not_listed", "unlisted_form"),
+        ("铋粉 99.99%", "licence_required", "listed"),
+        ("二氧化锗粉", "licence_required", "listed"),
+        # a slip in the element's name before its form
+        ("germainum dioxide 5N powder", "licence_required", "listed"),
+        # a material named as the goods' substrate is a part of them, not a second product
+        (
+            "PDC cutters (polycrystalline diamond compact, 13 mm, tungsten carbide substrate)",
+            "not_listed",
+            "unlisted_form",
+        ),
+        # a synthetic-graphite part is that item's product: below its thresholds, or conditional on them
+        (
+            "graphite boats, 99.995% C, flexural strength 45 MPa, bulk density 1.68 g/cm3",
+            "not_listed",
+            "below_threshold",
+        ),
+        ("石墨舟", "licence_required", "conditional"),
     ],
 )
 def test_one_product(base: KnowledgeBase, text: str, value: str, kind: str) -> None:
