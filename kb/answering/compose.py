@@ -55,12 +55,14 @@ from kb.answering.wording import (
     relies_on_lapsed,
     restated_sentence,
     say,
+    start_date_correction,
     suspended_elsewhere_sentence,
 )
 from kb.corpus.documents import Corpus
 from kb.corpus.schema import FrontMatter
 from kb.corpus.topics import Provision, provision_of
 from kb.errors import GeneratorError
+from kb.language.dates import stated_start_dates
 from kb.language.glossary import english_terms
 from kb.language.references import article_numbers, law_articles_referred, locator_articles
 from kb.language.script import has_chinese
@@ -206,11 +208,21 @@ def compose_answer(
         _state_restated(stated, analysis, classification, catalogue, corpus, citations, lang)
         _state_suspended_elsewhere(stated, analysis, classification, catalogue, timeline, citations, lang)
         _state_in_force_since(stated, analysis, corpus, citations, lang)
+    misdated = _misdated(analysis, corpus)
+    if misdated is not None:
+        doc_id, said, day_given = misdated
+        since = corpus.documents[doc_id].meta.effective
+        assert since is not None
+        name = document_name(corpus, doc_id, lang)
+        stated.headline = (
+            f"{start_date_correction(name, said, day_given, since, lang)} {stated.headline}".strip()
+        )
+        _state_in_force_since(stated, analysis, corpus, citations, lang, only=[doc_id])
     _state_named_articles(stated, analysis.question, focus, corpus, citations, lang)
     if matched:
         _state_fine(stated, matched, analysis.question, corpus, citations, lang)
     if matched and stated.value is None:
-        _state_topics(stated, matched, focus, corpus, citations, lang)
+        _state_topics(stated, matched, focus, corpus, citations, lang, analysis.question)
     elif matched:
         quoted = TOPIC_PROVISIONS if how else PROCEDURE_PROVISIONS
         _state_procedure(stated, matched[0], focus, corpus, citations, lang, quoted)
@@ -391,13 +403,17 @@ def _state_topics(
     corpus: Corpus,
     citations: CitationList,
     lang: Lang,
+    question: str = "",
 ) -> None:
     """A procedural answer: the direct answer first (the topic's own sentence when it is clearly the
-    topic), then the provisions of the topic, and of close neighbours, quoted with their figures."""
+    topic), then the provisions of the topic, and of close neighbours, quoted with their figures. A
+    question that asks what it costs gets the provisions that state a fine first."""
     quoted_already = set(stated.linked)
     provisions = [
         p for match in matched for p in match.topic.provisions if (p.document, p.ref) not in quoted_already
     ]
+    if _ASKS_PENALTY.search(question):
+        provisions.sort(key=lambda p: not _states_fine(p, corpus))  # stable: the topic's order otherwise
     first: int | None = None
     for provision in list(dict.fromkeys(provisions))[:TOPIC_PROVISIONS]:
         quoted = _quote_provision(provision, focus, corpus, citations, lang)
@@ -554,6 +570,14 @@ _ASKS_PENALTY = re.compile(
 )
 #: A fine stated with its figures: "5 to 10 times", "RMB 500,000", "5倍以上10倍以下", "50万元".
 _FINE_FIGURE = re.compile(r"\d\s*(?:times|倍)|RMB\s*\d|\d\s*万元", re.IGNORECASE)
+
+
+def _states_fine(provision: Provision, corpus: Corpus) -> bool:
+    """The provision states a fine with its figures."""
+    found = provision_of(corpus, provision)
+    return found is not None and _FINE_FIGURE.search(found[1].text) is not None
+
+
 #: The document whose articles others defer to for penalties, by its short title.
 _LAW = "Export Control Law"
 
@@ -730,18 +754,44 @@ def _state_restated(
         stated.linked.append((entry.document_id, "Items"))
 
 
-def _state_in_force_since(
-    stated: StatedVerdict, analysis: Analysis, corpus: Corpus, citations: CitationList, lang: Lang
-) -> None:
-    """After correcting a premise that the rules are a draft or not yet in force: the day each
-    document the question names took effect, cited to the provision that says so."""
-    if not any(p.kind == "not_in_force" for p in analysis.premises):
-        return
+def _named_documents(analysis: Analysis, corpus: Corpus) -> list[str]:
+    """The documents a question names, by number or by title, in that order."""
     folded = analysis.question.casefold()
     by_title = [
         d.id for d in corpus.documents.values() if any(t.casefold() in folded for t in _titles(d.meta))
     ]
-    for doc_id in list(dict.fromkeys([*analysis.documents, *by_title]))[:2]:
+    return list(dict.fromkeys([*analysis.documents, *by_title]))
+
+
+def _misdated(analysis: Analysis, corpus: Corpus) -> tuple[str, dt.date, bool] | None:
+    """(document, the date said, whether the day was said) when the question says the one document it
+    names took effect on a day (or in a month) other than the one it did; ``None`` otherwise."""
+    said = stated_start_dates(analysis.question)
+    named = _named_documents(analysis, corpus)
+    if len(said) != 1 or len(named) != 1:
+        return None  # which date goes with which document is not plain
+    day, day_given = said[0]
+    since = corpus.documents[named[0]].meta.effective
+    if since is None or since > analysis.as_of:
+        return None
+    right = since == day if day_given else (since.year, since.month) == (day.year, day.month)
+    return None if right else (named[0], day, day_given)
+
+
+def _state_in_force_since(
+    stated: StatedVerdict,
+    analysis: Analysis,
+    corpus: Corpus,
+    citations: CitationList,
+    lang: Lang,
+    only: list[str] | None = None,
+) -> None:
+    """After correcting a premise that the rules are a draft or not yet in force (or that they took
+    effect on another day, for the ``only`` documents): the day each document the question names
+    took effect, cited to the provision that says so."""
+    if only is None and not any(p.kind == "not_in_force" for p in analysis.premises):
+        return
+    for doc_id in (only if only is not None else _named_documents(analysis, corpus))[:2]:
         doc = corpus.documents.get(doc_id)
         since = doc.meta.effective if doc is not None else None
         if doc is None or since is None or since > analysis.as_of:
@@ -754,9 +804,12 @@ def _state_in_force_since(
         section = next((x for x in doc.sections if any(d in x.text + (x.text_zh or "") for d in dates)), None)
         if section is None:
             continue
+        sentence = in_force_sentence(document_name(corpus, doc.id, lang), since, lang)
+        if any(fact.startswith(sentence) for fact in stated.facts):
+            continue  # said already, for another premise
         n = citations.cite(doc.id, section.locator, section.in_language(lang))
         stated.linked.append((doc.id, section.locator))
-        stated.facts.append(f"{in_force_sentence(document_name(corpus, doc.id, lang), since, lang)} [{n}]")
+        stated.facts.append(f"{sentence} [{n}]")
 
 
 def _state_suspended_elsewhere(

@@ -42,6 +42,7 @@ __all__ = [
     "relies_on_lapsed",
     "say",
     "scheduled_sentence",
+    "start_date_correction",
     "status_record",
     "status_words",
     "unconfirmed_sentence",
@@ -471,6 +472,17 @@ def in_force_sentence(name: str, since: dt.date, lang: Lang) -> str:
     if lang == "zh":
         return f"{name}自{date_text(since, lang)}起施行。"
     return f"{name}: in force since {date_text(since, lang)}."
+
+
+def start_date_correction(name: str, said: dt.date, day_given: bool, since: dt.date, lang: Lang) -> str:
+    """The first thing to say when the question dates a document's start wrongly."""
+    if lang == "zh":
+        told = f"{said.year}年{said.month}月{said.day}日" if day_given else f"{said.year}年{said.month}月"
+        return f"与问题的前提不同：{name}自{date_text(since, lang)}起施行，而不是{told}。"
+    told = f"on {said.day} {said:%B %Y}" if day_given else f"in {said:%B %Y}"
+    return (
+        f"Contrary to what the question assumes, {name} took effect on {date_text(since, lang)}, not {told}."
+    )
 
 
 def premise_correction(

@@ -8,7 +8,7 @@ import re
 
 from kb.errors import QueryError
 
-__all__ = ["date_in_text", "day_number", "parse_date"]
+__all__ = ["date_in_text", "day_number", "parse_date", "stated_start_dates"]
 
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
@@ -61,7 +61,7 @@ def date_in_text(text: str, today: dt.date) -> dt.date | None:
 _SINCE_BEFORE = re.compile(
     r"(?:\bsince|\bstarting(?: from)?|\bbeginning|自|从)\s*(?:early |late |mid-?)?$", re.IGNORECASE
 )
-_SINCE_AFTER = re.compile(r"^\s*(?:起|以来|开始)")
+_SINCE_AFTER = re.compile(r"^\s*(?:才|就|正式)?\s*(?:起|以来|开始)")
 
 
 def _since(text: str, match: re.Match[str]) -> bool:
@@ -76,3 +76,42 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+#: Words saying that rules took effect: after a Chinese date ("2024年12月1日才开始施行"), before an
+#: English one ("took effect on 1 December 2024").
+#: Not a date the rules are said to be in force on ("2025年3月1日还在实施吗", "已生效").
+_IN_FORCE_AFTER = re.compile(r"^[^，。？！,.?!]{0,8}?(?<![在已否])(?:施行|生效|实施)")
+_IN_FORCE_BEFORE = re.compile(
+    r"(?:(?:took|take|takes) effect|came into (?:force|effect)|entered into force|kicked in|started)\s+"
+    r"(?:on |from |in )?(?:early |late |mid-?)?$|effective (?:from|since) $",
+    re.IGNORECASE,
+)
+
+
+def stated_start_dates(text: str) -> list[tuple[dt.date, bool]]:
+    """The dates a question says rules took effect on ("the law only took effect on 1 December
+    2024", "是2024年12月1日才开始施行的"), each with whether it names the day (else only the month)."""
+    found: list[tuple[dt.date, bool]] = []
+
+    def tied(match: re.Match[str]) -> bool:
+        return bool(
+            _IN_FORCE_AFTER.match(text[match.end() : match.end() + 12])
+            or _IN_FORCE_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
+        )
+
+    for iso in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        day = _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if day and tied(iso):
+            found.append((day, True))
+    for zh in re.finditer(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text):
+        day = _safe_date(int(zh.group(1)), int(zh.group(2)), int(zh.group(3) or 1))
+        if day and tied(zh):
+            found.append((day, zh.group(3) is not None))
+    for words in re.finditer(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})\b", text):
+        month = _MONTHS.get(words.group(2).lower())
+        day_text = words.group(1) or words.group(3)
+        day = _safe_date(int(words.group(4)), month, int(day_text) if day_text else 1) if month else None
+        if day and tied(words):
+            found.append((day, day_text is not None))
+    return found

@@ -261,6 +261,30 @@ def test_rules_taken_for_a_draft_are_said_to_be_in_force_since_their_day(base: K
     assert_well_formed(answer)
 
 
+def test_a_document_said_to_start_on_another_day_is_given_its_own(base: KnowledgeBase) -> None:
+    answer = base.answer(
+        "《出口管制法》是2024年12月1日才开始施行的吧？那我们2023年出口金属镓的时候其实还不受管制？",
+        as_of="2025-01-10",
+    )
+    assert answer.verdict == "licence_required"
+    assert "与问题的前提不同：《出口管制法》自2020年12月1日" in answer.text.splitlines()[0]
+    assert "而不是2024年12月1日" in answer.text.splitlines()[0]
+    assert "law-export-control-2020" in {c.document_id for c in answer.citations}
+    assert_well_formed(answer)
+    english = base.answer(
+        "The Export Control Law only took effect on 1 December 2024, right?", as_of="2025-01-10"
+    )
+    assert "took effect on 1 December 2020 (2020-12-01), not on 1 December 2024" in english.text
+    # the right day, or a month that holds it, is no premise to correct
+    for right in (
+        "The Export Control Law took effect on 1 December 2020, right?",
+        "《出口管制法》是2020年12月开始施行的吧？",
+    ):
+        assert (
+            "Contrary to" not in base.answer(right).text and "与问题的前提不同" not in base.answer(right).text
+        )
+
+
 def test_a_verdict_question_asking_of_two_topics_gets_the_neighbours_first_provision(
     base: KnowledgeBase,
 ) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kb.errors import QueryError
-from kb.language.dates import date_in_text, day_number, parse_date
+from kb.language.dates import date_in_text, day_number, parse_date, stated_start_dates
 
 TODAY = dt.date.today()
 
@@ -51,6 +51,7 @@ def test_parse_date_refuses_what_is_not_iso(value: str) -> None:
         # when a control began is history, not the date asked about
         ("Since March 2025 bismuth is controlled. Do ingots need a licence?", None),
         ("自2025年2月起钨就管了，钨条要许可证吗", None),
+        ("《出口管制法》是2024年12月1日才开始施行的吧？", None),
         ("Controlled since 2024-09-15; what about a shipment on 2024-10-01?", dt.date(2024, 10, 1)),
     ],
 )
@@ -60,3 +61,21 @@ def test_date_in_text(text: str, expected: dt.date | None) -> None:
 
 def test_day_number_orders_like_dates() -> None:
     assert day_number(dt.date(2024, 12, 3)) == 20241203 < day_number(dt.date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("《出口管制法》是2024年12月1日才开始施行的吧？", [(dt.date(2024, 12, 1), True)]),
+        ("条例2024年12月起生效，对吗", [(dt.date(2024, 12, 1), False)]),
+        ("The law only took effect on 1 December 2024, right?", [(dt.date(2024, 12, 1), True)]),
+        ("Announcement No. 10 came into force in March 2025?", [(dt.date(2025, 3, 1), False)]),
+        ("effective from 2025-02-04", [(dt.date(2025, 2, 4), True)]),
+        # a date the rules are asked about, or a date of something else, says nothing of their start
+        ("2025年3月1日还在实施吗", []),
+        ("Is it in force on 1 March 2025?", []),
+        ("We started exporting in March 2023", []),
+    ],
+)
+def test_stated_start_dates(text: str, expected: list[tuple[dt.date, bool]]) -> None:
+    assert stated_start_dates(text) == expected
