@@ -407,13 +407,22 @@ def _state_topics(
 ) -> None:
     """A procedural answer: the direct answer first (the topic's own sentence when it is clearly the
     topic), then the provisions of the topic, and of close neighbours, quoted with their figures. A
-    question that asks what it costs gets the provisions that state a fine first."""
+    question that asks what it costs gets one that states a fine among them, from the best topic."""
     quoted_already = set(stated.linked)
     provisions = [
         p for match in matched for p in match.topic.provisions if (p.document, p.ref) not in quoted_already
     ]
-    if _ASKS_PENALTY.search(question):
-        provisions.sort(key=lambda p: not _states_fine(p, corpus))  # stable: the topic's order otherwise
+    provisions = list(dict.fromkeys(provisions))
+    if _ASKS_PENALTY.search(question) and not any(
+        _states_fine(p, corpus) for p in provisions[:TOPIC_PROVISIONS]
+    ):
+        # none of those quoted states a fine: the best topic's first one that does takes the last place
+        fine = next(
+            (p for p in matched[0].topic.provisions if p in provisions and _states_fine(p, corpus)), None
+        )
+        if fine is not None and TOPIC_PROVISIONS > 0:
+            provisions.remove(fine)
+            provisions.insert(TOPIC_PROVISIONS - 1, fine)
     first: int | None = None
     for provision in list(dict.fromkeys(provisions))[:TOPIC_PROVISIONS]:
         quoted = _quote_provision(provision, focus, corpus, citations, lang)
@@ -573,9 +582,15 @@ _FINE_FIGURE = re.compile(r"\d\s*(?:times|倍)|RMB\s*\d|\d\s*万元", re.IGNOREC
 
 
 def _states_fine(provision: Provision, corpus: Corpus) -> bool:
-    """The provision states a fine with its figures."""
+    """The provision states a fine with its figures, or leaves it to an article of the Law (whose
+    figures are then quoted, see :func:`_state_deferred_penalty`)."""
     found = provision_of(corpus, provision)
-    return found is not None and _FINE_FIGURE.search(found[1].text) is not None
+    if found is None:
+        return False
+    text = found[1].text
+    return _FINE_FIGURE.search(text) is not None or (
+        _ASKS_PENALTY.search(text) is not None and bool(law_articles_referred(text))
+    )
 
 
 #: The document whose articles others defer to for penalties, by its short title.

@@ -285,6 +285,17 @@ def test_a_document_said_to_start_on_another_day_is_given_its_own(base: Knowledg
         )
 
 
+def test_a_question_on_what_it_costs_gets_a_provision_that_states_the_fine(base: KnowledgeBase) -> None:
+    question = "我们一个美国老客户被列进商务部出口管制管控名单了，手上还有没发完的合同，怎么办？"
+    asked_cost = base.answer(question + "如果硬着头皮发货会怎么罚？", as_of="2026-12-01")
+    cited = {(c.document_id, c.locator) for c in asked_cost.citations}
+    assert ("law-export-control-2020", "Art. 37") in cited
+    assert "10倍以上20倍以下" in asked_cost.text
+    # without the cost asked, the topic's own first provisions are quoted
+    plain = base.answer(question, as_of="2026-12-01")
+    assert ("law-export-control-2020", "Art. 37") not in {(c.document_id, c.locator) for c in plain.citations}
+
+
 def test_a_verdict_question_asking_of_two_topics_gets_the_neighbours_first_provision(
     base: KnowledgeBase,
 ) -> None:
