@@ -241,6 +241,11 @@ class TopicMatcher:
         if self._prefetched_ml is not None and (question_language(question) == "zh" or EN_MODEL_WEIGHT):
             self._prefetched_ml.submit(_readings(question), skip=self._recent_ml.__contains__)
 
+    def forget_recent(self) -> None:
+        """Forget the remembered multilingual vectors (benchmarks time every question as new)."""
+        with self._recent_lock:
+            self._recent_ml.clear()
+
     def _multilingual_vector(self, text: str) -> Any:
         import numpy as np
 

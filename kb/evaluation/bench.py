@@ -210,7 +210,8 @@ def bench_ask(settings: Settings, questions: Sequence[Question], repeat: int = 2
     """Time ``KnowledgeBase.answer`` (extractive, warm) on every question ``repeat`` times.
 
     A configured ``KB_LLM_URL`` is ignored: the figure is for the default generator. The
-    retriever's cache of query vectors is off, so every answer embeds its question.
+    retriever's cache of query vectors is off and the topic matcher forgets its multilingual
+    vectors before each answer, so every answer embeds its question as a new one would.
     """
     from kb.answering.knowledge import KnowledgeBase
     from kb.retrieval.hybrid import Retriever
@@ -225,6 +226,7 @@ def bench_ask(settings: Settings, questions: Sequence[Question], repeat: int = 2
     timings: list[float] = []
     for _ in range(repeat):
         for question in questions:
+            base.topic_matcher.forget_recent()
             t0 = time.perf_counter()
             base.answer(question.question, as_of=question.as_of, destination=question.destination)
             timings.append(time.perf_counter() - t0)

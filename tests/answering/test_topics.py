@@ -237,6 +237,9 @@ def test_a_question_asked_again_is_not_embedded_again(topics, tmp_path) -> None:
     assert _ids(matcher, question) == first and embedded == [question]
     _ids(matcher, "这种一般罚多少钱？")  # other words are embedded
     assert embedded == [question, "这种一般罚多少钱？"]
+    matcher.forget_recent()  # as kb bench ask does before each answer
+    _ids(matcher, question)
+    assert embedded == [question, "这种一般罚多少钱？", question]
 
 
 def test_the_products_a_question_names_are_left_out_of_its_topic_wording() -> None:
