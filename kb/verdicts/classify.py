@@ -67,7 +67,7 @@ _PRODUCT_FORMS = frozenset({"magnet", "battery_cell", "battery_pack", "cathode_m
 #: Product forms whose listed items are found by what the product is, not by its name.
 _COVERABLE = (
     METAL_SHAPES
-    | frozenset({"metal", "wafer", "single_crystal", "polycrystal", "target"})
+    | frozenset({"metal", "wafer", "single_crystal", "polycrystal", "target", "crystal"})
     | WINDOW_FORMS
     | _PRODUCT_FORMS
 )
@@ -258,12 +258,20 @@ def _element_matches(query: ProductQuery, catalogue: Catalogue) -> tuple[Match, 
     return tuple(Match(i, 0.5, query.text) for i in _distinct(_without_restated(items)))
 
 
+#: A formula of one or two letters at the start of a product's words ("WC powder"): the catalogue
+#: matches no name that short.
+_SHORT_FORMULA = re.compile(r"^[a-z]{1,2}(?:\s|$)")
+
+
 def _named_by_lexicon_name(mention: ProductMention, catalogue: Catalogue) -> tuple[Match, ...]:
     """The listed items a lexicon product's own name names in full, for a synonym the catalogue does
     not hold ("微波等离子体CVD设备" is the lexicon's "MPCVD equipment", which the catalogue lists). Only
     for a product of no element (machinery): one of an element is compared by its element and form,
-    and folded with the element's other mentions ("碳酸锂……锂电池那一块也管了")."""
-    if mention.product is None or mention.elements:
+    and folded with the element's other mentions ("碳酸锂……锂电池那一块也管了"), unless it is written
+    as a formula too short for the catalogue's names ("WC powder" is its tungsten carbide)."""
+    if mention.product is None:
+        return ()
+    if mention.elements and not _SHORT_FORMULA.match(normalise(mention.text)):
         return ()
     name = normalise(mention.product)
     matches, _ = catalogue.mentions(mention.product)
@@ -387,7 +395,9 @@ def _without_references(queries: list[ProductQuery], text: str) -> list[ProductQ
 _EXCLUDED_BEFORE = re.compile(
     r"(?:\b(?:without|free of|free from|excluding|not containing|(?:with|and|containing|contains|has)\s+no)"
     r"\s+(?:[\w]+\s+){0,6}"
-    r"|(?:不含有?|不包含|不添加|未添加|不掺)[\u4e00-\u9fff ]{0,10})$"
+    r"|(?:不含有?|不包含|不添加|未添加|不掺)[\u4e00-\u9fff ]{0,10}"
+    # what the goods are not ("不是鳞片石墨", "only carbide, not tungsten metal")
+    r"|(?:不是|并非|而非|而不是)|\bnot\s+(?:an?\s+|the\s+)?)$"
 )
 
 
@@ -451,7 +461,7 @@ def _without_comparisons(queries: list[ProductQuery], text: str) -> list[Product
 _BUYER_AFTER = re.compile(
     r"^\W{0,2}(?:\w+\W+)?(?:plants?|factor(?:y|ies)|makers?|manufacturers?|producers?|start-?ups?|"
     r"compan(?:y|ies)|customers?|buyers?|fabs?|mills?|industry|sector)\b"
-    r"|^(?:厂|工厂|厂家|厂商|企业|公司|客户|生产商|制造商|行业)|^用(?!于|来|途)",
+    r"|^的?(?:厂|工厂|厂家|厂商|企业|公司|客户|生产商|制造商|行业)|^用(?!于|来|途)",
     re.IGNORECASE,
 )
 

@@ -66,6 +66,12 @@ def _classify(base: KnowledgeBase, text: str, day: dt.date = DAY, **kw: object) 
             "below_threshold",
         ),
         ("石墨舟", "licence_required", "conditional"),
+        # a formula too short for the catalogue's names, and an element's crystal in Chinese
+        ("WC powder, 0.8 um FSSS", "licence_required", "listed"),
+        ("锗晶体", "licence_required", "listed"),
+        # what the goods are not, and the buyer's own business, are no second product
+        ("隐晶质石墨粉，固定碳80%，不是鳞片石墨", "not_listed", "unlisted_form"),
+        ("氧化镨钕，要发给一家做电机磁钢的工厂", "not_listed", "unlisted_element"),
     ],
 )
 def test_one_product(base: KnowledgeBase, text: str, value: str, kind: str) -> None:
