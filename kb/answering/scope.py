@@ -40,7 +40,7 @@ _FOREIGN = re.compile(
     r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)的.{0,12}(禁令|禁止出口|出口禁|出口税|配额)"
     # "刚果（金）2025年以后对钴出口实行配额制": that country's measure on its own exports
     r"|(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)\S{0,16}对\S{0,6}出口(实行|实施|采取)?"
-    r"\S{0,4}(配额|禁令|禁止|出口税|关税)"
+    r"\S{0,4}(配额|禁令|禁止|出口税|关税|政策)"
     # that country's own exports as the subject: "印尼现在镍矿原矿出口是完全禁止的吗"
     r"|(?<![对向往至到赴])(印尼|印度尼西亚|印度|越南|菲律宾|刚果|智利|津巴布韦|几内亚)(现在|目前|政府)?"
     r"[^，。？！,?!对向往到]{0,10}出口(是|已|已经|被)?(完全|全面)?(禁止|禁令|限制|配额)"
@@ -90,6 +90,8 @@ _UNRELATED = re.compile(
     r"信用证|\bUCP ?600\b|\bletters? of credit\b|不符点|开证行|"
     r"packing instruction|危险品包装|"
     r"\binsurance\b|\binsurers?\b|\bcargo cover\b|\bICC ?\([ABC]\)|保险|"
+    # who bears the cost and risk of carriage: trade terms, not export control
+    r"\bIncoterms?\b|\bdemurrage\b|滞期费|滞港费|贸易术语|"
     r"weather|\brain\b|天气|下雨|income tax|"
     r"个人所得税|"
     r"年终奖|\bvisa\b|签证|freight rate|运费|exchange rate|汇率|stock price|股价",

@@ -26,6 +26,7 @@ from kb.answering.scope import foreign_regime, unrelated
         "Is Indonesia still banning exports of unprocessed bauxite and nickel ore?",
         "Since the DRC replaced its cobalt export suspension with quotas, how are the quotas split?",
         "印尼现在镍矿原矿出口是完全禁止的吗？有没有配额？我们想从印尼进口镍矿",
+        "菲律宾现在对镍矿原矿出口是什么政策？",
         "智利的国家锂战略是不是要求外资必须跟国企合资？我们想去那边投个盐湖项目",
         "Does Chile's national lithium strategy force foreign investors into joint ventures?",
         "Does the US export ban on AI chips to China cover our gallium nitride modules?",
@@ -84,6 +85,8 @@ def test_tax_questions_are_not_export_control() -> None:
         "锂电池样品走海运，船公司要MSDS和UN38.3测试报告，危险品申报应该怎么做？",
         "Which IMDG class and UN number apply to antimony trioxide sent by sea?",
         "钨粉出口走信用证，开证行说单据有不符点，按UCP600怎么处理？",
+        "Sold FOB Shanghai: if the vessel is late, who pays the demurrage under Incoterms 2020?",
+        "按贸易术语CIF成交，滞港费应该由谁承担？",
     ],
 )
 def test_import_duties_certification_and_freight_are_not_export_control(question: str) -> None:
