@@ -89,15 +89,21 @@ _IN_FORCE_BEFORE = re.compile(
 )
 
 
+#: What else may start on a date near it: a licence, a contract, an order.
+_OTHER_SUBJECT = re.compile(r"licen[cs]e|permit|contract|\border\b|许可证|证件|合同|订单", re.IGNORECASE)
+
+
 def stated_start_dates(text: str) -> list[tuple[dt.date, bool]]:
     """The dates a question says rules took effect on ("the law only took effect on 1 December
     2024", "是2024年12月1日才开始施行的"), each with whether it names the day (else only the month)."""
     found: list[tuple[dt.date, bool]] = []
 
     def tied(match: re.Match[str]) -> bool:
+        before = text[max(0, match.start() - 30) : match.start()]
+        if _OTHER_SUBJECT.search(before):
+            return False  # "our licence took effect on ...": the start of something else
         return bool(
-            _IN_FORCE_AFTER.match(text[match.end() : match.end() + 12])
-            or _IN_FORCE_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
+            _IN_FORCE_AFTER.match(text[match.end() : match.end() + 12]) or _IN_FORCE_BEFORE.search(before)
         )
 
     for iso in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):

@@ -75,6 +75,8 @@ def test_day_number_orders_like_dates() -> None:
         ("2025年3月1日还在实施吗", []),
         ("Is it in force on 1 March 2025?", []),
         ("We started exporting in March 2023", []),
+        ("Under the Export Control Law our licence took effect on 1 March 2025", []),
+        ("合同是2025年3月1日生效的", []),
     ],
 )
 def test_stated_start_dates(text: str, expected: list[tuple[dt.date, bool]]) -> None:
