@@ -88,6 +88,16 @@ class HttpUser:
         import httpx
 
         self.http = httpx.Client(base_url=url, timeout=timeout_s)
+        try:
+            self.fn_index = self._ask_event(auth)
+        except BaseException:
+            self.http.close()
+            raise
+        self.session_hash = ""
+        self.reset_session()
+
+    def _ask_event(self, auth: tuple[str, str] | None) -> int:
+        """Sign in (with ``auth``) and find the page's ask event in its config."""
         if auth:
             login = self.http.post("login", data={"username": auth[0], "password": auth[1]})
             if login.status_code != 200:
@@ -95,11 +105,13 @@ class HttpUser:
         config = self.http.get("config")
         if config.status_code != 200:
             raise RuntimeError(f"no page config: HTTP {config.status_code}")
-        self.fn_index = next(
-            int(d["id"]) for d in config.json()["dependencies"] if d.get("api_name") == "on_ask"
+        found = next(
+            (int(d["id"]) for d in config.json().get("dependencies", []) if d.get("api_name") == "on_ask"),
+            None,
         )
-        self.session_hash = ""
-        self.reset_session()
+        if found is None:
+            raise RuntimeError("the page has no on_ask event: is this the knowledge base's app?")
+        return found
 
     def reset_session(self) -> None:
         """A new session (the page opened again): a new, empty conversation."""
