@@ -420,11 +420,11 @@ def _state_topics(
         fine = next(
             (p for p in matched[0].topic.provisions if p in provisions and _states_fine(p, corpus)), None
         )
-        if fine is not None and TOPIC_PROVISIONS > 0:
+        if fine is not None:
             provisions.remove(fine)
             provisions.insert(TOPIC_PROVISIONS - 1, fine)
     first: int | None = None
-    for provision in list(dict.fromkeys(provisions))[:TOPIC_PROVISIONS]:
+    for provision in provisions[:TOPIC_PROVISIONS]:
         quoted = _quote_provision(provision, focus, corpus, citations, lang)
         if quoted is not None:
             n, fact = quoted
@@ -782,9 +782,11 @@ def _misdated(analysis: Analysis, corpus: Corpus) -> tuple[str, dt.date, bool] |
     """(document, the date said, whether the day was said) when the question says the one document it
     names took effect on a day (or in a month) other than the one it did; ``None`` otherwise."""
     said = stated_start_dates(analysis.question)
+    if len(said) != 1:
+        return None  # no date, or which date goes with which document is not plain
     named = _named_documents(analysis, corpus)
-    if len(said) != 1 or len(named) != 1:
-        return None  # which date goes with which document is not plain
+    if len(named) != 1:
+        return None
     day, day_given = said[0]
     since = corpus.documents[named[0]].meta.effective
     if since is None or since > analysis.as_of:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from kb.errors import QueryError
 
@@ -41,21 +42,31 @@ def date_in_text(text: str, today: dt.date) -> dt.date | None:
     """A date a question names: ISO, '1 August 2023', 'June 2023', '2023年6月', 'today'. A date
     that says when something began ("since Feb 2025", "自2025年2月起") is history, not the date asked
     about."""
-    for iso in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
-        if not _since(text, iso):
-            return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    for zh in re.finditer(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text):
-        if not _since(text, zh):
-            day = int(zh.group(3)) if zh.group(3) else 15
-            return _safe_date(int(zh.group(1)), int(zh.group(2)), day)
-    for words in re.finditer(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})\b", text):
-        month = _MONTHS.get(words.group(2).lower())
-        if month and not _since(text, words):
-            day_text = words.group(1) or words.group(3)
-            return _safe_date(int(words.group(4)), month, int(day_text) if day_text else 15)
+    for match, year, month, day in _written_dates(text):
+        if not _since(text, match):
+            return _safe_date(year, month, 15 if day is None else day)
     if re.search(r"\b(today|now|currently|at present)\b|今天|目前|现在|当前", text, re.IGNORECASE):
         return today
     return None
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_WORDS_DATE = re.compile(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})\b")
+
+
+def _written_dates(text: str) -> Iterator[tuple[re.Match[str], int, int, int | None]]:
+    """(match, year, month, day or ``None``) of each date written in ``text``: ISO ones first, then
+    Chinese ones, then those in English words."""
+    for iso in _ISO_DATE.finditer(text):
+        yield iso, int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
+    for zh in _ZH_DATE.finditer(text):
+        yield zh, int(zh.group(1)), int(zh.group(2)), int(zh.group(3)) if zh.group(3) else None
+    for words in _WORDS_DATE.finditer(text):
+        month = _MONTHS.get(words.group(2).lower())
+        if month:
+            day_text = words.group(1) or words.group(3)
+            yield words, int(words.group(4)), month, int(day_text) if day_text else None
 
 
 _SINCE_BEFORE = re.compile(
@@ -106,18 +117,8 @@ def stated_start_dates(text: str) -> list[tuple[dt.date, bool]]:
             _IN_FORCE_AFTER.match(text[match.end() : match.end() + 12]) or _IN_FORCE_BEFORE.search(before)
         )
 
-    for iso in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
-        day = _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        if day and tied(iso):
-            found.append((day, True))
-    for zh in re.finditer(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text):
-        day = _safe_date(int(zh.group(1)), int(zh.group(2)), int(zh.group(3) or 1))
-        if day and tied(zh):
-            found.append((day, zh.group(3) is not None))
-    for words in re.finditer(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})\b", text):
-        month = _MONTHS.get(words.group(2).lower())
-        day_text = words.group(1) or words.group(3)
-        day = _safe_date(int(words.group(4)), month, int(day_text) if day_text else 1) if month else None
-        if day and tied(words):
-            found.append((day, day_text is not None))
+    for match, year, month, day in _written_dates(text):
+        start = _safe_date(year, month, 1 if day is None else day)
+        if start and tied(match):
+            found.append((start, day is not None))
     return found

