@@ -155,7 +155,7 @@ def _trace(torch: Any, model_dir: Path, target: Path) -> None:
 def indexing_embedder(settings: Settings, texts: int = 0) -> Embedder:
     """The embedder for an ingest that embeds ``texts`` texts: makes the ONNX export first when it
     is missing or stale (once; it needs torch and onnx). Then, for at least ``BFLOAT16_MIN_TEXTS``
-    texts on a CPU with bfloat16 matrix units (and unless ``KB_INGEST_BF16=0``), the reference
+    texts on a CPU with bfloat16 matrix units (and only with ``KB_INGEST_BF16=1``), the reference
     model under bfloat16 autocast once it agrees with fp32 on ``REFERENCE_TEXTS``; otherwise as
     :func:`kb.indexing.embedding.serving_embedder`."""
     prepare_export(settings)

@@ -46,8 +46,9 @@ EXPORT_FORMAT = 1
 MAX_TOKENS = 256
 #: Lowest cosine between an ONNX vector and sentence-transformers' vector of the same text.
 REFERENCE_COSINE = 0.9999
-#: Texts per ``session.run`` when embedding documents.
-BATCH = 32
+#: Texts per ``session.run`` when embedding documents: with texts ordered by their token count,
+#: 16 runs the corpus at 97 chunks/s on 2 cores, 32 at 90 (ordered by characters: 67 and 59).
+BATCH = 16
 
 MODEL_FILE = "model.onnx"
 REFERENCE_FILE = "reference.json"
@@ -220,13 +221,18 @@ class OnnxEmbedder:
         return lowest
 
     def _run(self, texts: Sequence[str]) -> Any:
-        import numpy as np
-
         tokenizer = self._tokenizer
         encodings = [tokenizer.encode(texts[0])] if len(texts) == 1 else tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        return self._infer(encodings)
+
+    def _infer(self, encodings: Sequence[Any]) -> Any:
+        """Pooled, normalised vectors of tokenised texts; the padding beyond the longest is cut off."""
+        import numpy as np
+
+        width = max(sum(e.attention_mask) for e in encodings)
+        ids = np.array([e.ids[:width] for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask[:width] for e in encodings], dtype=np.int64)
+        types = np.array([e.type_ids[:width] for e in encodings], dtype=np.int64)
         inputs = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         hidden = self._session.run(None, inputs)[0]
         weights = mask[..., None].astype(np.float32)
@@ -236,13 +242,15 @@ class OnnxEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
-        # Texts of similar length share a batch (less padding); batches run on every core at once.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        # Tokenised once; texts of about the same token count share a batch (almost no padding),
+        # and batches run on every core at once.
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: sum(encodings[i].attention_mask))
         batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
         vectors: list[list[float]] = [[] for _ in texts]
 
         def run(batch: list[int]) -> None:
-            for i, vector in zip(batch, self._run([texts[i] for i in batch]).tolist(), strict=True):
+            for i, vector in zip(batch, self._infer([encodings[i] for i in batch]).tolist(), strict=True):
                 vectors[i] = vector
 
         if len(batches) == 1 or self.workers == 1:
