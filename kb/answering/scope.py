@@ -129,9 +129,11 @@ _OWN_INSTRUMENT = re.compile(
     r"strategy|investment rules|foreign investment)\b"
     # the other country as the one that requires: "what permit does Canada require for ..."
     rf"|\b(?:does|do|did|will|would)\s+(?:the\s+)?(?:{_ELSEWHERE_EN})(?:\s+government)?\s+"
-    r"(?:require|need|impose|demand|allow|restrict)\b"
+    r"(?:require|need|impose|demand|allow|restrict|charge|levy)\b"
     rf"|(?<![对向往至到赴])(?:{_ELSEWHERE_ZH})(?:的|对|政府|方面)?[^，。？！,?!]{{0,14}}?"
-    r"(?:法案|法律|条例|法规|白名单|配额|禁令|机制|制度|制裁|关税|出口税|出口管制|注册|许可制度|战略|外资|投资审查)",
+    r"(?:法案|法律|条例|法规|白名单|配额|禁令|机制|制度|制裁|关税|出口税|出口管制|注册|许可制度|战略|外资|投资审查)"
+    # what the buyer must do in its own country: "需要在韩国办什么进口许可吗"
+    rf"|在(?:{_ELSEWHERE_ZH})(?:那边|当地|本地)?[^，。？！,?!]{{0,6}}(?:办|申请|取得|拿)[^，。？！,?!]{{0,6}}进口",
     re.IGNORECASE,
 )
 #: Instruments of other jurisdictions and regimes outside export control, named as such.
@@ -140,9 +142,10 @@ _NAMED_INSTRUMENT = re.compile(
     r"\b(Critical Raw Materials Act|Foreign Direct Product Rule|"
     r"Export Control Reform Act|Inflation Reduction Act|Export and Import Permits Act|"
     r"Strategic Trade Authori[sz]ation|"
-    r"Foreign Exchange and Foreign Trade Act|conflict minerals rule|Dodd-Frank)\b"
+    r"Foreign Exchange and Foreign Trade Act|conflict minerals rule|Dodd-Frank|FIRB|CFIUS|"
+    r"Foreign Investment Review Board|Committee on Foreign Investment)\b"
     r"|外国直接产品规则|碳边境调节机制|关键原材料法案|通胀削减法案|国防授权法|国防(部)?采购(规则|条例)"
-    r"|外汇及外国贸易法|外汇与外国贸易法|经济产业省",
+    r"|外汇及外国贸易法|外汇与外国贸易法|经济产业省|(?:投资|并购|收购)审查|审查中资",
     re.IGNORECASE,
 )
 

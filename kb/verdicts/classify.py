@@ -171,7 +171,7 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     # a product named as the buyer's business or set against the asked one ("or is it only ...") goes
     # before the names are folded together: "gallium to our LED customer" asks about gallium, and
     # "二氧化碲……还是只管金属碲" about the dioxide, not the metal
-    compared = _without_comparisons(_without_purposes(asked, text), text)
+    compared = _without_pointers(_without_comparisons(_without_purposes(asked, text), text))
     # the listed products named as controlled already or as the point of comparison ("the same
     # controls as GaN"): what a product no list holds is set beside
     set_aside = [q for q in raw if q not in compared]  # ``compared`` is a part of ``asked``
@@ -444,6 +444,28 @@ def _without_parts(queries: list[ProductQuery], text: str) -> list[ProductQuery]
     return kept or queries
 
 
+def _without_pointers(queries: list[ProductQuery]) -> list[ProductQuery]:
+    """Drop a customs code whose listed items are of other elements of the same family as every
+    product the words describe: the code is a pointer, the description decides ("镧铈混合氧化物……
+    报关用2846.90.19.93", a code the samarium-oxide entry gives, is lanthanum and cerium oxide). A
+    code of another family stays: "NCA hydroxide under 2853.90.50" is the battery precursor it names."""
+    described = {e for q in queries if not _code_only(q) for e in q.elements}
+    if not described:
+        return queries
+    families = {f for e in described for f in _families_of(e)}
+
+    def contradicted(query: ProductQuery) -> bool:
+        elements = {_element_of(m.item) for m in query.named}
+        code_families = {f for e in elements for f in (*_families_of(e), e)}
+        return not elements & described and families <= code_families
+
+    return [q for q in queries if not (_code_only(q) and contradicted(q))]
+
+
+def _code_only(query: ProductQuery) -> bool:
+    return bool(query.named) and all(m.matched.isdigit() for m in query.named)
+
+
 def _without_comparisons(queries: list[ProductQuery], text: str) -> list[ProductQuery]:
     """Drop products named only as a point of comparison ("... like Dy and Tb metal?")."""
     if len(queries) < 2:
@@ -595,7 +617,8 @@ def _same_product(first: ProductQuery, second: ProductQuery) -> bool:
     second_items = {(m.item.governed_by, m.item.ref) for m in second.named} | {
         m.item.name for m in second.named
     }
-    if first_items & second_items or _same_defining_item(first, second):
+    one_entry = first_items & second_items or _same_defining_item(first, second)
+    if one_entry and not _two_products(first, second):
         return True
     if not set(first.elements) & set(second.elements):
         return False
@@ -605,6 +628,15 @@ def _same_product(first: ProductQuery, second: ProductQuery) -> bool:
     if {first.form, second.form} & _CHEMICAL_FORMS:
         return False  # "锑锭 ... 三氧化二锑": the metal and its oxide are two products
     return first.form in shapes or second.form in shapes
+
+
+def _two_products(first: ProductQuery, second: ProductQuery) -> bool:
+    """Two products of the lexicon that one list entry joins ("UHP石墨电极……和天然鳞片石墨", both
+    under the entry for synthetic and flake graphite): each is compared on its own."""
+    if first.product is None or second.product is None or first.product == second.product:
+        return False
+    a, b = normalise(first.product), normalise(second.product)
+    return a not in b and b not in a
 
 
 def _same_defining_item(first: ProductQuery, second: ProductQuery) -> bool:

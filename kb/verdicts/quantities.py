@@ -75,6 +75,7 @@ _UNITS: list[tuple[str, str, float, tuple[str, ...]]] = [
     (r"(?:litres?|liters?|升)(?![\w/])", "m3", 0.001, ("volume",)),
     (r"(?:/|per\s+)cm(?:2|²|\^2)|cm-2|个\s*/\s*(?:平方厘米|cm2)", "per cm2", 1.0, ("dislocation_density",)),
     (r"gpa|吉帕|千兆帕", "GPa", 1.0, ("pressure",)),
+    (r"kbar|千巴", "GPa", 0.1, ("pressure",)),
     (r"mpa|兆帕", "MPa", 1.0, ("flexural_strength", "tensile_strength", "elastic_limit", "pressure")),
     (r"ghz|吉赫", "MHz", 1000.0, ("frequency",)),
     (r"mhz|兆赫", "MHz", 1.0, ("frequency",)),
@@ -112,7 +113,7 @@ _UNITS: list[tuple[str, str, float, tuple[str, ...]]] = [
         r"(?:wt|mass|weight|at)\.?\s?%|%|percent|per\s+cent|％",
         "%",
         1.0,
-        ("purity", "content", "transmittance", "elongation"),
+        ("purity", "content", "transmittance", "elongation", "ash"),
     ),
 ]
 _UNIT_RE = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, *_rest) in enumerate(_UNITS))
@@ -153,6 +154,7 @@ _KEYWORDS: list[tuple[str, str]] = [
     ("width", r"width|wide\b|宽"),
     ("height", r"height|high\b|tall|高度|高\s*[:：]?\s*$"),
     ("purity", r"pur(?:e|ity)|grade|assay|nines|纯度|纯|品位"),
+    ("ash", r"\bash(?:\s+content)?\b|灰分"),
     ("content", r"content|含量|含"),
     ("cycle_life", r"cycle|循环"),
     ("volume", r"volume|capacity|容积|体积"),
@@ -267,6 +269,9 @@ def quantities_in(text: str) -> list[Stated]:
         if unit == "MPa" and quantity == "pressure":
             low, high = (None if v is None else v / 1000 for v in (low, high))
             unit = "GPa"
+        if quantity == "ash":  # "灰分0.2%", "ash ≤ 0.05%": what is not ash is the carbon's purity
+            low, high = (None if v is None else round(100 - v, 6) for v in (high, low))
+            quantity = "purity"
         if unit == "%" and quantity is None:
             quantity = "purity" if (low or 0) >= 90 else "content"
         if quantity == "purity" and high is None and re.match(r"\s*(?:min\b|minimum\b|min\.)", after, re.I):

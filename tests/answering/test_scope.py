@@ -33,6 +33,11 @@ from kb.answering.scope import foreign_regime, unrelated
         "日本厂商按《外汇及外国贸易法》向中国出口高纯度氟化氢，需要向经济产业省申请哪一种许可？",
         # goods imported from China are the other country's imports
         "How much Section 232 duty does the US levy on tungsten powder imported from China this year?",
+        # what the other country charges, reviews or licenses on its own side
+        "How much duty does Brazil charge on imported gallium metal?",
+        "What does CFIUS look at when a Chinese buyer takes a stake in a US rare-earth mine?",
+        "加拿大对中资收购关键矿产企业的投资审查严不严？",
+        "日本客户买了一批锑锭，他们需要在日本办什么进口手续吗？",
     ],
 )
 def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None:
@@ -62,6 +67,8 @@ def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None
         # China's own bans on exports to the US and Japan, named by their target
         "Since China lifted its US ban on gallium, can we sell gallium to an American defence firm again?",
         "I read the Japan dual-use ban of January 2026 was suspended. Can we supply Japanese defence firms?",
+        # the buyer's import papers beside our own licence question
+        "韩国客户要我们提供他们的进口许可证复印件，出口钨精矿我们要不要办两用物项许可？",
     ],
 )
 def test_chinas_rules_for_exports_to_a_country_are_in_scope(question: str) -> None:

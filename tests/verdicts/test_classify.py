@@ -190,6 +190,28 @@ def test_carbon_electrodes_are_not_graphite_items(base: KnowledgeBase) -> None:
     assert any(i.family == "graphite" for i in lines[0].related)
 
 
+def test_two_products_one_list_entry_joins_are_compared_each_on_its_own(base: KnowledgeBase) -> None:
+    # No. 91 of 2025 has one entry for synthetic graphite and natural flake graphite
+    lines = _classify(base, "出口石墨电极（纯度99.5%，抗折强度15MPa）和天然鳞片石墨（固定碳94%）").lines
+    assert [(line.product, line.value) for line in lines] == [
+        ("石墨电极", "not_listed"),
+        ("天然鳞片石墨", "licence_required"),
+    ]
+
+
+def test_a_customs_code_of_another_elements_item_does_not_outweigh_the_description(
+    base: KnowledgeBase,
+) -> None:
+    classification = _classify(base, "氧化镧La2O3 99.99%，报关编码2846.90.19.93")
+    assert classification.value == "not_listed"
+    assert _classify(base, "氧化镝，报关编码2846.90.19.93").value == "licence_required"
+
+
+def test_a_cubic_press_below_both_limits_is_not_listed(base: KnowledgeBase) -> None:
+    lines = _classify(base, "six-anvil cubic press, 480 mm cylinder bore, 48 kbar working pressure").lines
+    assert [(line.product, line.value) for line in lines] == [("six-anvil cubic press", "not_listed")]
+
+
 def test_several_products_one_line_each_strictest_leads(base: KnowledgeBase) -> None:
     classification = _classify(base, "We ship gallium metal and copper cathodes")
     assert [line.value for line in classification.lines] == ["licence_required", "not_listed"]

@@ -35,6 +35,10 @@ def _stated(text: str) -> list[tuple[str | None, float | None, float | None, str
         ("功率6千瓦", [("power", 6.0, 6.0, "kW")]),
         ("纯度99.99%", [("purity", 99.99, 99.99, "%")]),
         ("cubic press 6 GPa", [("pressure", 6.0, 6.0, "GPa")]),
+        ("design pressure 55 kbar", [("pressure", 5.5, 5.5, "GPa")]),
+        # what is not ash is carbon: an ash limit is a purity floor
+        ("ash content max 0.05%", [("purity", 99.95, None, "%")]),
+        ("石墨块，灰分0.3%", [("purity", 99.7, 99.7, "%")]),
         # a comma before three digits groups thousands; before one or two it is a decimal point
         ("UTS 1,350 MPa", [("tensile_strength", 1350.0, 1350.0, "MPa")]),
         ("1,5 kW", [("power", 1.5, 1.5, "kW")]),
