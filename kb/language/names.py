@@ -266,6 +266,13 @@ _NOT_A_NAME_ZH = (
     "别的", "其他", "另一", "那家", "这个", "那个", "母公司", "子公司", "分公司", "关联公司",
 )  # fmt: skip
 
+#: A kind of business written like a name ("一家贸易公司", "外贸公司", "新材料科技公司"): no name.
+_GENERIC_ORG_ZH = re.compile(
+    r"(?:小|大|中|一般|普通|国有|民营|私营|外资|合资|上市|本地|当地|境外|海外|国外|外国)?"
+    r"(?:(?:外贸|贸易|进出口|国际贸易|物流|货代|报关|科技|技术|新材料|材料|电子|化工|矿业|实业|工贸|商贸|"
+    r"生产|制造|加工|代理|经销|销售|投资|咨询)){1,3}(?:有限责任公司|股份有限公司|有限公司|公司|集团|工厂|厂)"
+)
+
 
 def organisations_in(text: str, not_names: frozenset[str] = frozenset()) -> list[str]:
     """Organisation names a text gives for the party it deals with ("to Acme Magnetics GmbH",
@@ -287,6 +294,8 @@ def organisations_in(text: str, not_names: frozenset[str] = frozenset()) -> list
     for match in _ORG_ZH.finditer(text):
         name = _ZH_LEAD.sub("", match.group(1))
         if len(name) >= 3 and "某" not in name and not name.startswith(_NOT_A_NAME_ZH):
+            if _GENERIC_ORG_ZH.fullmatch(name):
+                continue  # a kind of business ("马来西亚的贸易公司"), not its name
             found.append(name)
     unique: list[str] = []
     for name in found:

@@ -731,6 +731,9 @@ def classify(
         if description and made_abroad(description, query):
             # goods made outside China are caught only by the rules on foreign-made goods
             line = _foreign_made_line(query, catalogue, timeline, as_of, destination, military)
+        elif description and resold_abroad(description):
+            # China-origin goods sold on by a party abroad: the rules on re-export from abroad
+            line = _reexport_line(query, catalogue, timeline, as_of, destination, military)
         if line is None:
             line = _line(query, catalogue, timeline, as_of, destination, military, stated, composition, kinds)
         if line is not None and not any(_same(line, kept) for kept in lines):
@@ -828,6 +831,71 @@ def _foreign_made_line(
     item = items[0]
     verdict = timeline.verdict(item, as_of, destination, military)
     return Line(query.text, "listed", verdict.value, item, verdict, None, query=query)
+
+
+#: A party abroad that says it buys from China and sells the goods on ("We're a Singapore trader ...
+#: buy ... from a Chinese exporter and resell it", "我们是马来西亚的贸易公司，从中国买了……想转卖到欧洲").
+_FOREIGN_PARTY = re.compile(
+    r"\b(?:[Ww]e(?:'re|’re| are)|I(?:'m|’m| am))\s+(?:an?\s+)?(?P<en>(?:[A-Z][a-z]+\s+){0,1}[A-Z][a-z]+)[- ]"
+    r"(?:based\s+)?(?:trader|trading\s+(?:company|house|firm)|distributor|reseller|dealer|company|firm|"
+    r"importer|wholesaler|stockist)\b|"
+    r"\b(?:[Ww]e|[Oo]ur\s+(?:company|firm))\s+(?:are|is)\s+(?:a\s+\w+\s+)?based\s+in\s+"
+    r"(?P<en2>(?:[A-Z][a-z]+\s+){0,1}[A-Z][a-z]+)|"
+    r"(?:我们|我司|本公司)(?:是)?(?:一家)?(?P<zh>[\u4e00-\u9fff]{2,5}?)(?:的|当地的|本地的)?(?:一家)?"
+    r"(?:贸易公司|贸易商|经销商|进口商|分销商|公司|代理商)"
+)
+_BOUGHT_FROM_CHINA = re.compile(
+    r"\bfrom\s+(?:a\s+|an\s+|our\s+|the\s+)?(?:Chinese|China)\b|从中国|在中国(?:买|采购|进口)|中国(?:供应商|厂家|出口商)",
+    re.IGNORECASE,
+)
+_SELLS_ON = re.compile(
+    r"\b(?:re-?sell(?:s|ing)?|resale|re-?export(?:s|ing)?|sell\s+(?:it|them|the\s+\w+)\s+on|onward\s+(?:sale|shipment))\b|"
+    r"转卖|转售|再出口|转手|再卖|倒卖",
+    re.IGNORECASE,
+)
+#: The item of the rules on re-export from abroad (MOFCOM No. 61 of 2025, Annex 1 Part 1).
+_CHINA_ORIGIN_ITEM = re.compile(r"\bChina-origin\b", re.IGNORECASE)
+
+
+def resold_abroad(text: str) -> bool:
+    """Whether ``text`` comes from a party outside China that buys the goods from China and sells them
+    on ("We're a Singapore trader ... resell it to a US customer"): China's rules reach such a sale
+    through the rules on re-export of China-origin goods from abroad. A Chinese exporter's own
+    customers abroad ("our Malaysian buyer will resell") are not the asker."""
+    if not (_BOUGHT_FROM_CHINA.search(text) and _SELLS_ON.search(text)):
+        return False
+    for match in _FOREIGN_PARTY.finditer(text):
+        place = match.group("en") or match.group("en2") or match.group("zh") or ""
+        if _country_of(place) not in (None, "CN"):
+            return True
+    return False
+
+
+def _reexport_line(
+    query: ProductQuery,
+    catalogue: Catalogue,
+    timeline: Timeline,
+    as_of: dt.date,
+    destination: str | None,
+    military: bool,
+) -> Line | None:
+    """The verdict for China-origin goods re-exported from abroad, where an item of the rules on
+    re-export lists their element in their form (the metals, alloys and oxides its forms name, one
+    clause each), as that item stands on the date; ``None`` for other goods, and before the rules
+    applied."""
+    form = {"metal": "metal", "alloy": "alloy", "oxide": "oxide"}.get(query.form or "")
+    if form is None or not query.elements:
+        return None
+    for item in catalogue.items:
+        if not _CHINA_ORIGIN_ITEM.search(item.name) or not _in_catalogue_on(item, as_of, timeline):
+            continue
+        clauses = re.split(r"[;.]", (item.forms or "").lower())
+        if any(form in c and all(e.lower() in c for e in query.elements) for c in clauses):
+            verdict = timeline.verdict(item, as_of, destination, military)
+            if verdict.value == "not_listed":  # before those rules: the goods' own item
+                return None
+            return Line(query.text, "listed", verdict.value, item, verdict, None, query=query)
+    return None
 
 
 def _goods_made_by_a_process(queries: Sequence[ProductQuery], text: str) -> bool:

@@ -563,6 +563,36 @@ def test_goods_made_abroad_are_classified_by_the_rules_on_foreign_made_goods(
     assert shipped.item is not None and shipped.item.document_id != "mofcom-2025-61"
 
 
+@pytest.mark.parametrize(
+    ("day", "value"),
+    [(dt.date(2026, 3, 1), "suspended"), (dt.date(2026, 12, 1), "uncertain")],
+)
+def test_china_origin_goods_a_party_abroad_sells_on_are_classified_by_the_rules_on_re_export(
+    base: KnowledgeBase, day: dt.date, value: str
+) -> None:
+    resales = (
+        "We're a Singapore trader. We buy dysprosium oxide from a Chinese exporter and resell it.",
+        "我们是马来西亚的贸易公司，从中国买了一批氧化镝，现在想转卖到欧洲。",
+    )
+    for text in resales:
+        (line,) = _classify(base, text, day).lines
+        assert line.item is not None and line.item.document_id == "mofcom-2025-61", text
+        assert line.value == value, text
+    # an oxide the re-export annex does not name stays the dual-use list's item
+    (other,) = _classify(
+        base, "We're a Singapore trader. We buy yttrium oxide from a Chinese exporter and resell it.", day
+    ).lines
+    assert other.item is not None and other.item.document_id != "mofcom-2025-61"
+    # the Chinese exporter's buyer reselling is no party abroad asking
+    (ours,) = _classify(
+        base, "Our Malaysian buyer will resell the dysprosium oxide we ship from China to Europe.", day
+    ).lines
+    assert ours.item is not None and ours.item.document_id != "mofcom-2025-61"
+    # before the rules on re-export existed, the ordinary item
+    (early,) = _classify(base, resales[0], dt.date(2025, 6, 1)).lines
+    assert early.item is not None and early.item.document_id != "mofcom-2025-61"
+
+
 def test_a_buyers_business_is_no_product_even_beside_a_family_name(base: KnowledgeBase) -> None:
     lines = _classify(base, "Can we still export gallium to our American LED customer?").lines
     assert [line.kind for line in lines] == ["family"], lines
