@@ -32,7 +32,7 @@ The app's limits (each a whole number; raise one by setting its variable):
 | KB_MAX_UNPACKED_MB    | most a ``.docx`` may unpack to, in MB                    | 100     |
 | KB_MAX_CHUNKS_PER_FILE| most chunks one file may become                          | 2000    |
 | KB_MAX_HISTORY_KB     | largest history a session keeps, in kB (1,000 characters)| 1000    |
-| KB_MAX_SESSIONS       | sessions the app server keeps (least recently used go)   | 500     |
+| KB_MAX_SESSIONS       | sessions the app server keeps (least recently used go)   | 100     |
 
 A file over a limit is skipped and named with the limit and its variable; the rest is ingested.
 """
@@ -83,7 +83,7 @@ class Settings:
     max_unpacked_mb: int = 100
     max_chunks_per_file: int = 2000
     max_history_kb: int = 1000
-    max_sessions: int = 500
+    max_sessions: int = 100
     #: A large ingest may embed under bfloat16 autocast on a CPU made for it (``KB_INGEST_BF16``);
     #: off by default: the ONNX export, batched by token count, embeds the corpus faster (97 against
     #: 46-72 chunks/s on 2 cores) and needs no torch.

@@ -13,7 +13,8 @@ import pytest
 from kb.config import Settings
 from kb.errors import IndexNotBuilt
 from kb.indexing.ingest import ingest
-from kb.indexing.keyword import keyword_index_path, open_keyword_index, read_keyword_index
+from kb.indexing.keyword import Bm25Arrays, keyword_index_path, open_keyword_index, read_keyword_index
+from kb.language.tokens import keyword_tokens
 from kb.retrieval.hybrid import Retriever
 from tests.conftest import FakeEmbedder
 
@@ -28,12 +29,31 @@ class _NoEmbedding(FakeEmbedder):
 def test_the_bm25_arrays_are_bm25s_files_opened_memory_mapped(indexed: Settings) -> None:
     index = open_keyword_index(indexed)
     assert (index.folder / "params.index.json").is_file() and (index.folder / "vocab.index.json").is_file()
-    assert isinstance(index.bm25.scores["data"], np.memmap)
+    assert isinstance(index.bm25, Bm25Arrays) and isinstance(index.bm25._data, np.memmap)
     # the records are read one by one, and agree with what was indexed
     whole = read_keyword_index(indexed)["chunks"]
     assert len(index) == len(whole) > 0
     assert [index.record(i)["id"] for i in range(len(index))] == [r["id"] for r in whole]
     assert index.chunk(0).text == whole[0]["text"]
+
+
+def test_the_arrays_score_every_chunk_as_bm25s_does(indexed: Settings) -> None:
+    import bm25s
+
+    index = open_keyword_index(indexed)
+    reference = bm25s.BM25.load(str(index.folder), mmap=True, show_progress=False)
+    queries = ["antimony ingots", "出口许可证 审查 45个工作日", "gallium germanium licence penalties", "zzzz"]
+    for query in queries:
+        tokens = [t for t in dict.fromkeys(keyword_tokens(query, query=True)) if t in reference.vocab_dict]
+        ours = index.bm25.get_scores([*tokens, "no-such-token"])
+        assert ours.dtype == np.float32 and len(ours) == len(index)
+        if tokens:
+            assert np.array_equal(ours, reference.get_scores(tokens)), query
+        else:
+            assert not ours.any()
+    # ingest writes an index of a method the arrays score (others are opened by bm25s)
+    params = json.loads((index.folder / "params.index.json").read_text(encoding="utf-8"))
+    assert params["method"] in Bm25Arrays.METHODS
 
 
 def test_search_reads_the_stored_index(indexed: Settings) -> None:
