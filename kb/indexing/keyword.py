@@ -238,9 +238,10 @@ class Bm25Arrays:
         self.num_docs = int(params["num_docs"])
         self._dtype = np.dtype(str(params.get("dtype", "float32")))
         self._int_dtype = np.dtype(str(params.get("int_dtype", "int32")))
-        self._data = np.load(folder / "data.csc.index.npy", mmap_mode="r")
-        self._indices = np.load(folder / "indices.csc.index.npy", mmap_mode="r")
-        self._indptr = np.load(folder / "indptr.csc.index.npy", mmap_mode="r")
+        # Memory-mapped, seen as plain arrays: slicing a ``memmap`` costs a Python call per slice.
+        self._data = np.load(folder / "data.csc.index.npy", mmap_mode="r").view(np.ndarray)
+        self._indices = np.load(folder / "indices.csc.index.npy", mmap_mode="r").view(np.ndarray)
+        self._indptr = np.load(folder / "indptr.csc.index.npy", mmap_mode="r").view(np.ndarray)
 
     def get_scores(self, tokens: list[str]) -> Any:
         """Each chunk's BM25 score for ``tokens`` (those not in the vocabulary left out), summed token

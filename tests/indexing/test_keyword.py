@@ -29,7 +29,9 @@ class _NoEmbedding(FakeEmbedder):
 def test_the_bm25_arrays_are_bm25s_files_opened_memory_mapped(indexed: Settings) -> None:
     index = open_keyword_index(indexed)
     assert (index.folder / "params.index.json").is_file() and (index.folder / "vocab.index.json").is_file()
-    assert isinstance(index.bm25, Bm25Arrays) and isinstance(index.bm25._data, np.memmap)
+    assert isinstance(index.bm25, Bm25Arrays)
+    # the arrays are views of the mapped files, not copies
+    assert not index.bm25._data.flags.owndata and isinstance(index.bm25._data.base, np.memmap)
     # the records are read one by one, and agree with what was indexed
     whole = read_keyword_index(indexed)["chunks"]
     assert len(index) == len(whole) > 0
