@@ -179,10 +179,34 @@ def products_in(text: str, catalogue: Catalogue, lexicon: Lexicon | None = None)
     queries = _folded(compared, composition)
     # and once more after it: folding can leave a product that only compares or names a use
     queries = _without_grades(_without_purposes(_without_comparisons(queries, text), text), text)
-    queries = _described(_asked(queries, text), text)
+    queries = _of_the_cells_chemistry(_described(_asked(queries, text), text))
     if references:
         queries = [q if q.named else dataclasses.replace(q, references=references) for q in queries]
     return queries
+
+
+#: The parts of a battery, which a question may name without their chemistry ("层状氧化物正极").
+_BATTERY_FORMS = frozenset(
+    {"battery_cell", "battery_pack", "cathode_material", "anode_material", "precursor"}
+)
+#: Elements that name a battery's chemistry other than lithium's.
+_OTHER_CHEMISTRIES = frozenset({"sodium"})
+
+
+def _of_the_cells_chemistry(queries: list[ProductQuery]) -> list[ProductQuery]:
+    """Battery parts named without an element take the chemistry the question gives its battery,
+    when that is one chemistry and not lithium's ("我们做钠离子电池的，层状氧化物正极+硬碳负极": a
+    sodium cathode, which no lithium-battery item is)."""
+    chemistries = {
+        e for q in queries if q.form in _BATTERY_FORMS for e in q.elements if e in _OTHER_CHEMISTRIES
+    }
+    if len(chemistries) != 1 or any("lithium" in q.elements for q in queries):
+        return queries
+    chemistry = tuple(chemistries)
+    return [
+        dataclasses.replace(q, elements=chemistry) if q.form in _BATTERY_FORMS and not q.elements else q
+        for q in queries
+    ]
 
 
 def _raw_products(text: str, catalogue: Catalogue, lexicon: Lexicon) -> list[ProductQuery]:
@@ -1183,8 +1207,10 @@ _MATERIAL_FORMS = frozenset({"magnet", "battery_cell", "battery_pack"})
 def _may_be_made_of(item: CatalogueItem, query: ProductQuery) -> bool:
     """A product known by its form is compared with every listed item of that form, unless the
     product's named material rules out the item's family: a ferrite magnet (iron) is no rare-earth
-    magnet, a sodium-ion cell no lithium battery."""
-    if query.product is None or not query.elements or query.form not in _MATERIAL_FORMS:
+    magnet, a sodium-ion cell no lithium battery, and a cathode of a sodium-ion cell no lithium
+    cathode material."""
+    other = bool(set(query.elements) & _OTHER_CHEMISTRIES) and query.form in _BATTERY_FORMS
+    if not other and (query.product is None or not query.elements or query.form not in _MATERIAL_FORMS):
         return True
     return item.family in {f for e in query.elements for f in _families_of(e)}
 
@@ -1229,8 +1255,16 @@ def _by_description(
     best = max((score for score, _ in scored), default=0)
     if best == 0:
         return []
-    return _without_restated([i for score, i in scored if score == best])
+    # A description that shares several words with more than one entry ("a complete NdFeB magnet
+    # line ... our process recipes": the rare-earth technologies of No. 62 of 2025 by three words,
+    # the catalogue's NdFeB magnet-making technology by two) is compared with each entry within a
+    # word of the best: the strictest of them decides.
+    floor = best - 1 if best >= DESCRIPTION_NEAR_FROM else best
+    return _without_restated([i for score, i in scored if score >= floor])
 
+
+#: Shared words from which an entry one word short of the best is compared too.
+DESCRIPTION_NEAR_FROM = 3
 
 _TECH_STOP = frozenset(
     {

@@ -292,8 +292,42 @@ def quantities_in(text: str) -> list[Stated]:
         nines = _WORD_NUMBERS.get(word) or int(word)
         value = float("99." + "9" * (nines - 2)) if nines > 2 else 99.0
         found.append(Stated("purity", value, value, "%", match.group(0)))
+    found += _bare_densities(text, taken)
     if not any(v.quantity == "energy_density" for v in found):
         found += _energy_density(text)
+    return found
+
+
+#: A density given without its unit ("体积密度1.70", "bulk density 1.82"): a figure a solid's density
+#: can be is read in g/cm³, the unit every listed density threshold uses.
+_BARE_DENSITY = re.compile(
+    r"(?P<kind>tap(?:ped)?|振实|compact(?:ion|ed)|press(?:ed)?|压实)?\s*(?:bulk\s+|apparent\s+|体积|表观)?"
+    r"(?:density|密度|比重)\s*(?:of|is|was|about|around|approx\.?|约|为|是|达到?|[:：=≈~])?\s*"
+    r"(?P<value>\d+(?:\.\d+)?)(?![\d.])"
+    r"(?!\s*(?:[%‰µμ/×*]|x\b|[gt]\b|g/|kg|mm|cm|um|mpa|gpa|wh|mah|kw|w\b|克|千克|公斤|毫|兆|吨))",
+    re.IGNORECASE,
+)
+_DENSITY_RANGE = (0.3, 25.0)
+
+
+def _bare_densities(text: str, taken: list[tuple[int, int]]) -> list[Stated]:
+    found: list[Stated] = []
+    for match in _BARE_DENSITY.finditer(text):
+        start = match.start("value")
+        if any(a <= start < b for a, b in taken):
+            continue
+        value = _number(match.group("value"))
+        if not _DENSITY_RANGE[0] <= value <= _DENSITY_RANGE[1]:
+            continue
+        kind = (match.group("kind") or "").lower()
+        if kind.startswith(("tap", "振实")):
+            quantity = "tap_density"
+        elif kind:
+            quantity = "compaction_density"
+        else:
+            quantity = "density"
+        found.append(Stated(quantity, value, value, "g/cm3", match.group(0).strip()))
+        taken.append(match.span("value"))
     return found
 
 

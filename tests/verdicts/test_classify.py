@@ -593,6 +593,19 @@ def test_china_origin_goods_a_party_abroad_sells_on_are_classified_by_the_rules_
     assert early.item is not None and early.item.document_id != "mofcom-2025-61"
 
 
+def test_battery_parts_named_without_a_chemistry_take_the_cells_sodium(base: KnowledgeBase) -> None:
+    lines = _classify(
+        base, "我们做钠离子电池的，层状氧化物正极，准备发一批储能模组去西班牙，受不受锂电池相关的管制？"
+    ).lines
+    assert lines and all(line.value == "not_listed" for line in lines), lines
+    # a lithium cathode beside sodium-ion cells is still the lithium item
+    mixed = _classify(base, "LFP cathode material and sodium-ion cells").lines
+    assert any(line.item is not None and "phosphate" in line.item.name.casefold() for line in mixed)
+    # and a cathode named alone is compared with the listed cathodes as before
+    (alone,) = _classify(base, "cathode material for EV batteries").lines
+    assert alone.value != "not_listed"
+
+
 def test_a_buyers_business_is_no_product_even_beside_a_family_name(base: KnowledgeBase) -> None:
     lines = _classify(base, "Can we still export gallium to our American LED customer?").lines
     assert [line.kind for line in lines] == ["family"], lines

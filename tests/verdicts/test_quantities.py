@@ -181,3 +181,23 @@ def test_dopants_denied_one_by_one() -> None:
 )
 def test_metres_and_named_densities(text: str, expected: list[tuple[str, float, float, str]]) -> None:
     assert _stated(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("等静压石墨，体积密度1.70，抗折强度45MPa", [("density", 1.7)]),
+        ("bulk density 1.82 and 99.99% carbon", [("density", 1.82)]),
+        ("振实密度1.0，压实密度3.6", [("tap_density", 1.0), ("compaction_density", 3.6)]),
+        # a unit given is read as before, and a figure no solid's density can be is none
+        ("体积密度1.70g/cm³", [("density", 1.7)]),
+        ("密度 12 吨", []),
+        ("位错密度 5000", []),
+    ],
+)
+def test_a_density_given_without_its_unit_is_read_in_grams_per_cubic_centimetre(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    densities = [q for q in quantities_in(text) if q.quantity and "density" in q.quantity]
+    assert [(q.quantity, q.low) for q in densities] == expected
+    assert all(q.unit == "g/cm3" and q.low == q.high for q in densities)
