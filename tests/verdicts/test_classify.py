@@ -237,6 +237,18 @@ def test_technologies_prohibited_and_restricted(base: KnowledgeBase) -> None:
     )
 
 
+def test_a_technology_described_in_words_is_decided_by_the_strictest_close_entry(base: KnowledgeBase) -> None:
+    text = (
+        "We're quoting a complete sintered NdFeB magnet line for a plant in Mexico: vacuum sintering "
+        "furnaces, a jet mill, and our process recipes plus on-site training of their engineers."
+    )
+    found = _classify(base, text, kinds=("technology", "equipment"))
+    assert found.value == "prohibited"
+    technology = [line for line in found.lines if line.item is not None and line.item.kind == "technology"]
+    assert technology and technology[0].item is not None
+    assert technology[0].item.document_id == "mofcom-most-2023-57"
+
+
 def test_before_a_control_started(base: KnowledgeBase) -> None:
     (line,) = _classify(base, "germanium dioxide", dt.date(2023, 6, 15)).lines
     assert line.value == "not_listed" and line.verdict is not None
