@@ -85,8 +85,8 @@ class Settings:
     max_history_kb: int = 1000
     max_sessions: int = 100
     #: A large ingest may embed under bfloat16 autocast on a CPU made for it (``KB_INGEST_BF16``);
-    #: off by default: the ONNX export, batched by token count, embeds the corpus faster (97 against
-    #: 46-72 chunks/s on 2 cores) and needs no torch.
+    #: off by default: the ONNX export, batched by token count, embeds the corpus faster (a full
+    #: build in 15.9 s against 24.2 s in bfloat16 on 2 cores) and needs no torch.
     ingest_bf16: bool = False
     #: The index generation to use; ``None`` follows ``KB_HOME/index.json`` (see the module help),
     #: ``""`` is an index built before generations, directly under ``KB_HOME``.

@@ -24,7 +24,15 @@ from kb.verdicts.classify import ProductQuery, products_in
 from kb.verdicts.lexicon import default_lexicon
 from kb.verdicts.quantities import Composition, Stated, composition_in, stated_in
 
-__all__ = ["MAX_QUESTION_CHARS", "Analysis", "Intent", "analyse", "is_military", "kinds_in"]
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Analysis",
+    "Intent",
+    "analyse",
+    "is_military",
+    "kinds_in",
+    "serves_weapons_of_mass_destruction",
+]
 
 Intent = Literal["verdict", "information"]
 
@@ -232,6 +240,27 @@ def is_military(text: str) -> bool:
         if _NOT_BEFORE.search(before) or _NOT_AFTER.match(after):
             continue
         return True
+    return False
+
+
+#: End uses the catch-all rule names: weapons of mass destruction and their means of delivery
+#: (missiles), and terrorism.
+_WEAPONS_OF_MASS_DESTRUCTION = re.compile(
+    r"\b(missiles?|ballistic|nuclear weapons?|chemical weapons?|biological weapons?|bioweapons?|"
+    r"weapons? of mass destruction|WMDs?|terroris[mt]s?|terrorist organi[sz]ations?)\b|"
+    r"导弹|核武器|化学武器|生物武器|大规模杀伤性武器|恐怖主义|恐怖组织|恐怖活动",
+    re.IGNORECASE,
+)
+
+
+def serves_weapons_of_mass_destruction(text: str) -> bool:
+    """True when the text says the goods are for weapons of mass destruction, missiles or terrorism
+    and does not deny it ("not for missiles", "不用于导弹")."""
+    for match in _WEAPONS_OF_MASS_DESTRUCTION.finditer(text):
+        before = text[max(0, match.start() - 30) : match.start()]
+        after = text[match.end() : match.end() + 12]
+        if not (_NOT_BEFORE.search(before) or _NOT_AFTER.match(after)):
+            return True
     return False
 
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kb.answering.analysis import Analysis
+from kb.answering.analysis import Analysis, serves_weapons_of_mass_destruction
 from kb.answering.buyers import Buyers
 from kb.answering.citations import CitationList, item_text, reason_text
 from kb.answering.excerpts import excerpt, figure_excerpt, table_excerpt
@@ -39,6 +39,7 @@ from kb.answering.scope import foreign_regime, unrelated
 from kb.answering.topics import TopicMatch, TopicMatcher, topic_text
 from kb.answering.wording import (
     CATCH_ALL,
+    CATCH_ALL_APPLIES,
     NO_ANSWER,
     OFFICIAL,
     document_name,
@@ -371,7 +372,12 @@ def state_verdict(
     )  # fmt: skip
     unlisted = all(line.value == "not_listed" for line in lines)
     if unlisted:
-        _state_catch_all(stated, corpus, citations, lang)
+        n = _state_catch_all(stated, corpus, citations, lang)
+        if lines and serves_weapons_of_mass_destruction(analysis.question):
+            # on no list, but for weapons of mass destruction, missiles or terrorism: the catch-all
+            # rule itself asks for a licence
+            stated.value = "licence_required"
+            stated.headline = CATCH_ALL_APPLIES[lang] + (f" [{n}]" if n else "")
     if analysis.destination and not analysis.military and stated.value in ("not_listed", "licence_required"):
         ban = _military_ban(analysis.destination, analysis.as_of, timeline, citations, unlisted, lang)
         if ban:
@@ -933,15 +939,20 @@ def _state_reasons(
     stated.caveats.extend(c for c in caveats if c not in stated.caveats)
 
 
-def _state_catch_all(stated: StatedVerdict, corpus: Corpus, citations: CitationList, lang: Lang) -> None:
+def _state_catch_all(
+    stated: StatedVerdict, corpus: Corpus, citations: CitationList, lang: Lang
+) -> int | None:
+    """Say that being on no list does not free the export; the citation's number (``None`` when the
+    corpus holds no catch-all provision)."""
     catch_all = corpus.provision("catch_all")
     if catch_all is None:
         stated.caveats.append(CATCH_ALL[lang])
-        return
+        return None
     doc, section = catch_all
     n = citations.cite(doc.id, section.locator, section.in_language(lang))
     stated.linked.append((doc.id, section.locator))
     stated.facts.append(f"{CATCH_ALL[lang]} [{n}]")
+    return n
 
 
 # -- evidence choice -----------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.answering.analysis import is_military, kinds_in
+from kb.answering.analysis import is_military, kinds_in, serves_weapons_of_mass_destruction
 from kb.answering.knowledge import KnowledgeBase
 from kb.answering.product_wording import condition_text, conditions_of, line_explanation, line_headline
 from kb.answering.records import Lang
-from kb.answering.wording import CATCH_ALL, VERDICT_LABELS, headline, say
+from kb.answering.wording import CATCH_ALL, CATCH_ALL_APPLIES, VERDICT_LABELS, headline, say
 from kb.corpus.documents import Corpus
 from kb.errors import QueryError
 from kb.files import write_atomic
@@ -45,10 +45,23 @@ class ProductVerdict:
     lang: Lang
     #: For the wording of destination and suspension reasons.
     corpus: Corpus | None = None
+    #: Whether the description or end use says weapons of mass destruction, missiles or terrorism.
+    weapons: bool = False
 
     @property
     def verdict(self) -> str:
-        return self.classification.value or "not_listed"
+        value = self.classification.value or "not_listed"
+        # on no list, but for weapons of mass destruction: the catch-all rule asks for a licence
+        return "licence_required" if value == "not_listed" and self.weapons else value
+
+    @property
+    def note(self) -> str | None:
+        """What the catch-all rule says of goods on no list (that it applies, for weapons end uses)."""
+        if self.weapons and self.classification.value in (None, "not_listed"):
+            return CATCH_ALL_APPLIES[self.lang]
+        if not self.classification.lines or self.verdict == "not_listed":
+            return CATCH_ALL[self.lang]
+        return None
 
     def lines(self) -> list[dict[str, object]]:
         return [line_record(line, self.lang, self.corpus) for line in self.classification.lines]
@@ -61,7 +74,7 @@ class ProductVerdict:
             "military": self.military,
             "verdict": self.verdict,
             "products": self.lines(),
-            "note": None if self.classification.lines else CATCH_ALL[self.lang],
+            "note": None if self.classification.lines and not self.weapons else self.note,
         }
 
 
@@ -110,7 +123,8 @@ def classify_product(
         text, base.catalogue, base.timeline, day, country, military, kinds=kinds_in(text)
     )
     chosen: Lang = lang or ("zh" if question_language(text) == "zh" else "en")
-    return ProductVerdict(text, day, country, military, classification, chosen, base.corpus)
+    weapons = serves_weapons_of_mass_destruction(f"{text} {end_use}")
+    return ProductVerdict(text, day, country, military, classification, chosen, base.corpus, weapons)
 
 
 @dataclass
@@ -159,6 +173,8 @@ def classify_csv(
         records = result.lines() or [
             {"verdict": "not_listed", "kind": "unrecognised", "reason": CATCH_ALL[result.lang]}
         ]
+        if result.weapons and result.verdict == "licence_required" and result.note:
+            records = [{**r, "verdict": "licence_required", "reason": result.note} for r in records]
         for record in records:
             writer.writerow({
                 "line": number, "description": description, "hs_code": code,

@@ -59,7 +59,7 @@ _ELSEWHERE_ZH_NAMES = (
 #: "imported from China" are another country's imports).
 _CHINA = re.compile(
     r"\bChina'?s\s+(own\s+)?(export|rules|controls?|dual|licen|law|regulation|measures)|\bChinese\s+(export|licen|"
-    r"rules?|controls?|law|regulation|authorit|customs|dual)|\b(MOFCOM|PRC)\b|"
+    r"rules?|controls?|law|regulation|authorit|customs|dual|paperwork|papers|permits?|approvals?)|\b(MOFCOM|PRC)\b|"
     r"(?<!imported )(?<!imports )from China|out of China|"
     r"中国(的)?(出口管制|规定|法律|管制|许可|海关|商务部)|我国|(?<!美国)商务部|海关总署|中方|"
     r"从中国(出口|发)|国内出口"
@@ -133,9 +133,27 @@ _OWN_INSTRUMENT = re.compile(
     rf"|(?<![对向往至到赴])(?:{_ELSEWHERE_ZH})(?:的|对|政府|方面)?[^，。？！,?!]{{0,14}}?"
     r"(?:法案|法律|条例|法规|白名单|配额|禁令|机制|制度|制裁|关税|出口税|出口管制|注册|许可制度|战略|外资|投资审查)"
     # what the buyer must do in its own country: "需要在韩国办什么进口许可吗"
-    rf"|在(?:{_ELSEWHERE_ZH})(?:那边|当地|本地)?[^，。？！,?!]{{0,6}}(?:办|申请|取得|拿)[^，。？！,?!]{{0,6}}进口",
+    rf"|在(?:{_ELSEWHERE_ZH})(?:那边|当地|本地)?[^，。？！,?!]{{0,6}}(?:办|申请|取得|拿)[^，。？！,?!]{{0,6}}进口"
+    # the importing country's own papers: "韩国那边进口钨精矿，需要办哪些进口许可和检验检疫手续"
+    rf"|(?<![对向往至到赴])(?:{_ELSEWHERE_ZH})(?:那边|当地|方面|的客户|客户)?(?:进口|入境)[^。？！?!]{{0,24}}"
+    r"(?:进口许可|进口证|检验检疫|清关手续|进口手续|入境手续)",
     re.IGNORECASE,
 )
+#: A foreign authority's own licence asked for ("do we need a BIS licence", "an EAR license"): the
+#: question is about that regime whatever it says of China, unless it asks for China's licence too.
+_FOREIGN_LICENCE = re.compile(
+    r"\b(?-i:BIS|EAR|ITAR|OFAC|BAFA|METI|ECJU|DDTC|OGEL|SIEL)\s+(?:export\s+)?"
+    r"(?:licen[cs]es?|authori[sz]ations?|permits?|approvals?)\b",
+    re.IGNORECASE,
+)
+_CHINESE_LICENCE = re.compile(
+    r"\bMOFCOM\b|\b(?:Chinese|China'?s)\s+(?:export\s+)?(?:licen[cs]e|permit|approval|paperwork)|"
+    r"(?:中国|商务部)(?:的)?(?:出口)?许可",
+    re.IGNORECASE,
+)
+#: "from China" in a sentence about importing ("that we import into the United States from China"):
+#: the buyer's country's rules, not China's.
+_IMPORTED_FROM_CHINA = re.compile(r"\bimport(?:s|ed|ing)?\b[^.?!]{0,60}\bfrom China\b", re.IGNORECASE)
 #: Instruments of other jurisdictions and regimes outside export control, named as such.
 _NAMED_INSTRUMENT = re.compile(
     r"\b(?-i:REACH|CBAM|CRMA|FDPR|ECRA|DFARS|NDAA)\b|\bSection (232|301)\b|"
@@ -155,9 +173,25 @@ def foreign_regime(question: str) -> str | None:
     match = (
         _FOREIGN.search(question) or _NAMED_INSTRUMENT.search(question) or _OWN_INSTRUMENT.search(question)
     )
-    if match is None or _CHINA.search(question) or _chinas_own_ban(match.group(0), question):
+    if match is None or _chinas_own_ban(match.group(0), question):
+        return None
+    licence = _FOREIGN_LICENCE.search(question)
+    if licence is not None and not _CHINESE_LICENCE.search(question):
+        return licence.group(0)
+    if _asks_of_china(question):
         return None
     return match.group(0)
+
+
+def _asks_of_china(question: str) -> bool:
+    """Whether the question speaks of China's rules or side; "from China" after an import is the
+    importing country's business."""
+    imported = [m.span() for m in _IMPORTED_FROM_CHINA.finditer(question)]
+    for match in _CHINA.finditer(question):
+        if match.group(0).lower() == "from china" and any(a <= match.start() < b for a, b in imported):
+            continue
+        return True
+    return False
 
 
 #: "the US ban", "the Japan dual-use ban": China's bans on exports to those countries, unless the

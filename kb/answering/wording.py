@@ -20,6 +20,7 @@ from kb.verdicts.timeline import Reason, Verdict, VerdictValue
 
 __all__ = [
     "CATCH_ALL",
+    "CATCH_ALL_APPLIES",
     "HEADINGS",
     "NO_ANSWER",
     "OFFICIAL",
@@ -269,6 +270,17 @@ CATCH_ALL: dict[Lang, str] = {
     "zh": (
         "未列入管制不等于无需许可：根据《出口管制法》第十二条第三款（全面管控条款），出口经营者知道或者应当知道，"
         "或者经主管部门通知，相关出口可能危害国家安全或被用于大规模杀伤性武器、恐怖主义目的的，仍须申请许可。"
+    ),
+}
+CATCH_ALL_APPLIES: dict[Lang, str] = {
+    "en": (
+        "The product is on no control list, but it is said to be for weapons of mass destruction, their "
+        "means of delivery (missiles) or terrorism: under the catch-all rule of the Export Control Law "
+        "(Art. 12(3)) such an export needs a licence from MOFCOM."
+    ),
+    "zh": (
+        "该产品未列入管制清单，但所述用途涉及大规模杀伤性武器及其运载工具（导弹）或恐怖主义：根据《出口管制法》"
+        "第十二条第三款（全面管控条款），此类出口须向商务部申请许可。"
     ),
 }
 NO_ANSWER: dict[Lang, str] = {

@@ -97,10 +97,8 @@ def classify(
         for missed in record["missed"]:  # type: ignore[attr-defined]
             click.echo(f"  not met: {missed}")
         click.echo(f"  {record['reason']}")
-    if not result.lines() or result.verdict == "not_listed":
-        from kb.answering.wording import CATCH_ALL
-
-        click.echo(f"Note: {CATCH_ALL[result.lang]}")
+    if result.note:
+        click.echo(f"Note: {result.note}")
     sys.stdout.flush()
 
 

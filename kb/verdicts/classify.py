@@ -359,7 +359,10 @@ _CONTROLLED_AFTER = re.compile(
     r"|^\W{0,2}(?:(?:materials?|items?|products?|minerals?)\s+)?(?:export\s+)?"
     r"(?:controls?|control regime|control rules|restrictions|measures)\b(?!\s+(?:on|of|for)\b)"
     # "受不受锂电池相关的出口管制": the control's name
-    r"|^\s*(?:相关|方面)的?\s*(?:出口)?管制",
+    r"|^\s*(?:相关|方面)的?\s*(?:出口)?管制"
+    # "金刚石窗口材料好像是管制的，这个尺寸的……": said to be controlled, then another thing is asked
+    r"|^[^，,。？！?]{0,4}?(?:好像|似乎|据说|听说|应该|一般)?(?:是|属于|也是|都是)(?:受)?(?:管制|管控|受控|列管)"
+    r"(?:的|物项)(?!吗|么|嘛|不|没|\s*[?？])",
     re.IGNORECASE,
 )
 
@@ -403,15 +406,30 @@ def _without_references(queries: list[ProductQuery], text: str) -> list[ProductQ
     if len(queries) < 2:
         return queries
     normal = normalise(text)
+    first = min((q.start for q in queries if q.start >= 0), default=-1)
 
     def reference(q: ProductQuery) -> bool:
         if q.start < 0:
             return False
         end = q.start + len(normalise(q.text))
-        return bool(_CONTROLLED_AFTER.search(normal[end : end + 40]))
+        before = normal[max(0, q.start - 20) : q.start]
+        if _CONTROLLED_AFTER.search(normal[end : end + 40]) or _CONTROLLED_BEFORE.search(before):
+            return True
+        # "……石墨电极……这个是人造石墨": what the goods named before are made of
+        return q.start > first and bool(_IS_BEFORE.search(before))
 
     kept = [q for q in queries if not reference(q)]
     return kept or queries
+
+
+#: Words right before a product that name it as what is controlled ("商务部2025年管制的那几种中重稀土",
+#: "the controlled medium and heavy rare earths"): the list the question measures its goods against.
+_CONTROLLED_BEFORE = re.compile(
+    r"(?:(?:管制|管控|列管|受控|限制出口)的(?:那几种|那几类|那些|这几种|这几类|这些|几种|几类)?"
+    r"|\b(?:the\s+)?(?:controlled|restricted|listed)\s+)$"
+)
+#: Words right before a product that say the goods named earlier are it ("这个是人造石墨", "材质是").
+_IS_BEFORE = re.compile(r"(?:这个|这|它|该产品|本产品|产品本身|材质|材料)(?:本身)?(?:就)?(?:是|属于)$")
 
 
 #: Words right before a product that say the goods asked about are free of it ("NdPr oxide, without Dy,
@@ -780,7 +798,12 @@ _MADE_IN_PLACE = re.compile(
     # "our Vietnamese factory makes ...": the place as an adjective, with the making right after
     r"\b[Oo]ur\s+(?P<en4>[A-Z][a-z]+)\s+(?:plant|factory|fab|works|subsidiary|affiliate|JV)\s+"
     r"(?:makes|produces|manufactures|sinters|assembles|builds)\b|"
-    r"(?:我们|我司|公司)(?:在)?(?P<zh2>[\u4e00-\u9fff]{2,5}?)(?:的)?(?:工厂|厂|子公司)(?:用|拿|采购|生产|制造)"
+    r"(?:我们|我司|公司)(?:在)?(?P<zh2>[\u4e00-\u9fff]{2,5}?)(?:的)?(?:工厂|厂|子公司)(?:用|拿|采购|生产|制造)|"
+    # the asker a maker abroad: "我们是越南的一家磁材厂", "We're a Vietnamese magnet maker"
+    r"(?:我们|我司|本公司)是(?P<zh3>[\u4e00-\u9fff]{2,5}?)(?:的)?(?:一家|一个)?[\u4e00-\u9fff]{0,4}?"
+    r"(?:工厂|厂|制造商|生产商|生产企业)|"
+    r"\b[Ww]e(?:'re|’re| are)\s+an?\s+(?P<en5>[A-Z][a-z]+)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:maker|manufacturer|producer|factory|plant)\b"
 )
 #: What ends the clause a product is named in ("... to Korea. The motors are made in Korea", "a maker
 #: whose motors are made in Korea").
@@ -803,7 +826,14 @@ def made_abroad(text: str, product: ProductQuery | None = None) -> bool:
     if _MADE_ABROAD.search(text):
         return True
     for match in _MADE_IN_PLACE.finditer(text):
-        own = match.group("en2") or match.group("en3") or match.group("en4") or match.group("zh2")
+        own = (
+            match.group("en2")
+            or match.group("en3")
+            or match.group("en4")
+            or match.group("en5")
+            or match.group("zh2")
+            or match.group("zh3")
+        )
         place = match.group("en") or own or match.group("zh") or ""
         if _country_of(place) in (None, "CN"):
             continue
@@ -1255,15 +1285,18 @@ def _by_description(
     best = max((score for score, _ in scored), default=0)
     if best == 0:
         return []
+    chosen = [i for score, i in scored if score == best]
     # A description that shares several words with more than one entry ("a complete NdFeB magnet
     # line ... our process recipes": the rare-earth technologies of No. 62 of 2025 by three words,
-    # the catalogue's NdFeB magnet-making technology by two) is compared with each entry within a
-    # word of the best: the strictest of them decides.
-    floor = best - 1 if best >= DESCRIPTION_NEAR_FROM else best
-    return _without_restated([i for score, i in scored if score >= floor])
+    # the catalogue's prohibited NdFeB magnet-making technology by two) is compared with a
+    # prohibited entry a word short of the best too: a ban that may apply decides. Entries of the
+    # same control a word apart stay apart (LFP technology is not LMFP's).
+    if best >= DESCRIPTION_NEAR_FROM and not any(i.control == "prohibited" for i in chosen):
+        chosen += [i for score, i in scored if score == best - 1 and i.control == "prohibited"]
+    return _without_restated(chosen)
 
 
-#: Shared words from which an entry one word short of the best is compared too.
+#: Shared words from which a prohibited entry one word short of the best is compared too.
 DESCRIPTION_NEAR_FROM = 3
 
 _TECH_STOP = frozenset(

@@ -314,3 +314,12 @@ def test_a_verdict_question_asking_of_two_topics_gets_the_neighbours_first_provi
     # a provision quoted already is not quoted again: the next one is
     _state_neighbour(stated, [TopicMatch(records, 0.8)], "keep records years", base.corpus, citations, "en")  # type: ignore[arg-type]
     assert stated.linked[1] == (records.provisions[1].document, records.provisions[1].ref)
+
+
+def test_goods_on_no_list_said_to_be_for_missiles_need_a_licence(base: KnowledgeBase) -> None:
+    question = "普通工业级氧化铝粉，不在管制清单上。客户是搞导弹研发的研究所，还需要申请出口许可吗？"
+    answer = base.answer(question, as_of="2026-12-01")
+    assert answer.verdict == "licence_required"
+    assert "第十二条第三款" in answer.text.splitlines()[0]
+    plain = base.answer("我们卖的是普通工业级氧化铝粉，客户做陶瓷，需要申请出口许可吗？", as_of="2026-12-01")
+    assert plain.verdict == "not_listed"

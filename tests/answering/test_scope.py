@@ -38,6 +38,11 @@ from kb.answering.scope import foreign_regime, unrelated
         "What does CFIUS look at when a Chinese buyer takes a stake in a US rare-earth mine?",
         "加拿大对中资收购关键矿产企业的投资审查严不严？",
         "日本客户买了一批锑锭，他们需要在日本办什么进口手续吗？",
+        "韩国那边进口钨精矿，需要办哪些进口许可和检验检疫手续？",
+        # a foreign licence asked for, whatever the shipment's route from China
+        "Under the US EAR de minimis rule, do we need a BIS licence to ship the module from China to Turkey?",
+        # goods imported from China into the other country: its tariffs
+        "Will US Section 232 tariffs apply to minerals that we import into the United States from China?",
     ],
 )
 def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None:
@@ -69,6 +74,11 @@ def test_another_jurisdictions_own_rules_are_out_of_scope(question: str) -> None
         "I read the Japan dual-use ban of January 2026 was suspended. Can we supply Japanese defence firms?",
         # the buyer's import papers beside our own licence question
         "韩国客户要我们提供他们的进口许可证复印件，出口钨精矿我们要不要办两用物项许可？",
+        "我们出口钨精矿到韩国，需要办哪些出口手续？",
+        # a foreign act named, China's paperwork asked about
+        "Our Polish buyer cites the EU Critical Raw Materials Act and says no Chinese paperwork is needed "
+        "for spherical graphite. Is that right?",
+        "Do we need a MOFCOM licence as well as a BIS licence to send the module on?",
     ],
 )
 def test_chinas_rules_for_exports_to_a_country_are_in_scope(question: str) -> None:

@@ -50,6 +50,25 @@ def test_a_military_end_use_raises_the_verdict() -> None:
     assert military["military"] is True and civil["military"] is False
 
 
+def test_goods_on_no_list_for_missiles_need_a_licence_under_the_catch_all_rule(tmp_path: Path) -> None:
+    plain = _classify("industrial alumina powder")
+    assert plain["verdict"] == "not_listed"
+    weapons = _classify("industrial alumina powder", "--end-use", "a missile research institute")
+    assert weapons["verdict"] == "licence_required"
+    assert "Art. 12(3)" in weapons["note"] and weapons["products"][0]["verdict"] == "not_listed"
+    denied = _classify("industrial alumina powder", "--end-use", "not for missiles, ceramics kiln")
+    assert denied["verdict"] == "not_listed"
+    # the CSV report says so on each row
+    source, report = tmp_path / "products.csv", tmp_path / "report.csv"
+    source.write_text("description\nindustrial alumina powder\n", encoding="utf-8")
+    args = ["classify", "--csv", str(source), "-o", str(report), "--end-use", "导弹研发"]
+    args += ["--as-of", "2026-11-22"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    (row,) = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert row["verdict"] == "licence_required" and "12" in row["reason"]
+
+
 def test_an_unlisted_element_is_not_listed() -> None:
     data = _classify("copper cathode grade A")
     assert data["verdict"] == "not_listed"

@@ -564,12 +564,15 @@ def test_goods_made_abroad_are_classified_by_the_rules_on_foreign_made_goods(
         "We make SmCo magnets in Malaysia from Chinese samarium",
         "我们马来西亚工厂用中国产的钐做钐钴磁体",
         "Our Vietnamese factory makes SmCo magnets from Chinese samarium",
+        "我们是越南的一家磁材厂，钐钴磁体里用了从中国买的钐",
+        "We're a Vietnamese magnet maker selling SmCo magnets with Chinese samarium",
     )
     for text in own_making:
         (own,) = _classify(base, text, day).lines
         assert own.item is not None and own.item.document_id == "mofcom-2025-61", text
-    (local,) = _classify(base, "We make SmCo magnets in Ningbo", day).lines
-    assert local.item is not None and local.item.document_id != "mofcom-2025-61"
+    for text in ("We make SmCo magnets in Ningbo", "我们是宁波的一家磁材厂，做钐钴磁体"):
+        (local,) = _classify(base, text, day).lines
+        assert local.item is not None and local.item.document_id != "mofcom-2025-61", text
     # a plant abroad the goods are shipped to is no making abroad
     (shipped,) = _classify(base, "We ship SmCo magnets to our Vietnamese factory", day).lines
     assert shipped.item is not None and shipped.item.document_id != "mofcom-2025-61"
@@ -616,6 +619,29 @@ def test_battery_parts_named_without_a_chemistry_take_the_cells_sodium(base: Kno
     # and a cathode named alone is compared with the listed cathodes as before
     (alone,) = _classify(base, "cathode material for EV batteries").lines
     assert alone.value != "not_listed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # named as what the control holds
+        "氧化镨钕（TREO≥99%），想确认一下：镨、钕在不在商务部2025年管制的那几种中重稀土里面？",
+        # said to be controlled, then the goods' own size asked
+        "CVD多晶金刚石平面窗口片，直径2英寸（50.8mm），透过率约71%。金刚石窗口材料好像是管制的，这个尺寸需要许可证吗？",
+        # what the goods named first are made of
+        "UHP石墨电极，灰分≤0.2%，体积密度1.68 g/cm³，抗折强度12 MPa。这个是人造石墨，出口要办许可吗？",
+    ],
+)
+def test_a_listed_item_named_as_the_reference_leaves_the_goods_their_own_verdict(
+    base: KnowledgeBase, text: str
+) -> None:
+    lines = _classify(base, text).lines
+    assert len(lines) == 1 and lines[0].value == "not_listed", lines
+
+
+def test_a_listed_item_asked_about_is_no_reference(base: KnowledgeBase) -> None:
+    (line,) = _classify(base, "金刚石窗口材料是管制的吗？").lines
+    assert line.value == "licence_required"
 
 
 def test_a_buyers_business_is_no_product_even_beside_a_family_name(base: KnowledgeBase) -> None:
