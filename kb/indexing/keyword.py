@@ -223,9 +223,9 @@ def bm25_of(corpus: list[list[str]]) -> Any:
 class Bm25Arrays:
     """A BM25 index bm25s saved, scored from its own memory-mapped arrays as bm25s scores them
     (``get_scores``, ``vocab_dict``) without importing bm25s: its import brings scipy, which costs
-    the serving process about 22 MB and a query nothing. Only for the methods whose scores bm25s
-    stores whole (``lucene``, ``robertson``, ``atire``); :func:`_load_bm25` leaves the rest to
-    bm25s."""
+    the serving process about 10 MB and a cold start a tenth of a second, and a query nothing. Only
+    for the methods whose scores bm25s stores whole (``lucene``, ``robertson``, ``atire``);
+    :func:`_load_bm25` leaves the rest to bm25s."""
 
     #: The methods whose saved scores need nothing added at query time.
     METHODS = frozenset({"lucene", "robertson", "atire"})
