@@ -358,8 +358,9 @@ _CONTROLLED_AFTER = re.compile(
     # the product names the control, not what is sold ("China's lithium-battery material export control")
     r"|^\W{0,2}(?:(?:materials?|items?|products?|minerals?)\s+)?(?:export\s+)?"
     r"(?:controls?|control regime|control rules|restrictions|measures)\b(?!\s+(?:on|of|for)\b)"
-    # "受不受锂电池相关的出口管制": the control's name
+    # "受不受锂电池相关的出口管制": the control's name; "锂电那个300Wh/kg的管制对钠电有没有影响"
     r"|^\s*(?:相关|方面)的?\s*(?:出口)?管制"
+    r"|^(?:(?:那个|这个)[^，,。？！?]{0,12}?)?的(?:出口)?(?:管制|管控)(?!吗|么|嘛)"
     # "金刚石窗口材料好像是管制的，这个尺寸的……": said to be controlled, then another thing is asked
     r"|^[^，,。？！?]{0,4}?(?:好像|似乎|据说|听说|应该|一般)?(?:是|属于|也是|都是)(?:受)?(?:管制|管控|受控|列管)"
     r"(?:的|物项)(?!吗|么|嘛|不|没|\s*[?？])",
@@ -768,6 +769,7 @@ def classify(
         if _by_description(about, catalogue, as_of, timeline, ("technology",)):
             queries = [about]
     lines: list[Line] = []
+    own = _specifications_by_product(queries, stated, description)
     for query in queries:
         line = None
         if description and made_abroad(description, query):
@@ -777,11 +779,44 @@ def classify(
             # China-origin goods sold on by a party abroad: the rules on re-export from abroad
             line = _reexport_line(query, catalogue, timeline, as_of, destination, military)
         if line is None:
-            line = _line(query, catalogue, timeline, as_of, destination, military, stated, composition, kinds)
+            figures = own.get(id(query), stated)
+            line = _line(
+                query, catalogue, timeline, as_of, destination, military, figures, composition, kinds
+            )
         if line is not None and not any(_same(line, kept) for kept in lines):
             lines.append(line)
     lines = [ln for k, ln in enumerate(lines) if not any(_covered(ln, other) for other in lines[:k])]
     return Classification(tuple(lines), tuple(stated), composition)
+
+
+def _specifications_by_product(
+    queries: Sequence[ProductQuery], stated: Sequence[Stated], text: str
+) -> dict[int, list[Stated]]:
+    """Each product's own figures, when a question about several gives each its figures right after
+    it ("石墨电极：碳99.8%，抗折强度12MPa；球形石墨：D50 15μm"): those between it and the next product.
+    Empty (every product measured by every figure, as before) unless each product has figures of
+    its own and none comes before the first product, or a figure cannot be placed."""
+    placed = [q for q in queries if q.start >= 0]
+    if len(placed) < 2 or len(placed) != len(queries) or not stated or not text:
+        return {}
+    normal = normalise(text)
+    where: list[tuple[int, Stated]] = []
+    for figure in stated:
+        at = normal.find(normalise(figure.text))
+        if at < 0:
+            return {}
+        where.append((at, figure))
+    starts = sorted({q.start for q in placed})
+    if len(starts) != len(placed) or min(at for at, _ in where) < starts[0]:
+        return {}
+    own: dict[int, list[Stated]] = {}
+    for query in placed:
+        end = min((s for s in starts if s > query.start), default=len(normal))
+        mine = [figure for at, figure in where if query.start <= at < end]
+        if not mine:
+            return {}
+        own[id(query)] = mine
+    return own
 
 
 #: Words that say the goods are made outside China ("our rotor magnets are made in Korea", "our plant

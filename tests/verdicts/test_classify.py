@@ -630,6 +630,9 @@ def test_battery_parts_named_without_a_chemistry_take_the_cells_sodium(base: Kno
         "CVD多晶金刚石平面窗口片，直径2英寸（50.8mm），透过率约71%。金刚石窗口材料好像是管制的，这个尺寸需要许可证吗？",
         # what the goods named first are made of
         "UHP石墨电极，灰分≤0.2%，体积密度1.68 g/cm³，抗折强度12 MPa。这个是人造石墨，出口要办许可吗？",
+        # named as the control, with the control's own figure
+        "钠离子电池电芯，能量密度160Wh/kg。锂电那个300Wh/kg的管制对钠电有没有影响？",
+        "锑锭的管制对三氧化二锑有没有影响？三氧化二锑纯度99.5%",
     ],
 )
 def test_a_listed_item_named_as_the_reference_leaves_the_goods_their_own_verdict(
@@ -642,6 +645,18 @@ def test_a_listed_item_named_as_the_reference_leaves_the_goods_their_own_verdict
 def test_a_listed_item_asked_about_is_no_reference(base: KnowledgeBase) -> None:
     (line,) = _classify(base, "金刚石窗口材料是管制的吗？").lines
     assert line.value == "licence_required"
+
+
+def test_each_product_is_measured_by_the_figures_given_after_it(base: KnowledgeBase) -> None:
+    text = "石墨电极：碳含量99.8%，抗折强度12MPa，体积密度1.70；人造石墨块：纯度99.99%，强度45MPa，密度1.85"
+    electrode, block = _classify(base, text).lines
+    assert electrode.value == "not_listed" and electrode.assessment is not None
+    # the electrode's own 99.8%, not the block's 99.99%, is set against the purity threshold
+    assert len(electrode.assessment.missed) == 3
+    assert block.value == "licence_required"
+    # figures given once for all the goods still measure each of them
+    (alone,) = _classify(base, "carbon 99.8%, 12 MPa, 1.70 g/cm3: graphite electrodes").lines
+    assert alone.value == "not_listed"
 
 
 def test_a_buyers_business_is_no_product_even_beside_a_family_name(base: KnowledgeBase) -> None:
