@@ -917,7 +917,18 @@ def _foreign_made_line(
     ]
     if not items:
         return None
-    item = items[0]
+    return _listed_line(query, items[0], timeline, as_of, destination, military)
+
+
+def _listed_line(
+    query: ProductQuery,
+    item: CatalogueItem,
+    timeline: Timeline,
+    as_of: dt.date,
+    destination: str | None,
+    military: bool,
+) -> Line:
+    """The product as ``item``, with that item's verdict on the date."""
     verdict = timeline.verdict(item, as_of, destination, military)
     return Line(query.text, "listed", verdict.value, item, verdict, None, query=query)
 
@@ -942,8 +953,10 @@ _SELLS_ON = re.compile(
     r"转卖|转售|再出口|转手|再卖|倒卖",
     re.IGNORECASE,
 )
-#: The item of the rules on re-export from abroad (MOFCOM No. 61 of 2025, Annex 1 Part 1).
+#: The item of the rules on re-export from abroad (MOFCOM No. 61 of 2025, Annex 1 Part 1), and the
+#: forms its forms text names, each in a clause with its elements.
 _CHINA_ORIGIN_ITEM = re.compile(r"\bChina-origin\b", re.IGNORECASE)
+_REEXPORT_FORMS = frozenset({"metal", "alloy", "oxide"})
 
 
 def resold_abroad(text: str) -> bool:
@@ -972,18 +985,16 @@ def _reexport_line(
     re-export lists their element in their form (the metals, alloys and oxides its forms name, one
     clause each), as that item stands on the date; ``None`` for other goods, and before the rules
     applied."""
-    form = {"metal": "metal", "alloy": "alloy", "oxide": "oxide"}.get(query.form or "")
-    if form is None or not query.elements:
+    form = query.form
+    if form not in _REEXPORT_FORMS or not query.elements:
         return None
     for item in catalogue.items:
         if not _CHINA_ORIGIN_ITEM.search(item.name) or not _in_catalogue_on(item, as_of, timeline):
             continue
         clauses = re.split(r"[;.]", (item.forms or "").lower())
         if any(form in c and all(e.lower() in c for e in query.elements) for c in clauses):
-            verdict = timeline.verdict(item, as_of, destination, military)
-            if verdict.value == "not_listed":  # before those rules: the goods' own item
-                return None
-            return Line(query.text, "listed", verdict.value, item, verdict, None, query=query)
+            line = _listed_line(query, item, timeline, as_of, destination, military)
+            return None if line.value == "not_listed" else line  # before those rules: the goods' own item
     return None
 
 
