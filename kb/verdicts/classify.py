@@ -770,16 +770,17 @@ def classify(
             queries = [about]
     lines: list[Line] = []
     own = _specifications_by_product(queries, stated, description)
-    for query in queries:
+    resold = bool(description) and resold_abroad(description)
+    for position, query in enumerate(queries):
         line = None
         if description and made_abroad(description, query):
             # goods made outside China are caught only by the rules on foreign-made goods
             line = _foreign_made_line(query, catalogue, timeline, as_of, destination, military)
-        elif description and resold_abroad(description):
+        elif resold:
             # China-origin goods sold on by a party abroad: the rules on re-export from abroad
             line = _reexport_line(query, catalogue, timeline, as_of, destination, military)
         if line is None:
-            figures = own.get(id(query), stated)
+            figures = own.get(position, stated)
             line = _line(
                 query, catalogue, timeline, as_of, destination, military, figures, composition, kinds
             )
@@ -792,10 +793,11 @@ def classify(
 def _specifications_by_product(
     queries: Sequence[ProductQuery], stated: Sequence[Stated], text: str
 ) -> dict[int, list[Stated]]:
-    """Each product's own figures, when a question about several gives each its figures right after
-    it ("石墨电极：碳99.8%，抗折强度12MPa；球形石墨：D50 15μm"): those between it and the next product.
-    Empty (every product measured by every figure, as before) unless each product has figures of
-    its own and none comes before the first product, or a figure cannot be placed."""
+    """Each product's own figures, by its position in ``queries``, when a question about several
+    gives each its figures right after it ("石墨电极：碳99.8%，抗折强度12MPa；球形石墨：D50 15μm"):
+    those between it and the next product. Empty (every product measured by every figure, as
+    before) unless each product has figures of its own and none comes before the first product, or
+    when a figure cannot be placed."""
     placed = [q for q in queries if q.start >= 0]
     if len(placed) < 2 or len(placed) != len(queries) or not stated or not text:
         return {}
@@ -810,12 +812,12 @@ def _specifications_by_product(
     if len(starts) != len(placed) or min(at for at, _ in where) < starts[0]:
         return {}
     own: dict[int, list[Stated]] = {}
-    for query in placed:
+    for position, query in enumerate(queries):  # every one is placed (checked above)
         end = min((s for s in starts if s > query.start), default=len(normal))
         mine = [figure for at, figure in where if query.start <= at < end]
         if not mine:
             return {}
-        own[id(query)] = mine
+        own[position] = mine
     return own
 
 
